@@ -1,0 +1,363 @@
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { Minimatch } from 'minimatch';
+import { AGENT_IDS, isAgentId } from '../../shared/ids';
+import type { Limits, PolicyDocument, PolicyProblem, RuleSpec, Selector, TrustLevel, Verdict } from './types';
+
+/** The defaults a policy has when its file does not set them. */
+export const DEFAULT_DEFAULTS: Readonly<Record<Selector, Verdict>> = Object.freeze({ edit: 'ask', command: 'ask', read: 'allow' });
+
+/** The result of reading a policy text: the document when it is valid, and every problem found. */
+export interface ParsedPolicy {
+  /** Present when there are no errors (warnings allowed). */
+  readonly document?: PolicyDocument;
+  readonly problems: readonly PolicyProblem[];
+}
+
+const VERDICTS: readonly Verdict[] = ['allow', 'ask', 'deny'];
+const SELECTORS: readonly Selector[] = ['edit', 'read', 'command'];
+const LIMIT_KEYS: readonly (keyof Limits)[] = [
+  'maxFilesPerSession',
+  'maxChangedLinesPerSession',
+  'maxCommandsPerSession',
+  'maxActionsPerMinute',
+  'maxCommandsPerMinute',
+];
+const RULE_KEYS = ['action', 'edit', 'read', 'command', 'agents', 'minTrust', 'reason'];
+const TOP_KEYS = ['$schema', 'version', 'defaults', 'rules', 'limits'];
+
+/** Upper bounds that keep a hostile or broken file from costing unbounded memory or time. */
+const MAX_POLICY_BYTES = 1024 * 1024;
+const MAX_RULES = 10_000;
+const MAX_PATTERN_LENGTH = 4096;
+
+class Collector {
+  readonly problems: PolicyProblem[] = [];
+  private lineStarts: number[] | undefined;
+
+  constructor(private readonly text: string) {}
+
+  error(node: Node | { offset: number; length: number }, message: string): void {
+    this.add('error', node, message);
+  }
+
+  warn(node: Node | { offset: number; length: number }, message: string): void {
+    this.add('warning', node, message);
+  }
+
+  position(offset: number): { line: number; column: number } {
+    const starts = (this.lineStarts ??= lineStarts(this.text));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
+  }
+
+  private add(severity: 'error' | 'warning', node: { offset: number; length: number }, message: string): void {
+    const { line, column } = this.position(node.offset);
+    this.problems.push({ severity, message, offset: node.offset, length: Math.max(1, node.length), line, column });
+  }
+}
+
+/** 0-based line and character of `offset` in `text` (for editor ranges). */
+export function positionAt(text: string, offset: number): { line: number; character: number } {
+  const { line, column } = new Collector(text).position(Math.max(0, Math.min(offset, text.length)));
+  return { line: line - 1, character: column - 1 };
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+  }
+  return starts;
+}
+
+/**
+ * Parses and validates the text of a policy file (JSON with comments).
+ * Every problem carries its offset, line and column; the document is returned only when there are no errors.
+ */
+export function parsePolicyText(text: string): ParsedPolicy {
+  const c = new Collector(text);
+  if (text.length > MAX_POLICY_BYTES) {
+    c.error({ offset: 0, length: 1 }, `The policy file is larger than ${MAX_POLICY_BYTES / 1024} KiB; Airlock does not read it.`);
+    return { problems: c.problems };
+  }
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  for (const e of errors) c.error(e, `JSON syntax error: ${describeParseError(printParseErrorCode(e.error))}.`);
+  if (errors.length > 0 || !root) {
+    if (!root && errors.length === 0) c.error({ offset: 0, length: 1 }, 'The policy file is empty; it must hold a JSON object such as { "version": 1, "rules": [] }.');
+    return { problems: c.problems };
+  }
+  const document = validateDocument(root, c);
+  const hasErrors = c.problems.some((p) => p.severity === 'error');
+  return hasErrors || !document ? { problems: c.problems } : { document, problems: c.problems };
+}
+
+/**
+ * Validates rules that come from somewhere other than a file (the `airlock.rules` setting).
+ * Problems carry the rule's index in the message; offsets point into a JSON rendering of the list.
+ */
+export function parseRuleList(value: unknown): { rules: readonly RuleSpec[]; problems: readonly PolicyProblem[] } {
+  const text = JSON.stringify(value ?? [], null, 2) ?? '[]';
+  const c = new Collector(text);
+  const root = parseTree(text);
+  if (!root || root.type !== 'array') {
+    c.error({ offset: 0, length: text.length }, 'airlock.rules must be a list of rules.');
+    return { rules: [], problems: c.problems };
+  }
+  // Valid rules are kept; the caller makes the defaults `ask` while any rule has an error.
+  return { rules: validateRules(root, c, 'airlock.rules'), problems: c.problems };
+}
+
+function describeParseError(code: string): string {
+  const names: Record<string, string> = {
+    InvalidSymbol: 'unexpected character',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'expected a property name in double quotes',
+    ValueExpected: 'expected a value',
+    ColonExpected: 'expected ":"',
+    CommaExpected: 'expected ","',
+    CloseBraceExpected: 'expected "}"',
+    CloseBracketExpected: 'expected "]"',
+    EndOfFileExpected: 'unexpected content after the end of the JSON object',
+    InvalidCommentToken: 'invalid comment',
+    UnexpectedEndOfComment: 'unterminated comment',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unterminated number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character',
+  };
+  return names[code] ?? code;
+}
+
+function properties(node: Node, c: Collector, where: string, allowed: readonly string[]): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const prop of node.children ?? []) {
+    const keyNode = prop.children?.[0];
+    const valueNode = prop.children?.[1];
+    if (!keyNode || !valueNode) continue;
+    const key = String(keyNode.value);
+    if (out.has(key)) {
+      c.error(keyNode, `Duplicate key "${key}" in ${where}: JSON keeps only one of them, so remove the other.`);
+      continue;
+    }
+    if (!allowed.includes(key)) {
+      c.error(keyNode, `Unknown key "${key}" in ${where}. Allowed keys: ${allowed.filter((k) => k !== '$schema').join(', ')}.`);
+      continue;
+    }
+    out.set(key, valueNode);
+  }
+  return out;
+}
+
+function validateDocument(root: Node, c: Collector): PolicyDocument | undefined {
+  if (root.type !== 'object') {
+    c.error(root, 'The policy file must hold a JSON object such as { "version": 1, "rules": [] }.');
+    return undefined;
+  }
+  const props = properties(root, c, 'the policy file', TOP_KEYS);
+  const version = props.get('version');
+  if (!version) {
+    c.warn({ offset: root.offset, length: 1 }, 'The policy file has no "version"; Airlock reads it as version 1. Add "version": 1.');
+  } else if (version.value !== 1) {
+    c.error(version, `Unsupported policy version ${JSON.stringify(version.value)}: this Airlock reads "version": 1.`);
+  }
+
+  const defaults: Record<Selector, Verdict> = { ...DEFAULT_DEFAULTS };
+  const defaultsNode = props.get('defaults');
+  if (defaultsNode) {
+    if (defaultsNode.type !== 'object') c.error(defaultsNode, '"defaults" must be an object such as { "edit": "ask", "command": "ask", "read": "allow" }.');
+    else {
+      for (const [key, node] of properties(defaultsNode, c, '"defaults"', SELECTORS)) {
+        const verdict = readVerdict(node, c, `"defaults.${key}"`);
+        if (verdict) defaults[key as Selector] = verdict;
+      }
+    }
+  }
+
+  let rules: RuleSpec[] = [];
+  const rulesNode = props.get('rules');
+  if (rulesNode) {
+    if (rulesNode.type !== 'array') c.error(rulesNode, '"rules" must be a list of rules.');
+    else rules = validateRules(rulesNode, c, '"rules"', (offset) => c.position(offset).line);
+  }
+
+  const limits: Partial<Record<keyof Limits, number>> = {};
+  const limitsNode = props.get('limits');
+  if (limitsNode) {
+    if (limitsNode.type !== 'object') c.error(limitsNode, `"limits" must be an object with any of: ${LIMIT_KEYS.join(', ')}.`);
+    else {
+      for (const [key, node] of properties(limitsNode, c, '"limits"', LIMIT_KEYS)) {
+        if (node.type !== 'number' || !Number.isInteger(node.value) || node.value < 1 || node.value > 1e9) {
+          c.error(node, `"limits.${key}" must be a whole number of at least 1.`);
+        } else limits[key as keyof Limits] = node.value;
+      }
+    }
+  }
+  return { version: 1, defaults, rules, limits };
+}
+
+function readVerdict(node: Node, c: Collector, where: string): Verdict | undefined {
+  if (node.type === 'string' && (VERDICTS as readonly string[]).includes(node.value)) return node.value as Verdict;
+  c.error(node, `${where} must be "allow", "ask" or "deny", not ${JSON.stringify(node.value ?? node.type)}.`);
+  return undefined;
+}
+
+function validateRules(node: Node, c: Collector, where: string, lineOf?: (offset: number) => number): RuleSpec[] {
+  const rules: RuleSpec[] = [];
+  const items = node.children ?? [];
+  if (items.length > MAX_RULES) {
+    c.error(node, `${where} has ${items.length} rules; Airlock reads at most ${MAX_RULES}.`);
+    return rules;
+  }
+  items.forEach((item, index) => {
+    const rule = validateRule(item, c, `rule ${index + 1} of ${where}`);
+    if (rule) rules.push(lineOf ? { ...rule, line: lineOf(item.offset) } : rule);
+  });
+  return rules;
+}
+
+function validateRule(node: Node, c: Collector, where: string): RuleSpec | undefined {
+  if (node.type !== 'object') {
+    c.error(node, `${where} must be an object such as { "action": "deny", "edit": ["**/.env"] }.`);
+    return undefined;
+  }
+  const props = properties(node, c, where, RULE_KEYS);
+  const before = c.problems.filter((p) => p.severity === 'error').length;
+
+  const actionNode = props.get('action');
+  let action: Verdict | undefined;
+  if (!actionNode) c.error({ offset: node.offset, length: 1 }, `${where} has no "action": add "action": "allow", "ask" or "deny".`);
+  else action = readVerdict(actionNode, c, `"action" of ${where}`);
+
+  const present = SELECTORS.filter((s) => props.has(s));
+  let selector: Selector | undefined;
+  let patterns: string[] = [];
+  if (present.length === 0) {
+    c.error({ offset: node.offset, length: 1 }, `${where} has no selector: give exactly one of "edit", "read" or "command".`);
+  } else if (present.length > 1) {
+    c.error(props.get(present[1]!)!, `${where} has ${present.map((s) => `"${s}"`).join(' and ')}: a rule has exactly one selector, so split it into ${present.length} rules.`);
+  } else {
+    selector = present[0]!;
+    patterns = readPatterns(props.get(selector)!, c, selector, where, action);
+  }
+
+  let agents: string[] | undefined;
+  const agentsNode = props.get('agents');
+  if (agentsNode) {
+    if (agentsNode.type !== 'array' || (agentsNode.children ?? []).length === 0) {
+      c.error(agentsNode, `"agents" of ${where} must be a non-empty list of agent ids (${AGENT_IDS.join(', ')}).`);
+    } else {
+      agents = [];
+      for (const a of agentsNode.children ?? []) {
+        if (a.type !== 'string' || !isAgentId(a.value)) c.error(a, `Unknown agent ${JSON.stringify(a.value)} in ${where}: known agents are ${AGENT_IDS.join(', ')}.`);
+        else agents.push(a.value);
+      }
+    }
+  }
+
+  let minTrust: TrustLevel | undefined;
+  const minTrustNode = props.get('minTrust');
+  if (minTrustNode) {
+    if (minTrustNode.type !== 'number' || ![0, 1, 2, 3].includes(minTrustNode.value)) {
+      c.error(minTrustNode, `"minTrust" of ${where} must be a trust level 0, 1, 2 or 3.`);
+    } else if (action && action !== 'allow') {
+      c.error(minTrustNode, `"minTrust" only applies to "allow" rules; a "${action}" rule holds at every trust level, so remove it.`);
+    } else minTrust = minTrustNode.value as TrustLevel;
+  }
+
+  let reason: string | undefined;
+  const reasonNode = props.get('reason');
+  if (reasonNode) {
+    if (reasonNode.type !== 'string') c.error(reasonNode, `"reason" of ${where} must be a string.`);
+    else reason = reasonNode.value as string;
+  }
+
+  const after = c.problems.filter((p) => p.severity === 'error').length;
+  if (after > before || !action || !selector) return undefined;
+  return {
+    action,
+    selector,
+    patterns,
+    ...(agents ? { agents } : {}),
+    ...(minTrust !== undefined ? { minTrust } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+  };
+}
+
+function readPatterns(node: Node, c: Collector, selector: Selector, where: string, action: Verdict | undefined): string[] {
+  const items = node.type === 'string' ? [node] : node.type === 'array' ? (node.children ?? []) : undefined;
+  if (!items) {
+    c.error(node, `"${selector}" of ${where} must be a list of ${selector === 'command' ? 'command patterns' : 'globs'}.`);
+    return [];
+  }
+  if (items.length === 0) {
+    c.error(node, `"${selector}" of ${where} is an empty list, so the rule would match nothing.`);
+    return [];
+  }
+  const out: string[] = [];
+  for (const item of items) {
+    if (item.type !== 'string') {
+      c.error(item, `Each entry of "${selector}" in ${where} must be a string.`);
+      continue;
+    }
+    const raw = item.value as string;
+    const problem = selector === 'command' ? commandPatternProblem(raw) : globProblem(raw);
+    if (problem) {
+      c.error(item, `${problem} (in ${where}).`);
+      continue;
+    }
+    if (selector === 'command') {
+      const pattern = normalizeCommandPattern(raw);
+      if (action && action !== 'allow' && !pattern.includes('*') && !pattern.includes(' ')) {
+        c.warn(item, `Command pattern "${pattern}" matches only the bare command "${pattern}" with no arguments; write "${pattern} *" as well to match it with arguments.`);
+      }
+      out.push(pattern);
+    } else {
+      out.push(normalizeGlob(raw));
+    }
+  }
+  return out;
+}
+
+/** Explains why `glob` is not a usable path glob, or returns undefined when it is. */
+export function globProblem(glob: string): string | undefined {
+  if (glob.trim() === '') return 'An empty glob matches nothing';
+  if (glob.length > MAX_PATTERN_LENGTH) return `A glob longer than ${MAX_PATTERN_LENGTH} characters is not allowed`;
+  if (glob.includes('\0')) return 'A glob cannot contain a NUL character';
+  if (glob.includes('\\')) return `Glob "${glob}" contains "\\": write paths with "/" on every platform (use [*] to match a literal *)`;
+  const segments = normalizeGlob(glob).split('/');
+  if (segments.includes('..')) return `Glob "${glob}" contains "..": paths are resolved before matching, so ".." never matches; write the path it leads to`;
+  const mm = new Minimatch(normalizeGlob(glob), { dot: true });
+  if (mm.makeRe() === false) return `Glob "${glob}" is not a valid glob`;
+  return undefined;
+}
+
+/** Explains why `pattern` is not a usable command pattern, or returns undefined when it is. */
+export function commandPatternProblem(pattern: string): string | undefined {
+  if (pattern.trim() === '') return 'An empty command pattern matches nothing';
+  if (pattern.length > MAX_PATTERN_LENGTH) return `A command pattern longer than ${MAX_PATTERN_LENGTH} characters is not allowed`;
+  if (pattern.includes('\0')) return 'A command pattern cannot contain a NUL character';
+  return undefined;
+}
+
+/** `./src/**` → `src/**`; `build/` → `build/**` (a directory and everything in it). */
+export function normalizeGlob(glob: string): string {
+  let g = glob.trim();
+  while (g.startsWith('./')) g = g.slice(2);
+  if (g.length > 1 && g.endsWith('/')) g = `${g}**`;
+  return g;
+}
+
+/** Collapses runs of white space, as command text is normalized (spec/policy.md "Commands"). */
+export function normalizeCommandPattern(pattern: string): string {
+  return pattern.trim().replace(/\s+/g, ' ');
+}
