@@ -1,0 +1,86 @@
+/** `airlock check`: decides one action exactly as a hook would for that agent now, without doing or recording anything. */
+import { dirname } from 'node:path';
+import { loadPolicy } from '../core/policy/loadPolicy';
+import { prepareRequest } from '../core/policy/prepare';
+import { evaluate } from '../core/policy/evaluate';
+import { TRUST_NAMES, type Decision, type RuleRef } from '../core/policy/types';
+import type { ActionRequest } from '../core/request';
+import { readTrustLevel } from '../core/trust/trustLevels';
+import { AGENT_IDS, isAgentId, UNKNOWN_AGENT } from '../shared/ids';
+import { printJson, UsageError, type CliContext } from './cliSupport';
+
+/** Options of `airlock check`. */
+export interface CheckOptions {
+  readonly edit?: string;
+  readonly read?: string;
+  readonly command?: string;
+  readonly agent?: string;
+}
+
+/** Decides one action and prints the decision. */
+export function checkCommand(ctx: CliContext, options: CheckOptions): number {
+  const given = (['edit', 'read', 'command'] as const).filter((k) => options[k] !== undefined);
+  if (given.length !== 1) throw new UsageError('check needs exactly one of --edit PATH, --read PATH or --command CMD');
+  const agent = options.agent ?? UNKNOWN_AGENT;
+  if (options.agent !== undefined && !isAgentId(options.agent)) {
+    throw new UsageError(`unknown agent "${options.agent}"; known agents: ${AGENT_IDS.join(', ')}`);
+  }
+  const loaded = loadPolicy({ workspace: ctx.workspace, home: ctx.home, dataRoot: ctx.dataRoot, installDir: dirname(__dirname) });
+  for (const p of [...loaded.problems, ...loaded.userProblems]) {
+    const where = loaded.userProblems.includes(p) ? 'airlock.rules' : `${loaded.file}:${p.line}:${p.column}`;
+    ctx.err(`airlock: ${p.severity}: ${where}: ${p.message}\n`);
+  }
+  const trust = agent === UNKNOWN_AGENT ? 0 : readTrustLevel(ctx.workspaceDir, agent);
+  const kind = given[0]!;
+  const request: ActionRequest =
+    kind === 'command'
+      ? { agent, workspace: ctx.workspace, kind: 'command', paths: [], command: options.command!, cwd: insideOrWorkspace(ctx) }
+      : { agent, workspace: ctx.workspace, kind, paths: [resolveFromCwd(ctx, options[kind]!)] };
+  const decision = evaluate(loaded.compiled, prepareRequest(request, loaded.paths), { agent, trust });
+  if (ctx.json) {
+    printJson(ctx, toJson(decision));
+  } else {
+    ctx.out(formatDecision(decision, agent, trust));
+  }
+  return 0;
+}
+
+function resolveFromCwd(ctx: CliContext, p: string): string {
+  if (p.includes('\0')) return p;
+  // Relative paths are relative to where the person typed the command, as in any shell tool.
+  return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('~') ? p : `${ctx.cwd.replace(/[\\/]+$/, '')}/${p}`;
+}
+
+function insideOrWorkspace(ctx: CliContext): string {
+  return ctx.cwd === ctx.workspace || ctx.cwd.startsWith(`${ctx.workspace}/`) ? ctx.cwd : ctx.workspace;
+}
+
+function toJson(d: Decision): Record<string, unknown> {
+  return {
+    action: d.action,
+    source: d.source,
+    rule: d.rule ?? null,
+    reason: d.reason,
+    trustApplied: d.trustApplied,
+    ...(d.limit ? { limit: d.limit } : {}),
+    parts: (d.parts ?? []).map((p) => ({ kind: p.kind, text: p.text, via: p.via, action: p.action, source: p.source, rule: p.rule ?? null, reason: p.reason })),
+  };
+}
+
+function describe(r: RuleRef): string {
+  const where = r.origin === 'workspace' ? `${r.file ?? '.vscode/airlock.json'}${r.line ? `:${r.line}` : ''} rule ${r.index + 1}` : r.origin === 'user' ? `airlock.rules rule ${r.index + 1}` : r.origin === 'recommended' ? `recommended policy rule ${r.index + 1}` : 'built-in protection';
+  return `${where}: ${r.action} ${r.selector} "${r.pattern}"`;
+}
+
+/** The human form of a decision. */
+export function formatDecision(d: Decision, agent: string, trust: number): string {
+  const lines = [`${d.action.toUpperCase()}  (${d.source})`, `  reason: ${d.reason}`];
+  if (d.rule) lines.push(`  rule:   ${describe(d.rule)}`);
+  lines.push(`  agent:  ${agent} at trust level ${trust} (${TRUST_NAMES[trust as 0 | 1 | 2 | 3]})`);
+  if (d.limit) lines.push(`  limit:  ${d.limit.name} ${d.limit.value}/${d.limit.limit}`);
+  if (d.parts && d.parts.length > 0) {
+    lines.push('  parts:');
+    for (const p of d.parts) lines.push(`    ${p.action.padEnd(5)}  ${p.kind.padEnd(7)}  ${p.text}${p.via !== 'command' ? `  [${p.via}]` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
