@@ -1,9 +1,8 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
-import { loadPolicy, POLICY_FILE, USER_RULES_FILE, type LoadedPolicy } from '../core/policy/loadPolicy';
+import { loadPolicy, POLICY_FILE, type LoadedPolicy } from '../core/policy/loadPolicy';
+import { writeUserSettings } from '../core/userSettings';
 import { parsePolicyText, positionAt } from '../core/policy/policyFile';
 import type { PolicyProblem } from '../core/policy/types';
 import { Disposable } from '../shared/lifecycle';
@@ -50,8 +49,9 @@ export class PolicyService extends Disposable {
 
   /** Reloads from disk and settings, publishes diagnostics, and tells listeners. */
   reload(why: string): LoadedPolicy {
-    const rules = this.settings().rules;
-    this.mirrorUserRules(rules);
+    const settings = this.settings();
+    const rules = settings.rules;
+    this.mirrorUserSettings(settings);
     const loaded = loadPolicy({
       workspace: this.folder.uri.fsPath,
       home: homedir(),
@@ -91,15 +91,11 @@ export class PolicyService extends Disposable {
     );
   }
 
-  private mirrorUserRules(rules: readonly unknown[]): void {
+  private mirrorUserSettings(settings: Settings): void {
     try {
-      mkdirSync(this.dataRoot, { recursive: true, mode: 0o700 });
-      const file = join(this.dataRoot, USER_RULES_FILE);
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify(rules, null, 2)}\n`, { mode: 0o600 });
-      renameSync(tmp, file);
+      writeUserSettings(this.dataRoot, { rules: settings.rules, history: { ...settings.historyRaw } });
     } catch (e) {
-      this.log.error(`[policy] could not write personal rules for hooks: ${(e as Error).message}`);
+      this.log.error(`[policy] could not write personal settings for hooks: ${(e as Error).message}`);
     }
   }
 }

@@ -6,6 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readUserSettings } from '../userSettings';
 import { compilePolicy, type CompiledPolicy, type WorkspacePolicyState } from './evaluate';
 import { createPathContext, type PathContext } from './paths';
 import { parsePolicyText, parseRuleList } from './policyFile';
@@ -14,8 +15,6 @@ import type { PolicyDocument, PolicyProblem, RuleSpec } from './types';
 
 /** Where the workspace policy file lives, relative to the workspace folder. */
 export const POLICY_FILE = '.vscode/airlock.json';
-/** Where the extension mirrors the `airlock.rules` setting for the CLI and hooks, in the data root. */
-export const USER_RULES_FILE = 'user-rules.json';
 
 /** Everything known about a workspace's policy after loading it. */
 export interface LoadedPolicy {
@@ -71,13 +70,6 @@ function readPolicyText(file: string): { text?: string; problem?: string } {
   }
 }
 
-function readMirroredUserRules(dataRoot: string): unknown {
-  try {
-    return JSON.parse(readFileSync(join(dataRoot, USER_RULES_FILE), 'utf8')) as unknown;
-  } catch {
-    return [];
-  }
-}
 
 /**
  * The install folder is protected unless it is inside the workspace: when Airlock runs from its own
@@ -117,7 +109,7 @@ export function loadPolicy(options: LoadPolicyOptions): LoadedPolicy {
       document = fallbackPolicy();
     }
   }
-  const user = parseRuleList(options.userRules ?? readMirroredUserRules(options.dataRoot));
+  const user = parseRuleList(options.userRules ?? readUserSettings(options.dataRoot).rules);
   const userRules: readonly RuleSpec[] = user.rules;
   const userRulesBroken = user.problems.some((p) => p.severity === 'error');
   if (userRulesBroken) {

@@ -1,0 +1,53 @@
+/**
+ * The person's settings as hooks and the CLI see them. The extension mirrors its user settings into
+ * Airlock's data directory (which agents cannot change), so every process decides with the same rules.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './fsUtil';
+import { DEFAULT_HISTORY_OPTIONS, type HistoryOptions } from './history/history';
+
+/** The mirror's file name in the data root. */
+export const USER_SETTINGS_FILE = 'user-settings.json';
+
+/** What the mirror holds. */
+export interface UserSettings {
+  /** Personal rules (`airlock.rules`), validated by the policy loader. */
+  readonly rules: unknown;
+  readonly history: HistoryOptions;
+}
+
+const MB = 1024 * 1024;
+
+function positive(v: unknown, fallback: number, max: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.min(v, max) : fallback;
+}
+
+/** History options from raw values (`maxFileSizeMB`, …); anything invalid falls back to the default. */
+export function historyOptionsFrom(raw: unknown): HistoryOptions {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const d = DEFAULT_HISTORY_OPTIONS;
+  return Object.freeze({
+    maxFileSize: Math.round(positive(r.maxFileSizeMB, d.maxFileSize / MB, 4096) * MB),
+    maxTotalSize: Math.round(positive(r.maxTotalSizeMB, d.maxTotalSize / MB, 1024 * 1024) * MB),
+    retentionDays: positive(r.retentionDays, d.retentionDays, 36500),
+    ignore: Array.isArray(r.ignore) ? r.ignore.filter((x): x is string => typeof x === 'string' && x.length > 0) : [],
+    useGitignore: typeof r.useGitignore === 'boolean' ? r.useGitignore : d.useGitignore,
+  });
+}
+
+/** Reads the mirror; a missing or unreadable mirror gives the defaults and no personal rules. */
+export function readUserSettings(dataRoot: string): UserSettings {
+  let raw: Record<string, unknown> = {};
+  try {
+    raw = JSON.parse(readFileSync(join(dataRoot, USER_SETTINGS_FILE), 'utf8')) as Record<string, unknown>;
+  } catch {
+    raw = {};
+  }
+  return { rules: raw.rules ?? [], history: historyOptionsFrom(raw.history) };
+}
+
+/** Writes the mirror (the extension does, whenever the settings change). */
+export function writeUserSettings(dataRoot: string, settings: { rules: readonly unknown[]; history: Record<string, unknown> }): void {
+  writeFileAtomic(join(dataRoot, USER_SETTINGS_FILE), `${JSON.stringify(settings, null, 2)}\n`);
+}
