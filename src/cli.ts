@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkCommand } from './cli/checkCommand';
+import { checkpointCommand, gcCommand, rollbackCommand, sessionsCommand, showCommand, undoRollbackCommand } from './cli/historyCommands';
 import { CliError, createContext, UsageError, type CliContext } from './cli/cliSupport';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -34,6 +35,45 @@ const COMMANDS: Record<string, CommandSpec> = {
         ...(typeof v.command === 'string' ? { command: v.command } : {}),
         ...(typeof v.agent === 'string' ? { agent: v.agent } : {}),
       }),
+  },
+  checkpoint: {
+    usage: 'airlock checkpoint [--json]',
+    summary: 'Record the current state of the workspace in the shadow history (incremental).',
+    options: {},
+    run: (ctx) => checkpointCommand(ctx),
+  },
+  sessions: {
+    usage: 'airlock sessions [--json]',
+    summary: 'List agent sessions, newest first.',
+    options: {},
+    run: (ctx) => sessionsCommand(ctx),
+  },
+  show: {
+    usage: 'airlock show SESSION [--json]',
+    summary: 'The actions of one session and the files each touched, with diffs.',
+    options: {},
+    positionals: { min: 1, max: 1 },
+    run: (ctx, _v, p) => showCommand(ctx, p[0]!),
+  },
+  rollback: {
+    usage: 'airlock rollback (SESSION | --last) [--dry-run] [--force] [--json]',
+    summary: 'Restore every file a session touched to its state before the session; it can be undone.',
+    options: { last: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, force: { type: 'boolean' } },
+    positionals: { min: 0, max: 1 },
+    run: (ctx, v, p) => rollbackCommand(ctx, p[0], { last: v.last === true, dryRun: v['dry-run'] === true, force: v.force === true }),
+  },
+  'undo-rollback': {
+    usage: 'airlock undo-rollback [UNDO_ID] [--dry-run] [--force] [--json]',
+    summary: 'Reverse the last (or the named) rollback.',
+    options: { 'dry-run': { type: 'boolean' }, force: { type: 'boolean' } },
+    positionals: { min: 0, max: 1 },
+    run: (ctx, v, p) => undoRollbackCommand(ctx, p[0], { dryRun: v['dry-run'] === true, force: v.force === true }),
+  },
+  gc: {
+    usage: 'airlock gc [--dry-run] [--repack] [--json]',
+    summary: 'Remove history older than the retention period (and beyond the size limit), keeping what live sessions and undos need; --repack also recompresses everything.',
+    options: { 'dry-run': { type: 'boolean' }, repack: { type: 'boolean' } },
+    run: (ctx, v) => gcCommand(ctx, { dryRun: v['dry-run'] === true, repack: v.repack === true }),
   },
 };
 
