@@ -2,10 +2,12 @@
  * `npm run bench`: prints figures and compares each with a baseline measured in the same run.
  * `npm run bench -- policy` runs one section.
  */
+import { runHistoryBench } from './historyBench';
 import { runPolicyBench } from './policyBench';
 
 const sections: Record<string, () => void | Promise<void>> = {
   policy: runPolicyBench,
+  history: runHistoryBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
