@@ -1,0 +1,181 @@
+/**
+ * Tool names and parameters of every agent, mapped to Airlock's actions. Names come from each agent's
+ * published hook documentation and source (sources per dialect module). Parameter spellings differ
+ * by agent and version (`file_path`, `filePath`, `path`, `absolute_path`; `old_string`, `oldString`,
+ * `old_str`), so every spelling is accepted.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { parseV4APatch } from '../core/edits/v4aPatch';
+import { MalformedPayloadError, type ProposedFile, type ToolAction } from './types';
+
+type Input = Readonly<Record<string, unknown>>;
+
+/** The first of `keys` holding a string. */
+export function str(input: Input, ...keys: string[]): string | undefined {
+  for (const k of keys) {
+    const v = input[k];
+    if (typeof v === 'string') return v;
+  }
+  return undefined;
+}
+
+function bool(input: Input, ...keys: string[]): boolean {
+  return keys.some((k) => input[k] === true);
+}
+
+/** Resolves a tool's path against the agent's working directory; refuses what is not a usable path. */
+export function toolPath(p: string, cwd: string): string {
+  if (p.length === 0) throw new MalformedPayloadError('a file path in the tool input is empty');
+  if (p.includes('\0')) throw new MalformedPayloadError('a file path in the tool input contains a NUL byte');
+  if (p.length > 8192) throw new MalformedPayloadError('a file path in the tool input is longer than 8192 characters');
+  const plain = p.startsWith('file://') ? decodeURIComponent(new URL(p).pathname) : p;
+  return isAbsolute(plain) ? plain : resolve(cwd, plain);
+}
+
+function requirePath(input: Input, cwd: string, tool: string, ...keys: string[]): string {
+  const p = str(input, ...keys);
+  if (p === undefined) throw new MalformedPayloadError(`${tool} has no ${keys[0]} in its input`);
+  return toolPath(p, cwd);
+}
+
+const PATH_KEYS = ['file_path', 'filePath', 'path', 'absolute_path', 'notebook_path', 'target_file', 'file'];
+const CONTENT_KEYS = ['content', 'file_text', 'contents', 'text', 'code'];
+const OLD_KEYS = ['old_string', 'oldString', 'old_str'];
+const NEW_KEYS = ['new_string', 'newString', 'new_str'];
+
+const WRITE_TOOLS = new Set(['Write', 'write_file', 'create_file', 'create', 'WriteFile']);
+const REPLACE_TOOLS = new Set(['Edit', 'replace', 'replace_string_in_file', 'str_replace', 'StrReplace', 'edit', 'search_replace']);
+const COMMAND_TOOLS = new Set(['Bash', 'bash', 'PowerShell', 'powershell', 'run_in_terminal', 'run_shell_command', 'Shell', 'shell', 'exec_command', 'local_shell', 'shell_command', 'terminal']);
+const READ_TOOLS = new Set([
+  'Read', 'read_file', 'view', 'NotebookRead', 'read_many_files', 'ReadFile', 'Glob', 'Grep', 'LS', 'glob', 'grep', 'rg', 'grep_search',
+  'search_file_content', 'list_dir', 'list_directory', 'file_search', 'ListDir', 'codebase_search',
+]);
+/** Tools that neither edit files nor run commands: the agent's own permissions decide them. */
+const PASSTHROUGH_TOOLS = new Set([
+  'TodoWrite', 'Task', 'Agent', 'ToolSearch', 'Skill', 'ExitPlanMode', 'AskUserQuestion', 'ListAgents', 'ReportFindings', 'ScheduleWakeup',
+  'Workflow', 'WebFetch', 'WebSearch', 'BashOutput', 'KillShell', 'SlashCommand', 'manage_todo_list', 'runSubagent', 'memory', 'get_errors',
+  'semantic_search', 'fetch_webpage', 'web_fetch', 'google_web_search', 'write_todos', 'save_memory', 'ask_user', 'activate_skill',
+  'exit_plan_mode', 'task', 'update_todo', 'think', 'get_changed_files', 'test_failure', 'read_bash', 'write_bash', 'stop_bash', 'list_bash',
+  'report_intent', 'spawn_agent', 'update_plan', 'view_image', 'DeferredToolPlaceholder',
+]);
+
+function replacementsOf(input: Input): { oldString: string; newString: string; replaceAll?: boolean }[] {
+  const oldString = str(input, ...OLD_KEYS);
+  const newString = str(input, ...NEW_KEYS);
+  if (oldString === undefined || newString === undefined) return [];
+  return [{ oldString, newString, ...(bool(input, 'replace_all', 'replaceAll', 'allow_multiple') ? { replaceAll: true } : {}) }];
+}
+
+function patchText(input: unknown): string | undefined {
+  if (typeof input === 'string') return input;
+  if (input && typeof input === 'object') return str(input as Input, 'input', 'patch', 'command', 'diff');
+  return undefined;
+}
+
+function patchFiles(text: string, cwd: string): ProposedFile[] {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('diff --git') || trimmed.startsWith('--- ') || trimmed.startsWith('Index:')) {
+    // A unified diff: one file per `+++` header (the `diff` library applies each).
+    const files: ProposedFile[] = [];
+    const parts = text.split(/^(?=diff --git |--- )/m).filter((p) => p.includes('+++ '));
+    for (const part of parts) {
+      const plus = /^\+\+\+ (?:b\/)?(.+)$/m.exec(part)?.[1]?.trim();
+      const minus = /^--- (?:a\/)?(.+)$/m.exec(part)?.[1]?.trim();
+      if (plus === '/dev/null' && minus) files.push({ path: toolPath(minus, cwd), op: 'delete' });
+      else if (plus) files.push({ path: toolPath(plus, cwd), op: minus === '/dev/null' ? 'create' : 'write', unifiedPatch: part });
+    }
+    if (files.length === 0) throw new MalformedPayloadError('the patch names no file');
+    return files;
+  }
+  return parseV4APatch(text).map((op): ProposedFile => {
+    const path = toolPath(op.path, cwd);
+    switch (op.type) {
+      case 'add':
+        return { path, op: 'create', content: op.content };
+      case 'delete':
+        return { path, op: 'delete' };
+      case 'update':
+        return {
+          path,
+          op: op.moveTo ? 'rename' : 'write',
+          ...(op.moveTo ? { newPath: toolPath(op.moveTo, cwd) } : {}),
+          replacements: op.hunks.map((h) => ({ oldString: h.oldText, newString: h.newText, ...(h.anchor ? { anchor: h.anchor } : {}) })),
+        };
+    }
+  });
+}
+
+/** Maps one tool call to an Airlock action. `cwd` resolves relative paths. */
+export function toolAction(tool: string, rawInput: unknown, cwd: string): ToolAction {
+  if (tool === 'apply_patch' || tool === 'git_apply_patch' || tool === 'ApplyPatch') {
+    const text = patchText(rawInput);
+    if (text === undefined) throw new MalformedPayloadError(`${tool} has no patch text in its input`);
+    return { category: 'edit', files: patchFiles(text, cwd) };
+  }
+  if (PASSTHROUGH_TOOLS.has(tool) || tool.startsWith('mcp__') || tool.startsWith('MCP:')) return { category: 'passthrough' };
+  const input: Input = rawInput && typeof rawInput === 'object' && !Array.isArray(rawInput) ? (rawInput as Input) : {};
+  if (COMMAND_TOOLS.has(tool)) {
+    const raw = input.command ?? input.cmd;
+    const command = Array.isArray(raw) ? raw.map(String).join(' ') : typeof raw === 'string' ? raw : undefined;
+    if (command === undefined) throw new MalformedPayloadError(`${tool} has no command in its input`);
+    const dir = str(input, 'dir_path', 'directory', 'cwd', 'workdir');
+    return { category: 'command', command, cwd: dir ? toolPath(dir, cwd) : cwd };
+  }
+  if (WRITE_TOOLS.has(tool)) {
+    const path = requirePath(input, cwd, tool, ...PATH_KEYS);
+    const content = str(input, ...CONTENT_KEYS) ?? '';
+    return { category: 'edit', files: [{ path, op: 'write', content }] };
+  }
+  if (REPLACE_TOOLS.has(tool)) {
+    const path = requirePath(input, cwd, tool, ...PATH_KEYS);
+    const replacements = replacementsOf(input);
+    const content = str(input, 'file_text', 'content');
+    if (replacements.length === 0 && content !== undefined) return { category: 'edit', files: [{ path, op: 'write', content }] };
+    return { category: 'edit', files: [{ path, op: 'write', replacements, ...(replacements.length === 0 ? { approximate: `${tool} gave no old and new text` } : {}) }] };
+  }
+  if (tool === 'MultiEdit') {
+    const path = requirePath(input, cwd, tool, ...PATH_KEYS);
+    const edits = Array.isArray(input.edits) ? (input.edits as Input[]) : [];
+    return { category: 'edit', files: [{ path, op: 'write', replacements: edits.flatMap((e) => replacementsOf(e)) }] };
+  }
+  if (tool === 'multi_replace_string_in_file') {
+    const list = Array.isArray(input.replacements) ? (input.replacements as Input[]) : [];
+    const byFile = new Map<string, { oldString: string; newString: string }[]>();
+    for (const r of list) {
+      const path = requirePath(r, cwd, tool, ...PATH_KEYS);
+      byFile.set(path, [...(byFile.get(path) ?? []), ...replacementsOf(r)]);
+    }
+    if (byFile.size === 0) throw new MalformedPayloadError(`${tool} has no replacements`);
+    return { category: 'edit', files: [...byFile].map(([path, replacements]) => ({ path, op: 'write' as const, replacements })) };
+  }
+  if (tool === 'insert' || (tool === 'str_replace_editor' && input.command === 'insert')) {
+    const path = requirePath(input, cwd, tool, ...PATH_KEYS);
+    const line = Number(input.insert_line ?? input.insertLine);
+    const text = str(input, ...NEW_KEYS, 'text') ?? '';
+    return { category: 'edit', files: [{ path, op: 'write', replacements: [{ oldString: '', newString: text, anchor: `line:${Number.isFinite(line) ? line : 0}` }] }] };
+  }
+  if (tool === 'str_replace_editor') {
+    const command = input.command;
+    if (command === 'view') return { category: 'read', paths: [requirePath(input, cwd, tool, ...PATH_KEYS)] };
+    const path = requirePath(input, cwd, tool, ...PATH_KEYS);
+    if (command === 'create') return { category: 'edit', files: [{ path, op: 'write', content: str(input, 'file_text') ?? '' }] };
+    return { category: 'edit', files: [{ path, op: 'write', replacements: replacementsOf(input) }] };
+  }
+  if (tool === 'insert_edit_into_file' || tool === 'NotebookEdit' || tool === 'edit_notebook_file' || tool === 'EditNotebook') {
+    const path = requirePath(input, cwd, tool, ...PATH_KEYS);
+    return { category: 'edit', files: [{ path, op: 'write', approximate: `${tool} describes the change; the exact result is only known once it runs` }] };
+  }
+  if (tool === 'Delete' || tool === 'delete_file' || tool === 'DeleteFile') {
+    return { category: 'edit', files: [{ path: requirePath(input, cwd, tool, ...PATH_KEYS), op: 'delete' }] };
+  }
+  if (tool === 'create_directory') {
+    return { category: 'edit', files: [{ path: requirePath(input, cwd, tool, 'dirPath', 'path', 'dir_path'), op: 'mkdir' }] };
+  }
+  if (READ_TOOLS.has(tool)) {
+    const list = Array.isArray(input.paths) ? input.paths.filter((p): p is string => typeof p === 'string') : [];
+    const one = str(input, ...PATH_KEYS, 'dir_path', 'dirPath', 'directory');
+    const paths = [...list, ...(one !== undefined ? [one] : [])].map((p) => toolPath(p, cwd));
+    return { category: 'read', paths: paths.length > 0 ? paths : [cwd] };
+  }
+  return { category: 'unknown' };
+}

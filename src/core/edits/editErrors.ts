@@ -1,0 +1,2 @@
+/** A patch that cannot be read at all. */
+export class MalformedPatchError extends Error {}
