@@ -15,6 +15,10 @@ export interface UserSettings {
   /** Personal rules (`airlock.rules`), validated by the policy loader. */
   readonly rules: unknown;
   readonly history: HistoryOptions;
+  /** What an `ask` becomes when no gate runs and the agent has no prompt of its own (`airlock.offline`). */
+  readonly offline: 'deny' | 'allow';
+  /** How long an approval waits for a person before it is denied (`airlock.approvalTimeoutSeconds`). */
+  readonly approvalTimeoutMs: number;
 }
 
 const MB = 1024 * 1024;
@@ -44,10 +48,19 @@ export function readUserSettings(dataRoot: string): UserSettings {
   } catch {
     raw = {};
   }
-  return { rules: raw.rules ?? [], history: historyOptionsFrom(raw.history) };
+  const timeout = raw.approvalTimeoutSeconds;
+  return {
+    rules: raw.rules ?? [],
+    history: historyOptionsFrom(raw.history),
+    offline: raw.offline === 'allow' ? 'allow' : 'deny',
+    approvalTimeoutMs: typeof timeout === 'number' && timeout >= 5 && timeout <= 3600 ? timeout * 1000 : DEFAULT_APPROVAL_TIMEOUT_MS,
+  };
 }
 
+/** How long an approval waits by default: well inside the 600 s hook timeout Airlock installs. */
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 300_000;
+
 /** Writes the mirror (the extension does, whenever the settings change). */
-export function writeUserSettings(dataRoot: string, settings: { rules: readonly unknown[]; history: Record<string, unknown> }): void {
+export function writeUserSettings(dataRoot: string, settings: { rules: readonly unknown[]; history: Record<string, unknown>; offline?: unknown; approvalTimeoutSeconds?: unknown }): void {
   writeFileAtomic(join(dataRoot, USER_SETTINGS_FILE), `${JSON.stringify(settings, null, 2)}\n`);
 }

@@ -15,10 +15,10 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { writeFileAtomic } from '../fsUtil';
-import { realPath } from '../policy/paths';
+import { realPath } from '../realPath';
 import { captureState, sameState, type FileState } from './fileState';
 import { appendRecord, readJournal, type ActionKind, type FileChange, type JournalRecord } from './journal';
-import { acquireLock, lockOwnerWhat, StoreLock, type Lock } from './lock';
+import { acquireLock, acquireLockAsync, lockOwnerWhat, StoreLock, type Lock } from './lock';
 import { ObjectStore } from './objectStore';
 import { entryState, isIgnored, parseIndex, scanWorkspace, serializeIndex, type Change, type WorkspaceIndex } from './scan';
 
@@ -180,7 +180,7 @@ export class History {
 
   /** Scans the workspace under the workspace lock, saving new content; returns the scan and the new index. */
   private async scan(): Promise<{ index: WorkspaceIndex; changes: readonly Change[]; files: number; unsaved: readonly string[]; first: boolean }> {
-    const lock = acquireLock(this.lockFile, { what: 'a checkpoint', timeoutMs: 120_000 });
+    const lock = await acquireLockAsync(this.lockFile, { what: 'a checkpoint', timeoutMs: 120_000 });
     const writer = this.storeLock.writer();
     try {
       const previous = this.readIndex();
@@ -249,7 +249,7 @@ export class History {
    * Before an allowed edit (or create, delete, rename): saves the current state of each path.
    * Returns the action id to pass to {@link endEdit}.
    */
-  beginEdit(ref: SessionRef, action: { kind: Exclude<ActionKind, 'command'>; paths: readonly string[]; tool?: string; decision?: { action: string; source: string; reason: string } }): string {
+  beginEdit(ref: SessionRef, action: { kind: Exclude<ActionKind, 'command'>; paths: readonly string[]; tool?: string; decision?: { action: string; source: string; reason: string }; lines?: number }): string {
     const sessionId = this.session(ref);
     const id = newId('a');
     const writer = this.storeLock.writer();
@@ -274,6 +274,7 @@ export class History {
         ...(newDirs.size > 0 ? { newDirs: [...newDirs] } : {}),
         ...(action.tool ? { tool: action.tool } : {}),
         ...(action.decision ? { decision: action.decision } : {}),
+        ...(action.lines !== undefined ? { lines: action.lines } : {}),
       });
     } finally {
       writer.release();
@@ -324,11 +325,35 @@ export class History {
     return out;
   }
 
+  /**
+   * Records an edit the agent only reported after it happened (Cursor's `afterFileEdit`), with the
+   * content it had before, as reconstructed by the caller.
+   */
+  recordAfterTheFact(ref: SessionRef, path: string, before: string, tool: string): void {
+    const sessionId = this.session(ref);
+    const id = newId('a');
+    const abs = this.actualPath(path, 'edit');
+    const writer = this.storeLock.writer();
+    try {
+      const pack = this.objects.writer();
+      const st = statSync(abs);
+      const beforeState: FileState = { type: 'file', hash: pack.add(Buffer.from(before)), size: Buffer.byteLength(before), mode: st.mode & 0o7777 };
+      const after = captureState(abs, pack, this.options);
+      pack.commit();
+      const rel = this.relPath(abs);
+      const time = Date.now();
+      this.append(sessionId, { t: 'begin', id, time, kind: 'edit', paths: [rel], files: [{ path: rel, before: beforeState }], tool });
+      this.append(sessionId, { t: 'end', id, time, ok: true, files: [{ path: rel, after }] });
+    } finally {
+      writer.release();
+    }
+  }
+
   /** Before an allowed command: takes a checkpoint and keeps it as this command's snapshot. */
   async beginCommand(ref: SessionRef, action: { command: string; cwd?: string; tool?: string; decision?: { action: string; source: string; reason: string } }): Promise<string> {
     const sessionId = this.session(ref);
     const id = newId('a');
-    this.takeCommandSlot(id);
+    await this.takeCommandSlot(id);
     const { index } = await this.scan();
     const snapshot = id;
     writeFileAtomic(join(this.dir, 'snapshots', `${snapshot}.json`), serializeIndex({ ...index, dirs: this.listDirs(index) }));
@@ -397,9 +422,9 @@ export class History {
    * command running longer than a minute (a dev server) no longer holds others back; changes made while
    * two commands ran at once are flagged, and a rollback leaves them for the person to decide.
    */
-  private takeCommandSlot(actionId: string): void {
+  private async takeCommandSlot(actionId: string): Promise<void> {
     try {
-      acquireLock(join(this.dir, 'locks', 'command.lock'), { what: actionId, timeoutMs: 3000, staleMs: 60_000, checkPid: false });
+      await acquireLockAsync(join(this.dir, 'locks', 'command.lock'), { what: actionId, timeoutMs: 3000, staleMs: 60_000, checkPid: false });
     } catch {
       // Another command is still running: go ahead; the overlap is flagged when this one ends.
     }
@@ -537,6 +562,30 @@ export class History {
       actions,
       rolledBack,
     };
+  }
+
+  /** What a session has used of its limits so far (files, lines, commands, recent actions). */
+  usage(ref: SessionRef, now = Date.now()): { files: Set<string>; changedLines: number; commands: number; recentActions: number[]; recentCommands: number[] } {
+    const id = sessionIdFor(ref);
+    const files = new Set<string>();
+    let changedLines = 0;
+    let commands = 0;
+    const recentActions: number[] = [];
+    const recentCommands: number[] = [];
+    for (const r of this.records(id).records) {
+      if (r.t === 'begin') {
+        if (now - r.time < 60_000) recentActions.push(r.time);
+        if (r.kind === 'command') {
+          commands++;
+          if (now - r.time < 60_000) recentCommands.push(r.time);
+        }
+        changedLines += r.lines ?? 0;
+        for (const f of r.files ?? []) files.add(f.path);
+      } else if (r.t === 'end') {
+        for (const f of r.files) files.add(f.path);
+      }
+    }
+    return { files, changedLines, commands, recentActions, recentCommands };
   }
 
   /** Finds a session by id or unique id prefix. */

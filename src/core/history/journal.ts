@@ -37,6 +37,8 @@ export type JournalRecord =
       /** For commands: the snapshot taken just before it ran. */
       readonly snapshot?: string;
       readonly decision?: { readonly action: string; readonly source: string; readonly reason: string };
+      /** Lines the edit changes (added plus removed), for the session's changed-lines limit. */
+      readonly lines?: number;
     }
   | {
       readonly t: 'end';

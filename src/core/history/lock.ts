@@ -100,34 +100,25 @@ export function lockOwnerWhat(file: string): string | undefined {
   return readOwner(file)?.what;
 }
 
-/** Takes the exclusive lock `file`, waiting up to `timeoutMs`. Synchronous: the waits are short and rare. */
-export function acquireLock(file: string, options: LockOptions = {}): Lock {
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const staleMs = options.staleMs ?? 10 * 60_000;
+/** One attempt at taking a lock, moving a stale one aside first. */
+function attempt(file: string, options: LockOptions): boolean {
   const what = options.what ?? 'a history operation';
-  mkdirSync(dirname(file), { recursive: true });
-  const deadline = Date.now() + timeoutMs;
-  let wait = 2;
-  for (;;) {
-    if (tryCreate(file, what)) break;
-    if (isStale(file, staleMs, options.checkPid !== false)) {
-      // Move the stale lock aside atomically so that only one waiter removes it.
-      const aside = `${file}.stale.${randomBytes(4).toString('hex')}`;
-      try {
-        renameSync(file, aside);
-        unlinkSync(aside);
-      } catch {
-        // another waiter took it over first
-      }
-      continue;
+  if (tryCreate(file, what)) return true;
+  if (isStale(file, options.staleMs ?? 10 * 60_000, options.checkPid !== false)) {
+    // Move the stale lock aside atomically so that only one waiter removes it.
+    const aside = `${file}.stale.${randomBytes(4).toString('hex')}`;
+    try {
+      renameSync(file, aside);
+      unlinkSync(aside);
+    } catch {
+      // another waiter took it over first
     }
-    if (Date.now() >= deadline) {
-      const owner = readOwner(file);
-      throw new LockTimeoutError(file, owner ? `${owner.what} by process ${owner.pid}` : 'another process');
-    }
-    sleep(wait);
-    wait = Math.min(wait * 2, 100);
+    return tryCreate(file, what);
   }
+  return false;
+}
+
+function held(file: string): Lock {
   let released = false;
   return {
     release() {
@@ -140,6 +131,36 @@ export function acquireLock(file: string, options: LockOptions = {}): Lock {
       }
     },
   };
+}
+
+function timeout(file: string): LockTimeoutError {
+  const owner = readOwner(file);
+  return new LockTimeoutError(file, owner ? `${owner.what} by process ${owner.pid}` : 'another process');
+}
+
+/** Takes the exclusive lock `file`, waiting up to `timeoutMs`. Synchronous: for the command line and short waits. */
+export function acquireLock(file: string, options: LockOptions = {}): Lock {
+  mkdirSync(dirname(file), { recursive: true });
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (let wait = 2; !attempt(file, options); wait = Math.min(wait * 2, 100)) {
+    if (Date.now() >= deadline) throw timeout(file);
+    sleep(wait);
+  }
+  return held(file);
+}
+
+/**
+ * Takes the exclusive lock `file`, waiting up to `timeoutMs`, without blocking the event loop: the gate in
+ * the editor keeps serving other requests meanwhile.
+ */
+export async function acquireLockAsync(file: string, options: LockOptions = {}): Promise<Lock> {
+  mkdirSync(dirname(file), { recursive: true });
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (let wait = 2; !attempt(file, options); wait = Math.min(wait * 2, 100)) {
+    if (Date.now() >= deadline) throw timeout(file);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  return held(file);
 }
 
 /**

@@ -3,9 +3,12 @@
  * resolved to their real target, and the workspace-relative forms are computed for glob matching.
  * This is the only part of deciding that touches the disk; evaluation itself stays pure.
  */
-import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
+import { PathError, realPath } from '../realPath';
+
+export { PathError, realPath };
 
 /** A path in every form the evaluator matches. All forms use `/` as separator. */
 export interface ResolvedPath {
@@ -37,52 +40,11 @@ export interface PathContext {
   readonly caseInsensitive: boolean;
 }
 
-/** Thrown for a path that cannot be decided at all (NUL bytes, absurd length). */
-export class PathError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'nul' | 'too-long' | 'empty' | 'loop',
-  ) {
-    super(message);
-  }
-}
-
 const MAX_PATH_LENGTH = 8192;
-const MAX_SYMLINK_HOPS = 40;
 
 /** `C:\x\y` → `C:/x/y`; POSIX paths are unchanged. */
 export function toSlash(p: string): string {
   return sep === '\\' ? p.replace(/\\/g, '/') : p;
-}
-
-function safeRealpath(p: string): string | undefined {
-  try {
-    return realpathSync.native(p);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Resolves symlinks in `abs` even when the file does not exist yet: the deepest existing ancestor is
- * resolved and the rest appended. A dangling symlink is followed to where a write would land.
- */
-export function realPath(abs: string, hops = 0): string {
-  const direct = safeRealpath(abs);
-  if (direct !== undefined) return direct;
-  let link: string | undefined;
-  try {
-    if (lstatSync(abs).isSymbolicLink()) link = readlinkSync(abs);
-  } catch {
-    // does not exist: resolve the parent below
-  }
-  if (link !== undefined) {
-    if (hops >= MAX_SYMLINK_HOPS) throw new PathError(`The path is a chain of more than ${MAX_SYMLINK_HOPS} symbolic links (a loop?).`, 'loop');
-    return realPath(isAbsolute(link) ? normalize(link) : resolve(dirname(abs), link), hops + 1);
-  }
-  const parent = dirname(abs);
-  if (parent === abs) return abs;
-  return join(realPath(parent, hops), abs.slice(parent.length).replace(/^[\\/]+/, ''));
 }
 
 /** True when the file system holding `dir` ignores case (probed by looking the folder up with its case swapped). */
