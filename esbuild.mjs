@@ -10,7 +10,8 @@ const node = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['vscode'],
+  // ./main.js is the engine bundle the hook client loads at run time when no gate answers.
+  external: ['vscode', './main.js'],
   // jsonc-parser's UMD build hides its requires from the bundler; its ESM build bundles cleanly.
   mainFields: ['module', 'main'],
   sourcemap: production ? false : 'linked',
@@ -21,8 +22,11 @@ const node = {
 
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  // The CLI is spawned by agent hooks on every tool call: keep it one self-contained file with a shebang.
-  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The `airlock` executable only dispatches: `airlock hook` runs on every agent tool call and must not
+  // load the decision engine, the shell parser and the history when a gate answers.
+  { ...node, entryPoints: ['src/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['vscode', './hook.js', './main.js'] },
+  { ...node, entryPoints: ['src/hookMain.ts'], outfile: 'dist/hook.js', external: ['vscode', './main.js'], define: { 'process.env.AIRLOCK_HOOK_BUNDLE': '"1"' } },
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/main.js', define: { 'process.env.AIRLOCK_HOOK_BUNDLE': '"1"' } },
 ];
 
 const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));

@@ -1,0 +1,73 @@
+/**
+ * A running gate for one workspace: the server, the decision handler, the policy (reloaded when it
+ * changes), the shadow history kept open (its index stays warm between requests) and the person to ask.
+ * Hosted by the extension and by `airlock serve`.
+ */
+import { readUserSettings } from '../core/userSettings';
+import { workspaceDataDir } from '../core/dataDir';
+import { History } from '../core/history/history';
+import type { Logger } from '../core/logger';
+import type { LoadedPolicy } from '../core/policy/loadPolicy';
+import { readTrustLevel } from '../core/trust/trustLevels';
+import type { Dialect } from '../agents/types';
+import type { Asker } from './approvals';
+import { GateServer } from './gateServer';
+import { handleHook, SessionAllows, type AuditEvent, type HookContext } from './hookHandler';
+
+/** Options of {@link GateRuntime}. */
+export interface GateRuntimeOptions {
+  readonly workspace: string;
+  readonly dataRoot: string;
+  readonly policy: () => LoadedPolicy;
+  readonly asker: Asker;
+  readonly log: Logger;
+  readonly approvalTimeoutMs: number;
+  readonly audit?: (event: AuditEvent) => void;
+  readonly onDenied?: (agent: string, why: 'denied' | 'limit') => void;
+}
+
+/** One workspace's gate, ready to start. */
+export class GateRuntime {
+  readonly server: GateServer;
+  readonly history: History;
+  readonly workspaceDir: string;
+  private readonly context: HookContext;
+
+  constructor(options: GateRuntimeOptions) {
+    this.workspaceDir = workspaceDataDir(options.dataRoot, options.workspace);
+    this.history = new History(this.workspaceDir, options.workspace, readUserSettings(options.dataRoot).history);
+    this.context = {
+      workspace: this.history.workspace,
+      policy: options.policy,
+      history: this.history,
+      trust: (agent) => readTrustLevel(this.workspaceDir, agent),
+      asker: options.asker,
+      approvalTimeoutMs: options.approvalTimeoutMs,
+      offline: 'deny',
+      mode: 'gate',
+      sessionAllows: new SessionAllows(),
+      ...(options.audit ? { audit: options.audit } : {}),
+      ...(options.onDenied ? { onDenied: options.onDenied } : {}),
+      log: options.log,
+    };
+    this.server = new GateServer({
+      workspaceDir: this.workspaceDir,
+      workspace: options.workspace,
+      log: options.log,
+      handle: (request) => handleHook(request.payload, request.dialect as Dialect, request.event, this.context),
+    });
+  }
+
+  /** Handles one payload in process (tests and benchmarks use this; hooks come through the socket). */
+  handle(payload: string, dialect: Dialect, event?: string) {
+    return handleHook(payload, dialect, event, this.context);
+  }
+
+  start(): Promise<void> {
+    return this.server.start();
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+}

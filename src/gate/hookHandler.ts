@@ -1,0 +1,376 @@
+/**
+ * One hook event, end to end: parse the payload, decide with the policy (trust and limits included),
+ * ask a person when the policy says `ask` and a gate is there to ask, record what is allowed in the
+ * shadow history before answering, and answer in the agent's own format. Used by the gate (in the
+ * editor or `airlock serve`) and by `airlock hook` itself when no gate answers.
+ *
+ * Never fails open by accident: any error while deciding a pre-tool event answers deny, naming Airlock.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { parseEvent } from '../agents/detect';
+import { ADAPTERS } from '../agents/detect';
+import { MalformedPayloadError, type Adapter, type AgentEvent, type Dialect, type HookAnswer, type ProposedFile, type Verdict } from '../agents/types';
+import { applyReplacements, applyUnified, changedLines } from '../core/edits/applyEdits';
+import { MalformedPatchError } from '../core/edits/editErrors';
+import type { History} from '../core/history/history';
+import { sessionIdFor, type SessionRef } from '../core/history/history';
+import type { Logger } from '../core/logger';
+import { evaluate, type PreparedRequest, type PreparedTarget } from '../core/policy/evaluate';
+import type { LoadedPolicy } from '../core/policy/loadPolicy';
+import { prepareRequest } from '../core/policy/prepare';
+import type { Decision, TrustLevel } from '../core/policy/types';
+import type { ActionRequest } from '../core/request';
+import type { ApprovalAnswer, ApprovalFile, ApprovalRequest, Asker } from './approvals';
+
+/** One line of the audit trail, as the handler reports it. */
+export interface AuditEvent {
+  readonly type: 'decision';
+  readonly agent: string;
+  readonly agentSessionId: string;
+  readonly session: string;
+  readonly tool: string;
+  readonly kind: string;
+  readonly target: string;
+  readonly action: 'allow' | 'deny' | 'ask' | 'none';
+  readonly decidedBy: 'policy' | 'person' | 'timeout' | 'offline' | 'session' | 'error' | 'passthrough';
+  readonly source?: string;
+  readonly rule?: unknown;
+  readonly reason: string;
+}
+
+/** Remembers what a person allowed "for this session". */
+export class SessionAllows {
+  private readonly allowed = new Map<string, Set<string>>();
+  has(session: string, signature: string): boolean {
+    return this.allowed.get(session)?.has(signature) === true;
+  }
+  add(session: string, signature: string): void {
+    let set = this.allowed.get(session);
+    if (!set) this.allowed.set(session, (set = new Set()));
+    set.add(signature);
+  }
+}
+
+/** Everything the handler needs about where it runs. */
+export interface HookContext {
+  readonly workspace: string;
+  policy(): LoadedPolicy;
+  readonly history: History;
+  trust(agent: string): TrustLevel;
+  /** The person, when a gate is running. */
+  readonly asker?: Asker;
+  readonly approvalTimeoutMs: number;
+  /** What an `ask` becomes with no gate, for agents without their own prompt: `deny` (default) or `allow`. */
+  readonly offline: 'deny' | 'allow';
+  readonly mode: 'gate' | 'offline';
+  readonly sessionAllows?: SessionAllows;
+  readonly audit?: (event: AuditEvent) => void;
+  /** Called after a denial by policy (trust demotion) and after a limit was hit. */
+  readonly onDenied?: (agent: string, why: 'denied' | 'limit') => void;
+  readonly log: Logger;
+}
+
+const MAX_PAYLOAD = 64 * 1024 * 1024;
+const PENDING_FRESH_MS = 120_000;
+const MAX_PREVIEW = 2 * 1024 * 1024;
+
+interface Pending {
+  readonly actionId?: string;
+  readonly category: 'edit' | 'command' | 'read' | 'other';
+  readonly kind: 'edit' | 'create' | 'delete' | 'rename';
+  readonly paths: readonly string[];
+  readonly time: number;
+  readonly verdict: Verdict;
+}
+
+function pendingKey(event: AgentEvent): string {
+  const id = event.toolUseId ?? `${event.tool}\0${JSON.stringify(event.toolInput ?? null)}`;
+  return createHash('sha256').update(`${event.agent}\0${event.agentSessionId}\0${id}`).digest('hex').slice(0, 32);
+}
+
+function pendingFile(ctx: HookContext, key: string): string {
+  return join(ctx.history.dir, 'pending', `${key}.json`);
+}
+
+function readPending(ctx: HookContext, key: string): Pending | undefined {
+  try {
+    return JSON.parse(readFileSync(pendingFile(ctx, key), 'utf8')) as Pending;
+  } catch {
+    return undefined;
+  }
+}
+
+function writePending(ctx: HookContext, key: string, pending: Pending): void {
+  mkdirSync(join(ctx.history.dir, 'pending'), { recursive: true, mode: 0o700 });
+  writeFileSync(pendingFile(ctx, key), JSON.stringify(pending), { mode: 0o600 });
+}
+
+/** Parses the payload text into an object, refusing anything an agent would not send. */
+function parsePayload(text: string): Record<string, unknown> {
+  if (text.length > MAX_PAYLOAD) throw new MalformedPayloadError(`the payload is larger than ${MAX_PAYLOAD / 1024 / 1024} MiB`);
+  if (text.trim() === '') throw new MalformedPayloadError('the payload is empty');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new MalformedPayloadError(`the payload is not JSON (${(e as Error).message})`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new MalformedPayloadError('the payload is not a JSON object');
+  return value as Record<string, unknown>;
+}
+
+function rel(ctx: HookContext, p: string): string {
+  const r = relative(ctx.workspace, p);
+  return r && !r.startsWith('..') && !r.startsWith(sep) ? r.split(sep).join('/') : p;
+}
+
+/** Reads text for a preview; undefined for a missing file. */
+function currentText(path: string): { text?: string; binary?: boolean; tooLarge?: boolean } {
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return {};
+    if (st.size > MAX_PREVIEW) return { tooLarge: true };
+    const buf = readFileSync(path);
+    if (buf.subarray(0, 8000).includes(0)) return { binary: true };
+    return { text: buf.toString('utf8') };
+  } catch {
+    return {};
+  }
+}
+
+/** What each proposed file will look like, for the person and for the changed-lines limit. */
+function preview(ctx: HookContext, files: readonly ProposedFile[]): { files: ApprovalFile[]; lines: number } {
+  let lines = 0;
+  const out: ApprovalFile[] = [];
+  for (const f of files) {
+    const cur = currentText(f.path);
+    const base = { path: rel(ctx, f.path), op: f.op, ...(f.newPath ? { newPath: rel(ctx, f.newPath) } : {}) };
+    if (cur.binary || cur.tooLarge) {
+      out.push({ ...base, binary: true, ...(cur.tooLarge ? { approximate: 'the file is too large to show' } : {}) });
+      continue;
+    }
+    let after: string | undefined;
+    let approximate = f.approximate;
+    if (f.op === 'delete') after = undefined;
+    else if (f.op === 'mkdir') after = undefined;
+    else if (f.content !== undefined) after = f.content;
+    else if (f.unifiedPatch !== undefined) {
+      const r = applyUnified(cur.text ?? '', f.unifiedPatch);
+      if ('content' in r) after = r.content;
+      else approximate = r.error;
+    } else if (f.replacements) {
+      const r = applyReplacements(cur.text ?? '', f.replacements);
+      if ('content' in r) after = r.content;
+      else approximate = r.error;
+    }
+    lines += changedLines(cur.text ?? '', after ?? (f.op === 'delete' ? '' : (cur.text ?? '')));
+    out.push({ ...base, ...(cur.text !== undefined ? { before: cur.text } : {}), ...(after !== undefined ? { after } : {}), ...(approximate ? { approximate } : {}) });
+  }
+  return { files: out, lines };
+}
+
+function requestFor(ctx: HookContext, event: AgentEvent): { prepared: PreparedRequest; kind: ApprovalRequest['kind']; target: string; files?: ApprovalFile[]; lines?: number; paths: string[]; recordKind: Pending['kind'] } | undefined {
+  const a = event.action;
+  const policy = ctx.policy();
+  const base = { agent: event.agent, agentSessionId: event.agentSessionId, workspace: ctx.workspace, tool: event.tool };
+  switch (a.category) {
+    case 'command': {
+      const req: ActionRequest = { ...base, kind: 'command', paths: [], command: a.command, cwd: a.cwd };
+      return { prepared: prepareRequest(req, policy.paths), kind: 'command', target: a.command, paths: [], recordKind: 'edit' };
+    }
+    case 'read': {
+      const req: ActionRequest = { ...base, kind: 'read', paths: a.paths };
+      return { prepared: prepareRequest(req, policy.paths), kind: 'read', target: a.paths.map((p) => rel(ctx, p)).join(', '), paths: [...a.paths], recordKind: 'edit' };
+    }
+    case 'edit': {
+      const targets: PreparedTarget[] = [];
+      const paths: string[] = [];
+      for (const f of a.files) {
+        const kind = f.op === 'delete' ? 'delete' : f.op === 'rename' ? 'rename' : f.op === 'create' || f.op === 'mkdir' ? 'create' : 'edit';
+        const req: ActionRequest = { ...base, kind, paths: f.op === 'rename' && f.newPath ? [f.path, f.newPath] : [f.path] };
+        const p = prepareRequest(req, policy.paths);
+        if (p.kind !== 'command') targets.push(...p.targets);
+        paths.push(f.path, ...(f.newPath ? [f.newPath] : []));
+      }
+      const { files, lines } = preview(ctx, a.files);
+      const only = a.files.length === 1 ? a.files[0]! : undefined;
+      const recordKind: Pending['kind'] = only ? (only.op === 'delete' ? 'delete' : only.op === 'rename' ? 'rename' : existsSync(only.path) ? 'edit' : 'create') : 'edit';
+      return { prepared: { kind: 'edit', targets, changedLines: lines }, kind: 'edit', target: paths.map((p) => rel(ctx, p)).join(', '), files, lines, paths, recordKind };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function signature(kind: string, target: string): string {
+  return `${kind}\0${target}`;
+}
+
+/** Asks the person through the gate (or resolves an ask without one). */
+async function resolveAsk(ctx: HookContext, event: AgentEvent, adapter: Adapter, decision: Decision, req: NonNullable<ReturnType<typeof requestFor>> | undefined, session: string): Promise<{ verdict: Verdict; by: AuditEvent['decidedBy'] }> {
+  const sig = signature(req?.kind ?? 'unknown', req?.target ?? event.tool);
+  if (ctx.sessionAllows?.has(session, sig)) return { verdict: { action: 'allow', reason: 'allowed for this session by a person' }, by: 'session' };
+  if (!ctx.asker) {
+    if (adapter.nativeAsk) return { verdict: { action: 'ask', reason: `${decision.reason} (no Airlock gate is running, so ${event.agent} asks you itself)` }, by: 'offline' };
+    const why = `${decision.reason}. It needs a person's approval, and no Airlock gate is running: open the workspace in VS Code with Airlock, or run \`airlock serve\``;
+    return ctx.offline === 'allow' ? { verdict: { action: 'allow', reason: `${why}; allowed because airlock.offline is "allow"` }, by: 'offline' } : { verdict: { action: 'deny', reason: why }, by: 'offline' };
+  }
+  const deadline = Date.now() + ctx.approvalTimeoutMs;
+  const request: ApprovalRequest = {
+    id: randomBytes(8).toString('hex'),
+    agent: event.agent,
+    agentSessionId: event.agentSessionId,
+    sessionId: session,
+    tool: event.tool,
+    kind: req?.kind ?? 'unknown',
+    decision,
+    ...(req?.files ? { files: req.files } : {}),
+    ...(event.action.category === 'command' ? { command: event.action.command } : {}),
+    ...(req?.paths.length ? { paths: req.paths.map((p) => rel(ctx, p)) } : {}),
+    cwd: event.cwd,
+    deadline,
+    trust: ctx.trust(event.agent),
+  };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ctx.approvalTimeoutMs);
+  let answer: ApprovalAnswer;
+  try {
+    answer = await Promise.race([
+      ctx.asker.ask(request, controller.signal),
+      new Promise<ApprovalAnswer>((resolve) => controller.signal.addEventListener('abort', () => resolve({ action: 'deny', by: 'timeout' }), { once: true })),
+    ]);
+  } catch (e) {
+    ctx.log.error(`[gate] asking failed: ${(e as Error).message}`);
+    answer = { action: 'deny', by: 'cancelled' };
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  if (answer.action === 'allow') {
+    if (answer.scope === 'session') ctx.sessionAllows?.add(session, sig);
+    return { verdict: { action: 'allow', reason: `allowed by a person${answer.scope === 'session' ? ' for this session' : answer.scope === 'always' ? ' (a rule now allows it)' : ''}` }, by: 'person' };
+  }
+  if (answer.by === 'timeout') return { verdict: { action: 'deny', reason: `nobody answered within ${Math.round(ctx.approvalTimeoutMs / 1000)} s, so Airlock denied it (${decision.reason})` }, by: 'timeout' };
+  return { verdict: { action: 'deny', reason: answer.message ? `a person denied it: ${answer.message}` : 'a person denied it' }, by: answer.by === 'person' ? 'person' : 'error' };
+}
+
+async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent): Promise<HookAnswer> {
+  const ref: SessionRef = { agent: event.agent, agentSessionId: event.agentSessionId };
+  const session = sessionIdFor(ref);
+  const key = pendingKey(event);
+  const earlier = readPending(ctx, key);
+  if (earlier && Date.now() - earlier.time < PENDING_FRESH_MS) {
+    // The same tool call through a second hook file (VS Code reads .claude/ and .github/hooks/): same answer, recorded once.
+    return adapter.answer(event, earlier.verdict);
+  }
+  const audit = (verdict: Verdict, decidedBy: AuditEvent['decidedBy'], target: string, kind: string, decision?: Decision): void => {
+    ctx.audit?.({ type: 'decision', agent: event.agent, agentSessionId: event.agentSessionId, session, tool: event.tool, kind, target, action: verdict.action, decidedBy, ...(decision ? { source: decision.source, rule: decision.rule ?? null } : {}), reason: verdict.reason });
+  };
+
+  if (event.action.category === 'passthrough') {
+    const verdict: Verdict = { action: 'none', reason: `${event.tool} neither edits files nor runs commands; ${event.agent}'s own permissions decide` };
+    audit(verdict, 'passthrough', event.tool, 'other');
+    return adapter.answer(event, verdict);
+  }
+
+  const req = requestFor(ctx, event);
+  const trust = ctx.trust(event.agent);
+  let decision: Decision;
+  if (!req) {
+    decision = { action: 'ask', source: 'default', reason: `Airlock does not know the tool ${event.tool}, so a person decides`, trustApplied: false };
+  } else {
+    const usage = ctx.history.usage(ref);
+    decision = evaluate(ctx.policy().compiled, req.prepared, { agent: event.agent, trust, session: usage });
+  }
+  let verdict: Verdict;
+  let by: AuditEvent['decidedBy'] = 'policy';
+  if (decision.action === 'ask') ({ verdict, by } = await resolveAsk(ctx, event, adapter, decision, req, session));
+  else verdict = { action: decision.action, reason: decision.reason };
+  if (decision.action === 'deny') ctx.onDenied?.(event.agent, 'denied');
+  if (decision.source === 'limit') ctx.onDenied?.(event.agent, 'limit');
+
+  // Record before answering allow (or handing an ask to the agent's own prompt, which may allow it).
+  let actionId: string | undefined;
+  if ((verdict.action === 'allow' || verdict.action === 'ask') && req && (event.action.category === 'edit' || event.action.category === 'command')) {
+    const summary = { action: decision.action, source: decision.source, reason: decision.reason };
+    if (event.action.category === 'edit') {
+      actionId = ctx.history.beginEdit(ref, { kind: req.recordKind, paths: req.paths, tool: event.tool, decision: summary, ...(req.lines !== undefined ? { lines: req.lines } : {}) });
+    } else {
+      actionId = await ctx.history.beginCommand(ref, { command: event.action.command, cwd: event.action.cwd, tool: event.tool, decision: summary });
+    }
+  }
+  writePending(ctx, key, {
+    ...(actionId ? { actionId } : {}),
+    category: event.action.category === 'edit' || event.action.category === 'command' || event.action.category === 'read' ? event.action.category : 'other',
+    kind: req?.recordKind ?? 'edit',
+    paths: req?.paths ?? [],
+    time: Date.now(),
+    verdict,
+  });
+  audit(verdict, by, req?.target ?? event.tool, req?.kind ?? 'unknown', decision);
+  return adapter.answer(event, verdict);
+}
+
+/** Cursor reports edits only after they happened: the content before is the current one with each edit reversed. */
+function reconstructBefore(current: string, edits: readonly { old_string?: unknown; new_string?: unknown }[]): string | undefined {
+  let text = current;
+  for (const e of [...edits].reverse()) {
+    if (typeof e.old_string !== 'string' || typeof e.new_string !== 'string') return undefined;
+    const at = text.indexOf(e.new_string);
+    if (at === -1) return undefined;
+    text = text.slice(0, at) + e.old_string + text.slice(at + e.new_string.length);
+  }
+  return text;
+}
+
+async function finishPost(ctx: HookContext, adapter: Adapter, event: AgentEvent): Promise<HookAnswer> {
+  const ref: SessionRef = { agent: event.agent, agentSessionId: event.agentSessionId };
+  const key = pendingKey(event);
+  const pending = readPending(ctx, key);
+  const ok = event.phase === 'post';
+  if (pending) {
+    rmSync(pendingFile(ctx, key), { force: true });
+    if (pending.actionId) {
+      if (pending.category === 'command') await ctx.history.endCommand(ref, pending.actionId, ok);
+      else ctx.history.endEdit(ref, pending.actionId, pending.paths, ok, pending.kind);
+    }
+  } else if (event.dialect === 'cursor' && event.eventName === 'afterFileEdit' && event.action.category === 'edit') {
+    const input = event.toolInput as { file_path: string; edits: { old_string?: unknown; new_string?: unknown }[] };
+    const cur = currentText(input.file_path);
+    const before = cur.text !== undefined ? reconstructBefore(cur.text, input.edits) : undefined;
+    if (before !== undefined) ctx.history.recordAfterTheFact(ref, input.file_path, before, event.tool);
+    else ctx.log.warn(`[gate] could not reconstruct ${input.file_path} before Cursor's edit; it is not in the history`);
+  }
+  return adapter.answer(event, { action: 'none', reason: '' });
+}
+
+/** Handles one hook payload. Never throws: errors become a deny (before a tool) or are logged (after one). */
+export async function handleHook(text: string, dialect: Dialect, eventArg: string | undefined, ctx: HookContext): Promise<HookAnswer> {
+  let adapter: Adapter = ADAPTERS[dialect];
+  let event: AgentEvent | undefined;
+  try {
+    const payload = parsePayload(text);
+    ({ adapter, event } = parseEvent(dialect, payload, eventArg));
+    switch (event.phase) {
+      case 'pre':
+        return await decidePre(ctx, adapter, event);
+      case 'post':
+      case 'post-failure':
+        return await finishPost(ctx, adapter, event);
+      case 'session-end':
+        ctx.history.endSession({ agent: event.agent, agentSessionId: event.agentSessionId });
+        return adapter.answer(event, { action: 'none', reason: '' });
+      default:
+        return adapter.answer(event, { action: 'none', reason: '' });
+    }
+  } catch (e) {
+    const malformed = e instanceof MalformedPayloadError || e instanceof MalformedPatchError;
+    const reason = malformed ? `the hook payload is not valid: ${(e as Error).message}` : `Airlock failed while deciding (${(e as Error).message}); it denies rather than let the action through unchecked`;
+    ctx.log.error(`[gate] ${reason}${malformed ? '' : `\n${(e as Error).stack ?? ''}`}`);
+    if (event && event.phase !== 'pre') return adapter.answer(event, { action: 'none', reason: '' });
+    ctx.audit?.({ type: 'decision', agent: event?.agent ?? dialect, agentSessionId: event?.agentSessionId ?? '', session: '', tool: event?.tool ?? '', kind: 'unknown', target: '', action: 'deny', decidedBy: 'error', reason });
+    return adapter.answer(undefined, { action: 'deny', reason });
+  }
+}
