@@ -4,6 +4,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkCommand } from './cli/checkCommand';
+import { doctorCommand, installCommand, serveCommand, uninstallCommand } from './cli/gateCommands';
+import { hookCli } from './hookMain';
 import { checkpointCommand, gcCommand, rollbackCommand, sessionsCommand, showCommand, undoRollbackCommand } from './cli/historyCommands';
 import { CliError, createContext, UsageError, type CliContext } from './cli/cliSupport';
 
@@ -24,6 +26,13 @@ const GLOBAL_OPTIONS: Options = {
 };
 
 const COMMANDS: Record<string, CommandSpec> = {
+  hook: {
+    usage: 'airlock hook DIALECT [--workspace DIR] [--event NAME]',
+    summary: 'Read one agent hook payload on stdin, decide, and answer in that agent\'s format (run by agents).',
+    options: { event: { type: 'string' } },
+    positionals: { min: 1, max: 1 },
+    run: (_ctx, _v, p) => hookCli([p[0]!, ...process.argv.slice(3).filter((a) => a !== p[0])]),
+  },
   check: {
     usage: 'airlock check (--edit PATH | --read PATH | --command CMD) [--agent ID] [--json]',
     summary: 'Decide one action as a hook would for that agent now, without doing or recording anything.',
@@ -68,6 +77,32 @@ const COMMANDS: Record<string, CommandSpec> = {
     options: { 'dry-run': { type: 'boolean' }, force: { type: 'boolean' } },
     positionals: { min: 0, max: 1 },
     run: (ctx, v, p) => undoRollbackCommand(ctx, p[0], { dryRun: v['dry-run'] === true, force: v.force === true }),
+  },
+  install: {
+    usage: 'airlock install AGENT [--json]',
+    summary: "Add Airlock's hooks to an agent's configuration for this workspace (claude, vscode, copilot-cli, cursor, gemini, codex).",
+    options: {},
+    positionals: { min: 1, max: 1 },
+    run: (ctx, _v, p) => installCommand(ctx, p[0]!),
+  },
+  uninstall: {
+    usage: 'airlock uninstall AGENT [--json]',
+    summary: "Remove Airlock's hooks from an agent's configuration, keeping everything else.",
+    options: {},
+    positionals: { min: 1, max: 1 },
+    run: (ctx, _v, p) => uninstallCommand(ctx, p[0]!),
+  },
+  serve: {
+    usage: 'airlock serve',
+    summary: 'Host the approval gate without VS Code: requests that need a person are asked on this terminal.',
+    options: {},
+    run: (ctx) => serveCommand(ctx),
+  },
+  doctor: {
+    usage: 'airlock doctor [--json]',
+    summary: 'Check the policy, the installed hooks, the gate and the history store, and say what to fix.',
+    options: {},
+    run: (ctx) => doctorCommand(ctx),
   },
   gc: {
     usage: 'airlock gc [--dry-run] [--repack] [--json]',
@@ -142,8 +177,4 @@ export async function main(argv: readonly string[], io = { out: (t: string) => v
   }
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+export { offlineHook } from './gate/offlineHook';
