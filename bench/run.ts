@@ -3,11 +3,13 @@
  * `npm run bench -- policy` runs one section.
  */
 import { runHistoryBench } from './historyBench';
+import { runHookBench } from './hookBench';
 import { runPolicyBench } from './policyBench';
 
 const sections: Record<string, () => void | Promise<void>> = {
   policy: runPolicyBench,
   history: runHistoryBench,
+  hook: runHookBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

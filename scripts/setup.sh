@@ -20,3 +20,8 @@ fi
 
 echo "setup: npm ci"
 npm ci --no-audit --no-fund
+
+# End-to-end test dependencies (a real agent CLI), kept out of the main install. Claude Code's
+# postinstall links its platform binary from the npm package; it needs no other download.
+echo "setup: npm ci in test/e2e"
+npm ci --prefix test/e2e --no-audit --no-fund

@@ -1,0 +1,78 @@
+/**
+ * The hook round trip an agent pays on every tool call: spawn `airlock hook claude`, connect to the
+ * gate, decide, answer. Against a bare `node -e 0` start-up measured in the same run, interleaved so
+ * that machine noise hits both alike.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPolicy } from '../src/core/policy/loadPolicy';
+import { GateRuntime } from '../src/gate/gateRuntime';
+import { figure, goal, n, percentile, section } from './report';
+
+const CLI = join(__dirname, '..', 'dist', 'cli.js');
+const RUNS = Number(process.env.AIRLOCK_BENCH_HOOK_RUNS ?? 60);
+
+function timeSpawn(args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, out }));
+    child.stdin.end(input);
+  });
+}
+
+export async function runHookBench(): Promise<void> {
+  section('hook round trip: spawn, connect to the gate, decide, answer');
+  const tmp = realpathSync(mkdtempSync(join(tmpdir(), 'airlock-bench-hook-')));
+  const ws = join(tmp, 'ws');
+  mkdirSync(join(ws, '.git'), { recursive: true });
+  mkdirSync(join(ws, 'src'));
+  writeFileSync(join(ws, 'src', 'a.ts'), 'export const a = 1;\n');
+  const env = { PATH: process.env.PATH ?? '', HOME: join(tmp, 'home'), AIRLOCK_HOME: join(tmp, 'data') };
+  const runtime = new GateRuntime({
+    workspace: ws,
+    dataRoot: env.AIRLOCK_HOME,
+    policy: (() => {
+      const p = loadPolicy({ workspace: ws, home: env.HOME, dataRoot: env.AIRLOCK_HOME });
+      return () => p;
+    })(),
+    asker: { ask: async () => ({ action: 'allow', by: 'person' }) },
+    log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+    approvalTimeoutMs: 10_000,
+  });
+  await runtime.start();
+  try {
+    const payload = (i: number): string =>
+      JSON.stringify({ session_id: 'bench', transcript_path: '/t', cwd: ws, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Read', tool_input: { file_path: join(ws, 'src', 'a.ts') }, tool_use_id: `toolu_${i}` });
+    const hook: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await timeSpawn(['-e', '0'], '', env);
+      await timeSpawn([CLI, 'hook', 'claude', '--workspace', ws], payload(-i - 1), env);
+    }
+    for (let i = 0; i < RUNS; i++) {
+      bare.push((await timeSpawn(['-e', '0'], '', env)).ms);
+      const r = await timeSpawn([CLI, 'hook', 'claude', '--workspace', ws], payload(i), env);
+      if (!r.out.includes('"allow"')) throw new Error(`the hook did not allow: ${r.out}`);
+      hook.push(r.ms);
+    }
+    if (runtime.server.requests < RUNS) throw new Error(`only ${runtime.server.requests} hook calls reached the gate`);
+    hook.sort((a, b) => a - b);
+    bare.sort((a, b) => a - b);
+    const ratio50 = percentile(hook, 50) / percentile(bare, 50);
+    const ratio95 = percentile(hook, 95) / percentile(bare, 95);
+    figure('node -e 0: p50 / p95', `${n(percentile(bare, 50), 1)} / ${n(percentile(bare, 95), 1)} ms`);
+    figure('airlock hook via the gate: p50 / p95', `${n(percentile(hook, 50), 1)} / ${n(percentile(hook, 95), 1)} ms`, `(${n(ratio50, 2)}x / ${n(ratio95, 2)}x node)`);
+    figure('runs', n(RUNS), `(${runtime.server.requests} answered by the gate)`);
+    goal('hook round trip at most 1.5 times a bare Node start-up (p50)', ratio50 <= 1.5);
+    goal('hook round trip at most 1.5 times a bare Node start-up (p95)', ratio95 <= 1.5);
+  } finally {
+    await runtime.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
