@@ -4,7 +4,7 @@
  * A crashed process therefore never blocks the store for long.
  */
 import { hostname } from 'node:os';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -42,18 +42,30 @@ function readOwner(file: string): Owner | undefined {
   }
 }
 
+/**
+ * True when the lock file holds an owner that is gone (dead process on this host) or too old. A missing
+ * file is not stale: the lock is free, and the caller simply tries to create it again.
+ */
 function isStale(file: string, staleMs: number, checkPid = true): boolean {
   const owner = readOwner(file);
   if (!owner) {
-    // Half-written by a process that died between create and write, or unreadable: stale after a grace period.
+    // Created but not yet written by its owner, or damaged: stale only after a grace period.
     try {
       return Date.now() - statSync(file).mtimeMs > 2000;
     } catch {
-      return true;
+      return false;
     }
   }
   if (checkPid && owner.host === hostname() && !alive(owner.pid)) return true;
   return Date.now() - owner.time > staleMs;
+}
+
+function readRaw(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function sleep(ms: number): void {
@@ -104,18 +116,27 @@ export function lockOwnerWhat(file: string): string | undefined {
 function attempt(file: string, options: LockOptions): boolean {
   const what = options.what ?? 'a history operation';
   if (tryCreate(file, what)) return true;
-  if (isStale(file, options.staleMs ?? 10 * 60_000, options.checkPid !== false)) {
-    // Move the stale lock aside atomically so that only one waiter removes it.
-    const aside = `${file}.stale.${randomBytes(4).toString('hex')}`;
-    try {
-      renameSync(file, aside);
-      unlinkSync(aside);
-    } catch {
-      // another waiter took it over first
-    }
-    return tryCreate(file, what);
+  const judged = readRaw(file);
+  if (judged === undefined || !isStale(file, options.staleMs ?? 10 * 60_000, options.checkPid !== false)) return false;
+  // Take the stale lock over: move it aside, and make sure what was moved is the lock judged stale, not
+  // a fresh lock another process created in between (that one goes straight back, never overwriting).
+  const aside = `${file}.stale.${randomBytes(4).toString('hex')}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return false; // another waiter moved it first
   }
-  return false;
+  if (readRaw(aside) !== judged) {
+    try {
+      linkSync(aside, file);
+    } catch {
+      // someone created a new lock meanwhile; theirs stands
+    }
+    unlinkSync(aside);
+    return false;
+  }
+  unlinkSync(aside);
+  return tryCreate(file, what);
 }
 
 function held(file: string): Lock {
