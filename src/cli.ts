@@ -3,6 +3,7 @@
  * 1 any other failure (a clear message, never a stack trace unless AIRLOCK_DEBUG=1).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { auditCommand, trustCommand } from './cli/auditCommands';
 import { checkCommand } from './cli/checkCommand';
 import { doctorCommand, installCommand, serveCommand, uninstallCommand } from './cli/gateCommands';
 import { hookCli } from './hookMain';
@@ -77,6 +78,25 @@ const COMMANDS: Record<string, CommandSpec> = {
     options: { 'dry-run': { type: 'boolean' }, force: { type: 'boolean' } },
     positionals: { min: 0, max: 1 },
     run: (ctx, v, p) => undoRollbackCommand(ctx, p[0], { dryRun: v['dry-run'] === true, force: v.force === true }),
+  },
+  audit: {
+    usage: 'airlock audit [--verify] [--since ISO] [--agent ID] [--session ID] [--json]',
+    summary: 'Print the audit log; --verify recomputes its hash chain and names the first broken record.',
+    options: { verify: { type: 'boolean' }, since: { type: 'string' }, agent: { type: 'string' }, session: { type: 'string' } },
+    run: (ctx, v) =>
+      auditCommand(ctx, {
+        verify: v.verify === true,
+        ...(typeof v.since === 'string' ? { since: v.since } : {}),
+        ...(typeof v.agent === 'string' ? { agent: v.agent } : {}),
+        ...(typeof v.session === 'string' ? { session: v.session } : {}),
+      }),
+  },
+  trust: {
+    usage: 'airlock trust [AGENT] [--set LEVEL] [--json]',
+    summary: "Show each agent's trust level and record; --set changes it (a person's action, audited).",
+    options: { set: { type: 'string' } },
+    positionals: { min: 0, max: 1 },
+    run: (ctx, v, p) => trustCommand(ctx, p[0], typeof v.set === 'string' ? v.set : undefined),
   },
   install: {
     usage: 'airlock install AGENT [--json]',

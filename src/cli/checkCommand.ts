@@ -5,7 +5,7 @@ import { prepareRequest } from '../core/policy/prepare';
 import { evaluate } from '../core/policy/evaluate';
 import { TRUST_NAMES, type Decision, type RuleRef } from '../core/policy/types';
 import type { ActionRequest } from '../core/request';
-import { readTrustLevel } from '../core/trust/trustLevels';
+import { TrustStore } from '../core/trust/trustStore';
 import { AGENT_IDS, isAgentId, UNKNOWN_AGENT } from '../shared/ids';
 import { printJson, UsageError, type CliContext } from './cliSupport';
 
@@ -30,7 +30,7 @@ export function checkCommand(ctx: CliContext, options: CheckOptions): number {
     const where = loaded.userProblems.includes(p) ? 'airlock.rules' : `${loaded.file}:${p.line}:${p.column}`;
     ctx.err(`airlock: ${p.severity}: ${where}: ${p.message}\n`);
   }
-  const trust = agent === UNKNOWN_AGENT ? 0 : readTrustLevel(ctx.workspaceDir, agent);
+  const trust = agent === UNKNOWN_AGENT ? 0 : new TrustStore(ctx.workspaceDir).level(agent);
   const kind = given[0]!;
   const request: ActionRequest =
     kind === 'command'

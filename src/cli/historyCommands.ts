@@ -4,7 +4,10 @@ import { collectGarbage } from '../core/history/gc';
 import { History, UnknownSessionError, type SessionSummary } from '../core/history/history';
 import type { FileState } from '../core/history/fileState';
 import type { JournalRecord } from '../core/history/journal';
-import { NothingToUndoError, recoverInterrupted, rollbackSession, undoRollback, type RollbackReport } from '../core/history/rollback';
+import { NothingToUndoError, recoverInterrupted, type RollbackReport } from '../core/history/rollback';
+import { rollbackForPerson, undoForPerson, type Accountability } from '../core/history/personActions';
+import { AuditLog } from '../core/audit/auditLog';
+import { TrustStore } from '../core/trust/trustStore';
 import { readUserSettings } from '../core/userSettings';
 import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
 
@@ -14,6 +17,11 @@ export function openHistory(ctx: CliContext): History {
   const finished = recoverInterrupted(history);
   for (const id of finished) ctx.err(`airlock: finished rollback ${id}, which was interrupted\n`);
   return history;
+}
+
+function accountability(ctx: CliContext): Accountability {
+  const audit = new AuditLog(ctx.workspaceDir);
+  return { audit, trust: new TrustStore(ctx.workspaceDir, audit), via: 'cli' };
 }
 
 function resolve(history: History, id: string): SessionSummary {
@@ -205,7 +213,7 @@ export function rollbackCommand(ctx: CliContext, id: string | undefined, options
     session = resolve(history, id!);
     if (session.rolledBack) throw new CliError(`Session ${session.id} is already rolled back; \`airlock undo-rollback\` reverses that.`);
   }
-  const report = rollbackSession(history, session.id, { ...(options.dryRun ? { dryRun: true } : {}), ...(options.force ? { force: true } : {}) });
+  const report = rollbackForPerson(history, session.id, { ...(options.dryRun ? { dryRun: true } : {}), ...(options.force ? { force: true } : {}) }, accountability(ctx));
   printReport(ctx, report, 'Rollback');
   return report.failed.length > 0 ? 1 : 0;
 }
@@ -215,7 +223,7 @@ export function undoRollbackCommand(ctx: CliContext, id: string | undefined, opt
   const history = openHistory(ctx);
   let report: RollbackReport;
   try {
-    report = undoRollback(history, id, { ...(options.dryRun ? { dryRun: true } : {}), ...(options.force ? { force: true } : {}) });
+    report = undoForPerson(history, id, { ...(options.dryRun ? { dryRun: true } : {}), ...(options.force ? { force: true } : {}) }, accountability(ctx));
   } catch (e) {
     if (e instanceof NothingToUndoError) throw new CliError(e.message);
     throw e;

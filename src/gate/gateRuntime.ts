@@ -8,11 +8,12 @@ import { workspaceDataDir } from '../core/dataDir';
 import { History } from '../core/history/history';
 import type { Logger } from '../core/logger';
 import type { LoadedPolicy } from '../core/policy/loadPolicy';
-import { readTrustLevel } from '../core/trust/trustLevels';
+import { AuditLog } from '../core/audit/auditLog';
+import { TrustStore } from '../core/trust/trustStore';
 import type { Dialect } from '../agents/types';
 import type { Asker } from './approvals';
 import { GateServer } from './gateServer';
-import { handleHook, SessionAllows, type AuditEvent, type HookContext } from './hookHandler';
+import { auditDecision, handleHook, SessionAllows, type AuditEvent, type HookContext } from './hookHandler';
 
 /** Options of {@link GateRuntime}. */
 export interface GateRuntimeOptions {
@@ -22,8 +23,10 @@ export interface GateRuntimeOptions {
   readonly asker: Asker;
   readonly log: Logger;
   readonly approvalTimeoutMs: number;
-  readonly audit?: (event: AuditEvent) => void;
-  readonly onDenied?: (agent: string, why: 'denied' | 'limit') => void;
+  /** Told when an agent earns a promotion offer. */
+  readonly onPromotionOffer?: (agent: string, to: number) => void;
+  /** Told after every decision (the editor refreshes its views). */
+  readonly onDecision?: (event: AuditEvent) => void;
 }
 
 /** One workspace's gate, ready to start. */
@@ -31,23 +34,30 @@ export class GateRuntime {
   readonly server: GateServer;
   readonly history: History;
   readonly workspaceDir: string;
+  readonly audit: AuditLog;
+  readonly trust: TrustStore;
   private readonly context: HookContext;
 
   constructor(options: GateRuntimeOptions) {
     this.workspaceDir = workspaceDataDir(options.dataRoot, options.workspace);
     this.history = new History(this.workspaceDir, options.workspace, readUserSettings(options.dataRoot).history);
+    this.audit = new AuditLog(this.workspaceDir);
+    this.trust = new TrustStore(this.workspaceDir, this.audit);
     this.context = {
       workspace: this.history.workspace,
       policy: options.policy,
       history: this.history,
-      trust: (agent) => readTrustLevel(this.workspaceDir, agent),
+      trust: this.trust,
       asker: options.asker,
       approvalTimeoutMs: options.approvalTimeoutMs,
       offline: 'deny',
       mode: 'gate',
       sessionAllows: new SessionAllows(),
-      ...(options.audit ? { audit: options.audit } : {}),
-      ...(options.onDenied ? { onDenied: options.onDenied } : {}),
+      audit: (event) => {
+        auditDecision(this.audit, event, options.log);
+        options.onDecision?.(event);
+      },
+      ...(options.onPromotionOffer ? { onPromotionOffer: options.onPromotionOffer } : {}),
       log: options.log,
     };
     this.server = new GateServer({

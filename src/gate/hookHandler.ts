@@ -16,6 +16,7 @@ import { applyReplacements, applyUnified, changedLines } from '../core/edits/app
 import { MalformedPatchError } from '../core/edits/editErrors';
 import type { History} from '../core/history/history';
 import { sessionIdFor, type SessionRef } from '../core/history/history';
+import type { AuditLog } from '../core/audit/auditLog';
 import type { Logger } from '../core/logger';
 import { evaluate, type PreparedRequest, type PreparedTarget } from '../core/policy/evaluate';
 import type { LoadedPolicy } from '../core/policy/loadPolicy';
@@ -40,6 +41,15 @@ export interface AuditEvent {
   readonly reason: string;
 }
 
+/** Writes a decision to the audit log; an audit failure is logged, and never turns a deny into an allow. */
+export function auditDecision(log: AuditLog, event: AuditEvent, logger: Logger): void {
+  try {
+    log.append({ ...event });
+  } catch (e) {
+    logger.error(`[audit] could not write the audit log: ${(e as Error).message}`);
+  }
+}
+
 /** Remembers what a person allowed "for this session". */
 export class SessionAllows {
   private readonly allowed = new Map<string, Set<string>>();
@@ -53,12 +63,20 @@ export class SessionAllows {
   }
 }
 
+/** What the handler needs of the trust store. */
+export interface TrustKeeper {
+  level(agent: string): TrustLevel;
+  /** Counts an allowed action; returns a promotion offer when one becomes due. */
+  recordAction(agent: string, session: string): { to: TrustLevel } | undefined;
+  demote(agent: string, why: 'denied' | 'limit', detail: string): unknown;
+}
+
 /** Everything the handler needs about where it runs. */
 export interface HookContext {
   readonly workspace: string;
   policy(): LoadedPolicy;
   readonly history: History;
-  trust(agent: string): TrustLevel;
+  readonly trust: TrustKeeper;
   /** The person, when a gate is running. */
   readonly asker?: Asker;
   readonly approvalTimeoutMs: number;
@@ -67,8 +85,8 @@ export interface HookContext {
   readonly mode: 'gate' | 'offline';
   readonly sessionAllows?: SessionAllows;
   readonly audit?: (event: AuditEvent) => void;
-  /** Called after a denial by policy (trust demotion) and after a limit was hit. */
-  readonly onDenied?: (agent: string, why: 'denied' | 'limit') => void;
+  /** Told when an agent's record earns a promotion offer (the editor shows it to the person). */
+  readonly onPromotionOffer?: (agent: string, to: TrustLevel) => void;
   readonly log: Logger;
 }
 
@@ -231,7 +249,7 @@ async function resolveAsk(ctx: HookContext, event: AgentEvent, adapter: Adapter,
     ...(req?.paths.length ? { paths: req.paths.map((p) => rel(ctx, p)) } : {}),
     cwd: event.cwd,
     deadline,
-    trust: ctx.trust(event.agent),
+    trust: ctx.trust.level(event.agent),
   };
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), ctx.approvalTimeoutMs);
@@ -276,7 +294,7 @@ async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent):
   }
 
   const req = requestFor(ctx, event);
-  const trust = ctx.trust(event.agent);
+  const trust = ctx.trust.level(event.agent);
   let decision: Decision;
   if (!req) {
     decision = { action: 'ask', source: 'default', reason: `Airlock does not know the tool ${event.tool}, so a person decides`, trustApplied: false };
@@ -288,8 +306,9 @@ async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent):
   let by: AuditEvent['decidedBy'] = 'policy';
   if (decision.action === 'ask') ({ verdict, by } = await resolveAsk(ctx, event, adapter, decision, req, session));
   else verdict = { action: decision.action, reason: decision.reason };
-  if (decision.action === 'deny') ctx.onDenied?.(event.agent, 'denied');
-  if (decision.source === 'limit') ctx.onDenied?.(event.agent, 'limit');
+  // Trust moves with what the agent does: a denied attempt or a breached limit demotes it by one level.
+  if (decision.action === 'deny') ctx.trust.demote(event.agent, 'denied', decision.reason);
+  if (decision.source === 'limit' && decision.limit) ctx.trust.demote(event.agent, 'limit', `${decision.limit.name}: ${decision.limit.value} of ${decision.limit.limit}`);
 
   // Record before answering allow (or handing an ask to the agent's own prompt, which may allow it).
   let actionId: string | undefined;
@@ -300,6 +319,10 @@ async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent):
     } else {
       actionId = await ctx.history.beginCommand(ref, { command: event.action.command, cwd: event.action.cwd, tool: event.tool, decision: summary });
     }
+  }
+  if (verdict.action === 'allow' && actionId) {
+    const offer = ctx.trust.recordAction(event.agent, session);
+    if (offer) ctx.onPromotionOffer?.(event.agent, offer.to);
   }
   writePending(ctx, key, {
     ...(actionId ? { actionId } : {}),

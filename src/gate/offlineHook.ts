@@ -9,9 +9,10 @@ import { workspaceDataDir } from '../core/dataDir';
 import { History } from '../core/history/history';
 import type { Logger } from '../core/logger';
 import { loadPolicy } from '../core/policy/loadPolicy';
-import { readTrustLevel } from '../core/trust/trustLevels';
+import { AuditLog } from '../core/audit/auditLog';
+import { TrustStore } from '../core/trust/trustStore';
 import { readUserSettings } from '../core/userSettings';
-import { handleHook, type AuditEvent } from './hookHandler';
+import { auditDecision, handleHook } from './hookHandler';
 
 /** Handles one payload in this process. */
 export async function offlineHook(options: {
@@ -23,23 +24,21 @@ export async function offlineHook(options: {
   home: string;
   installDir: string;
   log: Logger;
-  audit?: (event: AuditEvent) => void;
-  onDenied?: (agent: string, why: 'denied' | 'limit') => void;
 }): Promise<HookAnswer> {
   const settings = readUserSettings(options.dataRoot);
   const workspaceDir = workspaceDataDir(options.dataRoot, options.workspace);
   const history = new History(workspaceDir, options.workspace, settings.history);
+  const audit = new AuditLog(workspaceDir);
   let policy: ReturnType<typeof loadPolicy> | undefined;
   return handleHook(options.payload, options.dialect, options.event, {
     workspace: history.workspace,
     policy: () => (policy ??= loadPolicy({ workspace: options.workspace, home: options.home, dataRoot: options.dataRoot, installDir: dirname(options.installDir) })),
     history,
-    trust: (agent) => readTrustLevel(workspaceDir, agent),
+    trust: new TrustStore(workspaceDir, audit),
     approvalTimeoutMs: 0,
     offline: settings.offline,
     mode: 'offline',
-    ...(options.audit ? { audit: options.audit } : {}),
-    ...(options.onDenied ? { onDenied: options.onDenied } : {}),
+    audit: (event) => auditDecision(audit, event, options.log),
     log: options.log,
   });
 }
