@@ -1,4 +1,5 @@
-// Bundles the extension, the CLI and (later) the webview. One context per bundle; see STYLE.md.
+// Bundles the extension, the CLI and the webview. One context per bundle; see STYLE.md.
+import { copyFileSync, mkdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -27,7 +28,13 @@ const builds = [
   { ...node, entryPoints: ['src/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['vscode', './hook.js', './main.js'] },
   { ...node, entryPoints: ['src/hookMain.ts'], outfile: 'dist/hook.js', external: ['vscode', './main.js'], define: { 'process.env.AIRLOCK_HOOK_BUNDLE': '"1"' } },
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/main.js', define: { 'process.env.AIRLOCK_HOOK_BUNDLE': '"1"' } },
+  // The approval panel's script: browser code, no Node, no access to anything but its messages.
+  { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['src/webview/approval.ts'], outfile: 'dist/webview/approval.js', sourcemap: production ? false : 'inline', minify: production, legalComments: 'none', logLevel: 'warning' },
 ];
+
+// Codicons for the webview, served from the extension (the webview may load nothing from the network).
+mkdirSync('dist/webview', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);
 
 const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
 if (watch) {

@@ -8,7 +8,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   const log = vscode.window.createOutputChannel('Airlock', { log: true });
   context.subscriptions.push(log);
   try {
-    const services = new Services(log, context.extensionPath);
+    const services = new Services(log, context.extensionUri);
     context.subscriptions.push(services);
     for (const [id, make] of Object.entries(COMMANDS) as [CommandId, (typeof COMMANDS)[CommandId]][]) {
       context.subscriptions.push(vscode.commands.registerCommand(id, make(services)));
@@ -17,7 +17,7 @@ export function activate(context: vscode.ExtensionContext): Services {
     return services;
   } catch (e) {
     log.error(`[extension] activation failed: ${(e as Error).stack ?? String(e)}`);
-    void vscode.window.showErrorMessage(`Airlock could not start: ${(e as Error).message}. Agents are not being checked; see "Airlock: Show Log".`);
+    void vscode.window.showErrorMessage(`Airlock could not start: ${(e as Error).message}. Approvals cannot be shown, so hooks decide alone and deny what needs you; see "Airlock: Show Log".`);
     throw e;
   }
 }

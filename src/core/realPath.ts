@@ -3,7 +3,7 @@
  * to find a workspace's data folder and must not load the policy engine to do so.
  */
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
+import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 
 /** Thrown for a path that cannot be decided at all (NUL bytes, absurd length, a symlink loop). */
 export class PathError extends Error {
@@ -44,6 +44,7 @@ export function realPath(abs: string, hops = 0): string {
   }
   const parent = dirname(abs);
   if (parent === abs) return abs;
-  return join(realPath(parent, hops), abs.slice(parent.length).replace(/^[\\/]+/, ''));
+  // Only separators are stripped: on POSIX a backslash is an ordinary character of a file name.
+  return join(realPath(parent, hops), abs.slice(parent.length).replace(sep === '\\' ? /^[\\/]+/ : /^\/+/, ''));
 }
 

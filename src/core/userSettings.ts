@@ -53,12 +53,15 @@ export function readUserSettings(dataRoot: string): UserSettings {
     rules: raw.rules ?? [],
     history: historyOptionsFrom(raw.history),
     offline: raw.offline === 'allow' ? 'allow' : 'deny',
-    approvalTimeoutMs: typeof timeout === 'number' && timeout >= 5 && timeout <= 3600 ? timeout * 1000 : DEFAULT_APPROVAL_TIMEOUT_MS,
+    approvalTimeoutMs: typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 5 ? Math.min(timeout, MAX_APPROVAL_TIMEOUT_S) * 1000 : DEFAULT_APPROVAL_TIMEOUT_MS,
   };
 }
 
 /** How long an approval waits by default: well inside the 600 s hook timeout Airlock installs. */
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 300_000;
+
+/** The longest an approval may wait: the hook gives up on the gate at 570 s, and the agent kills it at 600 s. */
+export const MAX_APPROVAL_TIMEOUT_S = 540;
 
 /** Writes the mirror (the extension does, whenever the settings change). */
 export function writeUserSettings(dataRoot: string, settings: { rules: readonly unknown[]; history: Record<string, unknown>; offline?: unknown; approvalTimeoutSeconds?: unknown }): void {

@@ -11,6 +11,7 @@ import type { LoadedPolicy } from '../core/policy/loadPolicy';
 import { AuditLog } from '../core/audit/auditLog';
 import { TrustStore } from '../core/trust/trustStore';
 import type { Dialect } from '../agents/types';
+import type { TrustLevel } from '../core/policy/types';
 import type { Asker } from './approvals';
 import { GateServer } from './gateServer';
 import { auditDecision, handleHook, SessionAllows, type AuditEvent, type HookContext } from './hookHandler';
@@ -22,9 +23,10 @@ export interface GateRuntimeOptions {
   readonly policy: () => LoadedPolicy;
   readonly asker: Asker;
   readonly log: Logger;
-  readonly approvalTimeoutMs: number;
+  /** How long an approval waits; a function is read at each request (the editor's setting may change). */
+  readonly approvalTimeoutMs: number | (() => number);
   /** Told when an agent earns a promotion offer. */
-  readonly onPromotionOffer?: (agent: string, to: number) => void;
+  readonly onPromotionOffer?: (agent: string, to: TrustLevel) => void;
   /** Told after every decision (the editor refreshes its views). */
   readonly onDecision?: (event: AuditEvent) => void;
 }
@@ -49,7 +51,10 @@ export class GateRuntime {
       history: this.history,
       trust: this.trust,
       asker: options.asker,
-      approvalTimeoutMs: options.approvalTimeoutMs,
+      get approvalTimeoutMs() {
+        const t = options.approvalTimeoutMs;
+        return typeof t === 'function' ? t() : t;
+      },
       offline: 'deny',
       mode: 'gate',
       sessionAllows: new SessionAllows(),
@@ -64,7 +69,7 @@ export class GateRuntime {
       workspaceDir: this.workspaceDir,
       workspace: options.workspace,
       log: options.log,
-      handle: (request) => handleHook(request.payload, request.dialect as Dialect, request.event, this.context),
+      handle: (request, signal) => handleHook(request.payload, request.dialect as Dialect, request.event, this.context, signal),
     });
   }
 

@@ -18,7 +18,8 @@ import { encodeFrame, FrameReader, PROTOCOL_VERSION, socketPathFor, tokenPathFor
 export interface GateServerOptions {
   readonly workspaceDir: string;
   readonly workspace: string;
-  readonly handle: (request: HookRequest) => Promise<HookAnswer>;
+  /** Decides one hook request; `signal` aborts when the hook process hangs up (the agent gave up). */
+  readonly handle: (request: HookRequest, signal: AbortSignal) => Promise<HookAnswer>;
   readonly log: Logger;
   /** A connection that has not sent a whole request within this time is dropped. */
   readonly idleMs?: number;
@@ -143,11 +144,17 @@ export class GateServer {
     if (message.type === 'ping') {
       reply = { type: 'pong', version: PROTOCOL_VERSION, pid: process.pid, workspace: this.options.workspace, host: hostname() };
     } else if (message.type === 'hook' && typeof message.payload === 'string' && typeof message.dialect === 'string') {
+      // Hooks never half-close, so a closed socket means the hook process is gone: stop asking for it.
+      const hangUp = new AbortController();
+      const onClose = (): void => hangUp.abort();
+      socket.once('close', onClose);
       try {
-        reply = { type: 'answer', ...(await this.options.handle(message)) };
+        reply = { type: 'answer', ...(await this.options.handle(message, hangUp.signal)) };
         this.served++;
       } catch (e) {
         reply = { type: 'error', message: (e as Error).message };
+      } finally {
+        socket.off('close', onClose);
       }
     } else {
       this.reject(socket, 'unknown request');

@@ -35,7 +35,7 @@ export interface AuditEvent {
   readonly kind: string;
   readonly target: string;
   readonly action: 'allow' | 'deny' | 'ask' | 'none';
-  readonly decidedBy: 'policy' | 'person' | 'timeout' | 'offline' | 'session' | 'error' | 'passthrough';
+  readonly decidedBy: 'policy' | 'person' | 'timeout' | 'cancelled' | 'offline' | 'session' | 'error' | 'passthrough';
   readonly source?: string;
   readonly rule?: unknown;
   readonly reason: string;
@@ -227,7 +227,7 @@ function signature(kind: string, target: string): string {
 }
 
 /** Asks the person through the gate (or resolves an ask without one). */
-async function resolveAsk(ctx: HookContext, event: AgentEvent, adapter: Adapter, decision: Decision, req: NonNullable<ReturnType<typeof requestFor>> | undefined, session: string): Promise<{ verdict: Verdict; by: AuditEvent['decidedBy'] }> {
+async function resolveAsk(ctx: HookContext, event: AgentEvent, adapter: Adapter, decision: Decision, req: NonNullable<ReturnType<typeof requestFor>> | undefined, session: string, hangUp?: AbortSignal): Promise<{ verdict: Verdict; by: AuditEvent['decidedBy'] }> {
   const sig = signature(req?.kind ?? 'unknown', req?.target ?? event.tool);
   if (ctx.sessionAllows?.has(session, sig)) return { verdict: { action: 'allow', reason: 'allowed for this session by a person' }, by: 'session' };
   if (!ctx.asker) {
@@ -252,18 +252,30 @@ async function resolveAsk(ctx: HookContext, event: AgentEvent, adapter: Adapter,
     trust: ctx.trust.level(event.agent),
   };
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), ctx.approvalTimeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, ctx.approvalTimeoutMs);
+  const onHangUp = (): void => controller.abort();
+  if (hangUp?.aborted) controller.abort();
+  hangUp?.addEventListener('abort', onHangUp, { once: true });
   let answer: ApprovalAnswer;
   try {
     answer = await Promise.race([
       ctx.asker.ask(request, controller.signal),
-      new Promise<ApprovalAnswer>((resolve) => controller.signal.addEventListener('abort', () => resolve({ action: 'deny', by: 'timeout' }), { once: true })),
+      new Promise<ApprovalAnswer>((resolve) => {
+        const settle = (): void => resolve(timedOut ? { action: 'deny', by: 'timeout' } : { action: 'deny', by: 'cancelled', message: 'the agent stopped waiting for an answer' });
+        if (controller.signal.aborted) settle();
+        else controller.signal.addEventListener('abort', settle, { once: true });
+      }),
     ]);
   } catch (e) {
     ctx.log.error(`[gate] asking failed: ${(e as Error).message}`);
     answer = { action: 'deny', by: 'cancelled' };
   } finally {
     clearTimeout(timer);
+    hangUp?.removeEventListener('abort', onHangUp);
     controller.abort();
   }
   if (answer.action === 'allow') {
@@ -271,10 +283,11 @@ async function resolveAsk(ctx: HookContext, event: AgentEvent, adapter: Adapter,
     return { verdict: { action: 'allow', reason: `allowed by a person${answer.scope === 'session' ? ' for this session' : answer.scope === 'always' ? ' (a rule now allows it)' : ''}` }, by: 'person' };
   }
   if (answer.by === 'timeout') return { verdict: { action: 'deny', reason: `nobody answered within ${Math.round(ctx.approvalTimeoutMs / 1000)} s, so Airlock denied it (${decision.reason})` }, by: 'timeout' };
-  return { verdict: { action: 'deny', reason: answer.message ? `a person denied it: ${answer.message}` : 'a person denied it' }, by: answer.by === 'person' ? 'person' : 'error' };
+  if (answer.by === 'cancelled') return { verdict: { action: 'deny', reason: `nobody answered: ${answer.message ?? 'the request was withdrawn'} (${decision.reason})` }, by: 'cancelled' };
+  return { verdict: { action: 'deny', reason: answer.message ? `a person denied it: ${answer.message}` : 'a person denied it' }, by: 'person' };
 }
 
-async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent): Promise<HookAnswer> {
+async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent, signal?: AbortSignal): Promise<HookAnswer> {
   const ref: SessionRef = { agent: event.agent, agentSessionId: event.agentSessionId };
   const session = sessionIdFor(ref);
   const key = pendingKey(event);
@@ -304,7 +317,7 @@ async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent):
   }
   let verdict: Verdict;
   let by: AuditEvent['decidedBy'] = 'policy';
-  if (decision.action === 'ask') ({ verdict, by } = await resolveAsk(ctx, event, adapter, decision, req, session));
+  if (decision.action === 'ask') ({ verdict, by } = await resolveAsk(ctx, event, adapter, decision, req, session, signal));
   else verdict = { action: decision.action, reason: decision.reason };
   // Trust moves with what the agent does: a denied attempt or a breached limit demotes it by one level.
   if (decision.action === 'deny') ctx.trust.demote(event.agent, 'denied', decision.reason);
@@ -370,7 +383,7 @@ async function finishPost(ctx: HookContext, adapter: Adapter, event: AgentEvent)
 }
 
 /** Handles one hook payload. Never throws: errors become a deny (before a tool) or are logged (after one). */
-export async function handleHook(text: string, dialect: Dialect, eventArg: string | undefined, ctx: HookContext): Promise<HookAnswer> {
+export async function handleHook(text: string, dialect: Dialect, eventArg: string | undefined, ctx: HookContext, signal?: AbortSignal): Promise<HookAnswer> {
   let adapter: Adapter = ADAPTERS[dialect];
   let event: AgentEvent | undefined;
   try {
@@ -378,7 +391,7 @@ export async function handleHook(text: string, dialect: Dialect, eventArg: strin
     ({ adapter, event } = parseEvent(dialect, payload, eventArg));
     switch (event.phase) {
       case 'pre':
-        return await decidePre(ctx, adapter, event);
+        return await decidePre(ctx, adapter, event, signal);
       case 'post':
       case 'post-failure':
         return await finishPost(ctx, adapter, event);

@@ -1,12 +1,30 @@
 import * as vscode from 'vscode';
 import { RECOMMENDED_POLICY_TEXT } from '../core/policy/recommended';
 import type { CommandId } from '../shared/commandIds';
+import { connectAgentCommand, setAgentTrustCommand } from './agentCommands';
+import { exportAuditCommand, filterAuditCommand, verifyAuditCommand } from './auditCommands';
+import { rollbackSessionCommand, undoRollbackCommand } from './rollbackCommands';
 import type { Services } from './services';
+import { SessionsView, type SessionNode } from './sessionsView';
+import { StatusBar } from './statusBar';
 
 /** The command table, registered in one loop by the extension (STYLE.md "Shape"). */
 export const COMMANDS: Readonly<Record<CommandId, (s: Services) => (...args: unknown[]) => unknown>> = {
   'airlock.openPolicy': (s) => () => openPolicy(s),
   'airlock.showLog': (s) => () => s.log.show(true),
+  'airlock.showApprovals': (s) => () => s.panel.reveal(),
+  'airlock.rollbackSession': (s) => (node?: unknown) => rollbackSessionCommand(s, node as SessionNode | undefined),
+  'airlock.undoRollback': (s) => () => undoRollbackCommand(s),
+  'airlock.connectAgent': (s) => () => connectAgentCommand(s),
+  'airlock.setAgentTrust': (s) => () => setAgentTrustCommand(s),
+  'airlock.showAuditLog': () => () => vscode.commands.executeCommand('airlock.audit.focus'),
+  'airlock.filterAudit': (s) => () => filterAuditCommand(s),
+  'airlock.clearAuditFilter': (s) => () => s.audit.setFilter({}),
+  'airlock.exportAudit': (s) => () => exportAuditCommand(s),
+  'airlock.verifyAudit': (s) => () => verifyAuditCommand(s),
+  'airlock.refresh': (s) => () => s.refreshSoon(),
+  'airlock.quickMenu': (s) => () => StatusBar.quickMenu(s),
+  'airlock.openSessionFile': () => (node?: unknown) => SessionsView.openFile(node as SessionNode),
 };
 
 async function openPolicy(s: Services): Promise<void> {

@@ -93,7 +93,7 @@ export class PolicyService extends Disposable {
 
   private mirrorUserSettings(settings: Settings): void {
     try {
-      writeUserSettings(this.dataRoot, { rules: settings.rules, history: { ...settings.historyRaw } });
+      writeUserSettings(this.dataRoot, { rules: settings.rules, history: { ...settings.historyRaw }, offline: settings.offline, approvalTimeoutSeconds: settings.approvalTimeoutSeconds });
     } catch (e) {
       this.log.error(`[policy] could not write personal settings for hooks: ${(e as Error).message}`);
     }

@@ -538,6 +538,7 @@ export class History {
     const { records } = this.records(meta.id);
     const files = new Set<string>();
     let actions = 0;
+    let lines = 0;
     let ended: number | null = null;
     let rolledBack = false;
     let last = meta.started;
@@ -545,6 +546,7 @@ export class History {
       last = Math.max(last, r.time);
       if (r.t === 'begin') {
         actions++;
+        lines += r.lines ?? 0;
         for (const f of r.files ?? []) files.add(f.path);
       } else if (r.t === 'end') {
         for (const f of r.files) files.add(f.path);
@@ -561,6 +563,7 @@ export class History {
       files: files.size,
       actions,
       rolledBack,
+      linesChanged: lines,
     };
   }
 

@@ -13,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../fsUtil';
 import { applyState, captureState, restorable, RestoreError, sameState, unsavedReason, type FileState } from './fileState';
 import type { History } from './history';
+import type { PackWriter } from './objectStore';
 
 /** One file of a rollback plan. */
 export interface RollbackStep {
@@ -252,49 +253,78 @@ function finishMarkers(history: History, record: RollbackRecord): void {
 }
 
 /** Plans and (unless `dryRun`) performs the rollback of a session. */
+/** What a rollback would do to each file, without touching anything (for previews). */
+export interface RollbackPlan {
+  readonly steps: readonly RollbackStep[];
+  readonly restored: readonly string[];
+  readonly removed: readonly string[];
+  readonly recreated: readonly string[];
+  readonly conflicts: readonly Skipped[];
+  readonly unrestorable: readonly Skipped[];
+}
+
+/**
+ * Plans a rollback: every file the session touched, what it goes back to, and what is left alone.
+ * With a pack writer, the current content of each file about to change is saved (so it can be undone).
+ */
+function plan(history: History, files: Map<string, Touched>, force: boolean, pack: PackWriter | undefined): RollbackPlan {
+  const steps: RollbackStep[] = [];
+  const restored: string[] = [];
+  const removed: string[] = [];
+  const recreated: string[] = [];
+  const conflicts: Skipped[] = [];
+  const unrestorable: Skipped[] = [];
+  for (const [path, t] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const abs = history.absPath(path);
+    const current = captureState(abs, undefined, history.options);
+    if (sameState(current, t.first)) continue;
+    if (t.first.type === 'dir') continue;
+    if (!restorable(t.first)) {
+      unrestorable.push({ path, reason: unsavedReason((t.first as { unsaved: 'too-large' }).unsaved, (t.first as { size: number }).size) });
+      continue;
+    }
+    if (!force) {
+      if (t.last === undefined || t.uncertain) {
+        conflicts.push({ path, reason: t.last === undefined ? 'Airlock did not see this action finish, so it cannot tell whether someone else changed the file since' : 'another command ran at the same time, so the change may not be this session\'s' });
+        continue;
+      }
+      if (!sameState(current, t.last)) {
+        conflicts.push({ path, reason: `changed since the session (the session left it ${describeState(t.last)}, it is now ${describeState(current)} with other content)` });
+        continue;
+      }
+    }
+    const action: RollbackStep['action'] = t.first.type === 'missing' ? 'remove' : current.type === 'missing' ? 'recreate' : 'restore';
+    const undo = pack ? captureState(abs, pack, history.options) : current;
+    steps.push({ path, target: t.first, undo, action });
+    (action === 'remove' ? removed : action === 'recreate' ? recreated : restored).push(path);
+  }
+  return { steps, restored, removed, recreated, conflicts, unrestorable };
+}
+
+/** What rolling a session back would do, file by file (the editor's preview); changes nothing. */
+export function previewRollback(history: History, sessionId: string, options: { force?: boolean } = {}): RollbackPlan {
+  return plan(history, touchedBy(history, sessionId).files, options.force === true, undefined);
+}
+
 export function rollbackSession(history: History, sessionId: string, options: { dryRun?: boolean; force?: boolean } = {}): RollbackReport {
   const lock = history.lockWorkspace('a rollback');
   try {
     recoverInterrupted(history);
     const { files, newDirs, removedDirs } = touchedBy(history, sessionId);
-    const steps: RollbackStep[] = [];
-    const restored: string[] = [];
-    const removed: string[] = [];
-    const recreated: string[] = [];
-    const conflicts: Skipped[] = [];
-    const unrestorable: Skipped[] = [];
+    let planned: RollbackPlan;
     const writerLock = history.storeLock.writer();
     const pack = history.objects.writer();
     try {
-      for (const [path, t] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const abs = history.absPath(path);
-        const current = captureState(abs, undefined, history.options);
-        if (sameState(current, t.first)) continue;
-        if (t.first.type === 'dir') continue;
-        if (!restorable(t.first)) {
-          unrestorable.push({ path, reason: unsavedReason((t.first as { unsaved: 'too-large' }).unsaved, (t.first as { size: number }).size) });
-          continue;
-        }
-        if (!options.force) {
-          if (t.last === undefined || t.uncertain) {
-            conflicts.push({ path, reason: t.last === undefined ? 'Airlock did not see this action finish, so it cannot tell whether someone else changed the file since' : 'another command ran at the same time, so the change may not be this session\'s' });
-            continue;
-          }
-          if (!sameState(current, t.last)) {
-            conflicts.push({ path, reason: `changed since the session (the session left it ${describeState(t.last)}, it is now ${describeState(current)} with other content)` });
-            continue;
-          }
-        }
-        const action: RollbackStep['action'] = t.first.type === 'missing' ? 'remove' : current.type === 'missing' ? 'recreate' : 'restore';
-        const undo = options.dryRun ? current : captureState(abs, pack, history.options);
-        steps.push({ path, target: t.first, undo, action });
-        (action === 'remove' ? removed : action === 'recreate' ? recreated : restored).push(path);
-      }
+      planned = plan(history, files, options.force === true, options.dryRun ? undefined : pack);
       if (options.dryRun) pack.abort();
       else pack.commit();
+    } catch (e) {
+      pack.abort();
+      throw e;
     } finally {
       writerLock.release();
     }
+    const { steps, restored, removed, recreated, conflicts, unrestorable } = planned;
     const removeDirs = [...new Set(newDirs)];
     const recreateDirs = [...new Set(removedDirs)];
     const reportBase = { session: sessionId, restored, removed, recreated, conflicts, unrestorable, removedDirs: removeDirs };
@@ -387,7 +417,8 @@ export function undoRollback(history: History, rollbackId?: string, options: { f
 }
 
 /** The rollback records, newest last (for garbage collection and views). */
-export function rollbackRecords(history: History): readonly { id: string; session: string; time: number; status: string; steps: readonly RollbackStep[] }[] {
+/** Every rollback and undo recorded for the workspace, oldest first. */
+export function rollbackRecords(history: History): readonly { id: string; kind: 'rollback' | 'undo'; session: string; time: number; status: string; steps: readonly RollbackStep[] }[] {
   return loadRecords(history);
 }
 

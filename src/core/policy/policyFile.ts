@@ -333,7 +333,8 @@ export function globProblem(glob: string): string | undefined {
   if (glob.trim() === '') return 'An empty glob matches nothing';
   if (glob.length > MAX_PATTERN_LENGTH) return `A glob longer than ${MAX_PATTERN_LENGTH} characters is not allowed`;
   if (glob.includes('\0')) return 'A glob cannot contain a NUL character';
-  if (glob.includes('\\')) return `Glob "${glob}" contains "\\": write paths with "/" on every platform (use [*] to match a literal *)`;
+  // A backslash only escapes a glob character (as in `\\*`); anywhere else it is a Windows separator.
+  if (glob.replace(/\\[*?[\]{}()!+@,]/g, '').includes('\\')) return `Glob "${glob}" contains "\\": write paths with "/" on every platform (a backslash only escapes a glob character, as in \\*)`;
   const segments = normalizeGlob(glob).split('/');
   if (segments.includes('..')) return `Glob "${glob}" contains "..": paths are resolved before matching, so ".." never matches; write the path it leads to`;
   const mm = new Minimatch(normalizeGlob(glob), { dot: true });

@@ -57,6 +57,8 @@ describe('policy file validation', () => {
   it('rejects invalid globs with the reason', () => {
     assert.match(errors('{ "version": 1, "rules": [ { "action": "deny", "edit": [""] } ] }')[0]!.message, /empty glob/);
     assert.match(errors('{ "version": 1, "rules": [ { "action": "deny", "edit": ["src\\\\x"] } ] }')[0]!.message, /write paths with "\/"/);
+    assert.deepEqual(errors('{ "version": 1, "rules": [ { "action": "deny", "edit": ["src/\\\\*.ts", "a\\\\{b\\\\}"] } ] }'), [], 'a backslash may escape a glob character');
+    assert.match(errors('{ "version": 1, "rules": [ { "action": "deny", "edit": ["src\\\\\\\\x"] } ] }')[0]!.message, /write paths with "\/"/);
     assert.match(errors('{ "version": 1, "rules": [ { "action": "deny", "edit": ["../x"] } ] }')[0]!.message, /contains "\.\."/);
     assert.match(errors('{ "version": 1, "rules": [ { "action": "deny", "edit": [] } ] }')[0]!.message, /empty list/);
     assert.match(errors('{ "version": 1, "rules": [ { "action": "deny", "edit": [3] } ] }')[0]!.message, /must be a string/);

@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ApprovalAnswer } from '../gate/approvals';
+import { Disposable } from '../shared/lifecycle';
+import { assertNever, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../shared/protocol';
+import { renderApprovalHtml, newNonce } from './approvalHtml';
+import type { ApprovalQueue, PendingApproval } from './approvalQueue';
+import { approvalView } from './approvalView';
+import { proposedUri } from './contentProviders';
+
+/** What the panel needs from the rest of the extension. */
+export interface ApprovalPanelHost {
+  /** Writes the "Always allow" rule for a request; throws with a message for the person when it cannot. */
+  addAlwaysRule(pending: PendingApproval): Promise<void>;
+  readonly log: vscode.LogOutputChannel;
+  readonly extensionUri: vscode.Uri;
+}
+
+/**
+ * The approval popup: one webview panel that shows the oldest waiting request (or the one the person
+ * picks), with the queue above it. It opens when a request arrives and closes when nothing is waiting.
+ * Every answer must name the request on screen and echo the nonce of that render, or it is dropped.
+ */
+export class ApprovalPanel extends Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private shown: { id: string; nonce: string } | undefined;
+  private selected: string | undefined;
+  private ready = false;
+  private busy = false;
+
+  constructor(
+    private readonly queue: ApprovalQueue,
+    private readonly host: ApprovalPanelHost,
+  ) {
+    super();
+    this._register(queue.onDidChange(() => this.update()));
+  }
+
+  /** Shows the panel (the status bar and "Show Pending Approvals" call this). */
+  reveal(): void {
+    if (this.queue.pending.length === 0) {
+      void vscode.window.showInformationMessage('Airlock: nothing is waiting for your approval.');
+      return;
+    }
+    if (this.panel) this.panel.reveal(undefined, false);
+    else this.open();
+  }
+
+  /** The request on screen, for tests and the status bar. */
+  get current(): string | undefined {
+    return this.shown?.id;
+  }
+
+  private open(): void {
+    const media = vscode.Uri.joinPath(this.host.extensionUri, 'media');
+    const webviewDir = vscode.Uri.joinPath(this.host.extensionUri, 'dist', 'webview');
+    const panel = vscode.window.createWebviewPanel('airlock.approval', 'Airlock: Approval', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableScripts: true, localResourceRoots: [media, webviewDir], enableFindWidget: true });
+    panel.iconPath = vscode.Uri.joinPath(media, 'airlock.svg');
+    const w = panel.webview;
+    w.html = renderApprovalHtml({
+      cspSource: w.cspSource,
+      nonce: newNonce(),
+      scriptUri: w.asWebviewUri(vscode.Uri.joinPath(webviewDir, 'approval.js')).toString(),
+      styleUri: w.asWebviewUri(vscode.Uri.joinPath(media, 'approval.css')).toString(),
+      codiconsUri: w.asWebviewUri(vscode.Uri.joinPath(webviewDir, 'codicon.css')).toString(),
+    });
+    this.ready = false;
+    this.shown = undefined;
+    const subs = [
+      w.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      // A hidden webview is torn down and its script runs again when shown: it sends `ready` again.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+    ];
+    panel.onDidDispose(() => {
+      for (const s of subs) s.dispose();
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.shown = undefined;
+        this.ready = false;
+      }
+    });
+    this.panel = panel;
+  }
+
+  private pick(): PendingApproval | undefined {
+    const all = this.queue.pending;
+    return all.find((p) => p.request.id === this.selected) ?? all.find((p) => p.request.id === this.shown?.id) ?? all[0];
+  }
+
+  private update(): void {
+    if (this.queue.pending.length === 0) {
+      this.shown = undefined;
+      this.selected = undefined;
+      this.panel?.dispose();
+      return;
+    }
+    if (!this.panel) {
+      this.open();
+      return;
+    }
+    this.panel.title = `Airlock: Approval${this.queue.pending.length > 1 ? ` (${this.queue.pending.length})` : ''}`;
+    this.show(false);
+  }
+
+  /** Sends the request to show; the same request on screen only gets its queue refreshed. */
+  private show(force: boolean): void {
+    if (!this.panel || !this.ready) return;
+    const next = this.pick();
+    if (!next) return void this.post({ type: 'empty' });
+    const queued = this.queue.pending.map((p) => ({ id: p.request.id, title: approvalView(p.request).title }));
+    if (!force && this.shown?.id === next.request.id) return void this.post({ type: 'queue', queued });
+    const nonce = randomBytes(16).toString('hex');
+    this.shown = { id: next.request.id, nonce };
+    const folders = vscode.workspace.workspaceFolders?.length ?? 0;
+    this.post({ type: 'show', nonce, request: approvalView(next.request, folders > 1 ? next.folderName : undefined), queued });
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel?.webview.postMessage(message);
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.host.log.warn('[approval] dropped a malformed message from the approval panel');
+      return;
+    }
+    await this.handle(message);
+  }
+
+  private stale(id: string, nonce: string): boolean {
+    if (this.shown && this.shown.id === id && this.shown.nonce === nonce) return false;
+    this.host.log.warn(`[approval] dropped an answer for ${id}: it is not the request on screen (or its nonce is stale)`);
+    return true;
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.show(true);
+        return;
+      case 'select':
+        if (this.queue.get(message.id)) {
+          this.selected = message.id;
+          this.show(false);
+        }
+        return;
+      case 'openDiff': {
+        if (this.stale(message.id, message.nonce)) return;
+        const pending = this.queue.get(message.id);
+        const file = pending?.request.files?.[message.file];
+        if (!pending || !file) return;
+        const left = proposedUri(pending.request.id, message.file, 'before', file.path);
+        const right = proposedUri(pending.request.id, message.file, 'after', file.newPath ?? file.path);
+        await vscode.commands.executeCommand('vscode.diff', left, right, `${file.path} (proposed by ${approvalView(pending.request).agentName})`, { preview: true, viewColumn: vscode.ViewColumn.Active });
+        return;
+      }
+      case 'answer': {
+        if (this.stale(message.id, message.nonce) || this.busy) return;
+        const pending = this.queue.get(message.id);
+        if (!pending) return;
+        this.busy = true;
+        try {
+          if (message.scope === 'always') {
+            try {
+              await this.host.addAlwaysRule(pending);
+            } catch (e) {
+              this.post({ type: 'error', message: `The rule was not added: ${(e as Error).message}. Nothing was allowed; choose again.` });
+              return;
+            }
+          }
+          const answer: ApprovalAnswer = { action: message.action, scope: message.scope, by: 'person', ...(message.message ? { message: message.message } : {}) };
+          this.selected = undefined;
+          if (!this.queue.answer(message.id, answer)) this.post({ type: 'error', message: 'This request is no longer waiting (it timed out or the agent gave up).' });
+        } finally {
+          this.busy = false;
+        }
+        return;
+      }
+      default:
+        assertNever(message);
+    }
+  }
+
+  override dispose(): void {
+    this.panel?.dispose();
+    super.dispose();
+  }
+}

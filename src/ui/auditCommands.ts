@@ -1,0 +1,81 @@
+import * as vscode from 'vscode';
+import { AGENT_IDS } from '../shared/ids';
+import type { Services } from './services';
+import { agentName, shortTime } from './sessionsView';
+
+/** "Airlock: Filter Audit Log…": by agent, session or decision, or clear. */
+export async function filterAuditCommand(services: Services): Promise<void> {
+  const view = services.audit;
+  const by = await vscode.window.showQuickPick(
+    [
+      { label: 'Agent', description: view.filter.agent ? agentName(view.filter.agent) : 'any', key: 'agent' as const },
+      { label: 'Session', description: view.filter.session ?? 'any', key: 'session' as const },
+      { label: 'Decision', description: view.filter.decision ?? 'any', key: 'decision' as const },
+      { label: 'Clear the filter', key: 'clear' as const },
+    ],
+    { title: 'Filter the Audit Log by…' },
+  );
+  if (!by) return;
+  if (by.key === 'clear') return view.setFilter({});
+  if (by.key === 'agent') {
+    const seen = new Set(services.hosts.flatMap((h) => h.runtime.audit.read().map((r) => r.agent).filter((a): a is string => typeof a === 'string')));
+    const pick = await vscode.window.showQuickPick([{ label: 'Any agent', id: '' }, ...[...new Set([...seen, ...AGENT_IDS])].map((a) => ({ label: agentName(a), description: seen.has(a) ? '' : 'no records', id: a }))], { title: 'Show records of which agent?' });
+    if (pick) view.setFilter({ ...view.filter, ...(pick.id ? { agent: pick.id } : { agent: undefined }) });
+    return;
+  }
+  if (by.key === 'session') {
+    const sessions = services.hosts.flatMap((h) => h.runtime.history.sessions().map((s) => ({ label: `${agentName(s.agent)} · ${shortTime(s.started)}`, description: s.id, id: s.id })));
+    const pick = await vscode.window.showQuickPick([{ label: 'Any session', description: '', id: '' }, ...sessions], { title: 'Show records of which session?', matchOnDescription: true });
+    if (pick) view.setFilter({ ...view.filter, ...(pick.id ? { session: pick.id } : { session: undefined }) });
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: 'Any decision', id: '' },
+      { label: 'Allowed', id: 'allow' },
+      { label: 'Denied', id: 'deny' },
+      { label: 'Asked (left to the agent)', id: 'ask' },
+      { label: 'Rollbacks', id: 'rollback' },
+      { label: 'Undone rollbacks', id: 'undo-rollback' },
+      { label: 'Trust changes', id: 'trust' },
+      { label: 'Rules added', id: 'rule-added' },
+    ],
+    { title: 'Show which decisions?' },
+  );
+  if (pick) view.setFilter({ ...view.filter, ...(pick.id ? { decision: pick.id } : { decision: undefined }) });
+}
+
+/** "Airlock: Export Audit Log…": the records the view shows (all of them, not only the newest 500), as JSON Lines. */
+export async function exportAuditCommand(services: Services): Promise<void> {
+  const records = services.audit.records();
+  if (records.length === 0) {
+    void vscode.window.showInformationMessage('Airlock: there are no audit records to export (with this filter).');
+    return;
+  }
+  const base = services.hosts[0]?.folder.uri ?? vscode.Uri.file(services.dataRoot);
+  const uri = await vscode.window.showSaveDialog({ title: 'Export the Airlock Audit Log', defaultUri: vscode.Uri.joinPath(base, `airlock-audit-${new Date().toISOString().slice(0, 10)}.jsonl`), filters: { 'JSON Lines': ['jsonl'], JSON: ['json'] } });
+  if (!uri) return;
+  const ordered = [...records].reverse();
+  const multi = services.hosts.length > 1;
+  const rows = ordered.map(({ host, record }) => (multi ? { folder: host.folder.name, ...record } : record));
+  const text = uri.path.endsWith('.json') ? `${JSON.stringify(rows, null, 2)}\n` : rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  void vscode.window.showInformationMessage(`Exported ${records.length} audit record(s) to ${uri.fsPath}. \`airlock audit --verify\` checks the log itself; an export is a copy.`);
+}
+
+/** "Airlock: Verify Audit Log": checks every record's hash chain and says which record is the first bad one. */
+export async function verifyAuditCommand(services: Services): Promise<void> {
+  const results = services.hosts.map((h) => ({ host: h, result: h.runtime.audit.verify() }));
+  if (results.length === 0) return;
+  const bad = results.filter((r) => !r.result.ok);
+  if (bad.length === 0) {
+    const total = results.reduce((n, r) => n + r.result.records, 0);
+    const incomplete = results.reduce((n, r) => n + r.result.incomplete.length, 0);
+    void vscode.window.showInformationMessage(`The audit log is intact: ${total} record(s) verified${incomplete ? `; ${incomplete} incomplete line(s) left by a writer that stopped mid-write were skipped` : ''}.`);
+    return;
+  }
+  for (const { host, result } of bad) {
+    services.log.error(`[audit] ${host.folder.name}: the audit log was tampered with: line ${result.problem!.line}: ${result.problem!.message}`);
+    void vscode.window.showErrorMessage(`The audit log of ${host.folder.name} was tampered with: line ${result.problem!.line}${result.problem!.seq !== undefined ? ` (record #${result.problem!.seq})` : ''}: ${result.problem!.message}.`, { modal: true });
+  }
+}

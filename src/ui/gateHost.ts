@@ -1,0 +1,90 @@
+import * as vscode from 'vscode';
+import { GateBusyError } from '../gate/gateServer';
+import { GateRuntime } from '../gate/gateRuntime';
+import type { AuditEvent } from '../gate/hookHandler';
+import type { TrustLevel } from '../core/policy/types';
+import { Disposable } from '../shared/lifecycle';
+import type { Settings } from '../shared/settings';
+import type { ApprovalQueue } from './approvalQueue';
+import type { PolicyService } from './policyService';
+
+/** What the gate of a folder is doing. */
+export type GateState = { readonly kind: 'starting' } | { readonly kind: 'serving' } | { readonly kind: 'busy'; readonly message: string } | { readonly kind: 'failed'; readonly message: string };
+
+const RETRY_BUSY_MS = 15_000;
+
+/**
+ * The gate of one workspace folder, hosted by the editor: hooks of every agent in the folder ask it, and
+ * what needs a person goes to the approval queue. When another gate already serves the folder (`airlock
+ * serve` in a terminal, or a second window on the same folder) it waits and takes over when that one
+ * stops. The history, audit log and trust store are open either way, for the views and the commands.
+ */
+export class GateHost extends Disposable {
+  readonly runtime: GateRuntime;
+  private stateValue: GateState = { kind: 'starting' };
+  private retry: ReturnType<typeof setTimeout> | undefined;
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  /** Fires when the gate's state changes. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    readonly policy: PolicyService,
+    private readonly queue: ApprovalQueue,
+    dataRoot: string,
+    settings: () => Settings,
+    private readonly log: vscode.LogOutputChannel,
+    handlers: { onDecision: (event: AuditEvent) => void; onPromotionOffer: (host: GateHost, agent: string, to: TrustLevel) => void },
+  ) {
+    super();
+    const folder = policy.folder;
+    this.runtime = new GateRuntime({
+      workspace: folder.uri.fsPath,
+      dataRoot,
+      policy: () => policy.policy,
+      asker: queue.askerFor(folder.uri.fsPath, folder.name),
+      log,
+      approvalTimeoutMs: () => settings().approvalTimeoutSeconds * 1000,
+      onDecision: handlers.onDecision,
+      onPromotionOffer: (agent, to) => handlers.onPromotionOffer(this, agent, to),
+    });
+  }
+
+  get folder(): vscode.WorkspaceFolder {
+    return this.policy.folder;
+  }
+
+  get state(): GateState {
+    return this.stateValue;
+  }
+
+  /** Starts serving; a busy folder is retried every 15 s. */
+  async start(): Promise<void> {
+    if (this.isDisposed) return;
+    try {
+      await this.runtime.start();
+      this.setState({ kind: 'serving' });
+    } catch (e) {
+      if (e instanceof GateBusyError) {
+        if (this.stateValue.kind !== 'busy') this.log.info(`[gate] ${this.folder.name}: ${e.message}; approvals go there, and this window takes over when it stops`);
+        this.setState({ kind: 'busy', message: e.message });
+        this.retry = setTimeout(() => void this.start(), RETRY_BUSY_MS);
+      } else {
+        this.log.error(`[gate] ${this.folder.name}: could not start: ${(e as Error).message}`);
+        this.setState({ kind: 'failed', message: (e as Error).message });
+      }
+    }
+  }
+
+  private setState(state: GateState): void {
+    this.stateValue = state;
+    this.changed.fire();
+  }
+
+  override dispose(): void {
+    if (this.retry) clearTimeout(this.retry);
+    this.queue.cancelAll(this.folder.uri.fsPath);
+    // Only a gate this window started is stopped: a busy folder's socket and token belong to the other gate.
+    if (this.stateValue.kind === 'serving') void this.runtime.stop().catch((e: Error) => this.log.warn(`[gate] stopping: ${e.message}`));
+    super.dispose();
+  }
+}

@@ -1,0 +1,133 @@
+import * as vscode from 'vscode';
+import type { SessionSummary } from '../core/history/history';
+import { rollbackForPerson, undoForPerson, type Accountability } from '../core/history/personActions';
+import { NothingToUndoError, previewRollback, recoverInterrupted, rollbackRecords, type RollbackReport } from '../core/history/rollback';
+import { historyUri } from './contentProviders';
+import type { GateHost } from './gateHost';
+import type { Services } from './services';
+import type { SessionNode } from './sessionsView';
+import { agentName, shortTime } from './sessionsView';
+
+function accountability(host: GateHost): Accountability {
+  return { audit: host.runtime.audit, trust: host.runtime.trust, via: 'editor' };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** One sentence on what a rollback did. */
+export function summarizeReport(r: RollbackReport, verb = 'restored'): string {
+  const parts = [r.restored.length ? `${plural(r.restored.length, 'file')} ${verb}` : '', r.removed.length ? `${r.removed.length} removed` : '', r.recreated.length ? `${r.recreated.length} recreated` : ''].filter(Boolean);
+  const left = [r.conflicts.length ? `${plural(r.conflicts.length, 'conflict')} left alone` : '', r.unrestorable.length ? `${r.unrestorable.length} not restorable` : '', r.failed.length ? `${r.failed.length} failed` : ''].filter(Boolean);
+  return `${parts.length ? parts.join(', ') : 'no file needed changing'}${left.length ? `; ${left.join(', ')}` : ''}`;
+}
+
+/** Lets the person pick a session that can be rolled back, newest first. */
+async function pickSession(services: Services): Promise<{ host: GateHost; session: SessionSummary } | undefined> {
+  const items: (vscode.QuickPickItem & { host?: GateHost; session?: SessionSummary })[] = [];
+  const multi = services.hosts.length > 1;
+  for (const host of services.hosts) {
+    for (const session of host.runtime.history.sessions()) {
+      if (session.rolledBack || session.files === 0) continue;
+      items.push({
+        label: `${agentName(session.agent)} · ${shortTime(session.started)}`,
+        description: `${plural(session.files, 'file')}${session.linesChanged ? `, ${plural(session.linesChanged, 'line')}` : ''}, ${plural(session.actions, 'action')}${session.ended ? '' : ' · active'}${multi ? ` · ${host.folder.name}` : ''}`,
+        detail: `session ${session.id}`,
+        host,
+        session,
+      });
+    }
+  }
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('Airlock: no agent session has changed files that could be rolled back.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'Roll Back Agent Session', placeHolder: 'Pick the session whose changes to undo', matchOnDetail: true });
+  return picked?.host && picked.session ? { host: picked.host, session: picked.session } : undefined;
+}
+
+/** Shows every file the rollback would change in VS Code's multi-file diff: now → after the rollback. */
+async function previewChanges(host: GateHost, session: SessionSummary, force: boolean): Promise<ReturnType<typeof previewRollback>> {
+  const plan = previewRollback(host.runtime.history, session.id, { force });
+  const key = host.folder.uri.toString();
+  const resources = plan.steps.map((s) => {
+    const file = vscode.Uri.joinPath(host.folder.uri, s.path);
+    return [file, s.action === 'recreate' ? historyUri(key, s.path, { type: 'missing' }, 'now') : file, historyUri(key, s.path, s.target, 'after rollback')] as const;
+  });
+  if (resources.length > 0) {
+    await vscode.commands.executeCommand('vscode.changes', `Roll back ${agentName(session.agent)} · ${shortTime(session.started)} (preview)`, resources);
+  }
+  return plan;
+}
+
+/** "Airlock: Roll Back Agent Session…": pick, preview every file's diff and the conflicts, confirm, roll back, offer Undo. */
+export async function rollbackSessionCommand(services: Services, node?: SessionNode): Promise<void> {
+  const target = node?.type === 'session' ? { host: node.host, session: node.session } : await pickSession(services);
+  if (!target) return;
+  const { host, session } = target;
+  recoverInterrupted(host.runtime.history);
+  let plan = await previewChanges(host, session, false);
+  const name = `${agentName(session.agent)}'s session from ${shortTime(session.started)}`;
+  if (plan.steps.length === 0 && plan.conflicts.length === 0) {
+    void vscode.window.showInformationMessage(`Airlock: ${name} left nothing to roll back: every file it touched is already as it was before.${plan.unrestorable.length ? ` ${plural(plan.unrestorable.length, 'file')} could not be restored (content not kept).` : ''}`);
+    return;
+  }
+  const lines = [
+    plan.restored.length ? `${plural(plan.restored.length, 'file')} go back to what they held before the session.` : '',
+    plan.removed.length ? `${plural(plan.removed.length, 'file')} the session created will be removed.` : '',
+    plan.recreated.length ? `${plural(plan.recreated.length, 'file')} the session deleted will be recreated.` : '',
+    plan.conflicts.length ? `${plural(plan.conflicts.length, 'file')} changed since the session and will be left alone: ${plan.conflicts.slice(0, 5).map((c) => c.path).join(', ')}${plan.conflicts.length > 5 ? ', …' : ''}.` : '',
+    plan.unrestorable.length ? `${plural(plan.unrestorable.length, 'file')} cannot be restored (content not kept): ${plan.unrestorable.slice(0, 3).map((c) => c.path).join(', ')}.` : '',
+    'The preview shows each change. You can undo the rollback afterwards.',
+  ].filter(Boolean);
+  const rollBack = 'Roll Back';
+  const overwrite = 'Roll Back and Overwrite Conflicts';
+  const choices = plan.conflicts.length > 0 ? (plan.steps.length > 0 ? [rollBack, overwrite] : [overwrite]) : [rollBack];
+  const answer = await vscode.window.showWarningMessage(`Roll back ${name}?`, { modal: true, detail: lines.join('\n') }, ...choices);
+  if (!answer) return;
+  const force = answer === overwrite;
+  if (force) plan = previewRollback(host.runtime.history, session.id, { force: true });
+  let report: RollbackReport;
+  try {
+    report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Airlock: rolling back ${plural(plan.steps.length, 'file')}…` }, async () => rollbackForPerson(host.runtime.history, session.id, { force }, accountability(host)));
+  } catch (e) {
+    services.log.error(`[rollback] ${session.id}: ${(e as Error).stack ?? String(e)}`);
+    void vscode.window.showErrorMessage(`Airlock could not roll back ${name}: ${(e as Error).message}. Files already restored stay restored, and the rollback finishes on the next attempt.`);
+    services.refreshSoon();
+    return;
+  }
+  services.refreshSoon();
+  const trust = host.runtime.trust.get(session.agent);
+  const message = `Rolled back ${name}: ${summarizeReport(report)}. ${agentName(session.agent)} is now at trust level ${trust.level}.`;
+  for (const f of report.failed) services.log.warn(`[rollback] ${f.path}: ${f.reason}`);
+  const undo = 'Undo';
+  const picked = report.failed.length > 0 ? await vscode.window.showWarningMessage(`${message} Some files failed; see "Airlock: Show Log".`, undo) : await vscode.window.showInformationMessage(message, undo);
+  if (picked === undo && report.undoId) await undoRollbackCommand(services, { host, id: report.undoId });
+}
+
+/** "Airlock: Undo Last Rollback" (or the one just made, from its notification). */
+export async function undoRollbackCommand(services: Services, which?: { host: GateHost; id: string }): Promise<void> {
+  let target = which;
+  if (!target) {
+    const candidates = services.hosts.flatMap((host) => rollbackRecords(host.runtime.history).filter((r) => r.kind === 'rollback' && r.status === 'done').map((r) => ({ host, record: r })));
+    const last = candidates.sort((a, b) => b.record.time - a.record.time)[0];
+    if (!last) {
+      void vscode.window.showInformationMessage('Airlock: there is no rollback to undo.');
+      return;
+    }
+    const session = last.host.runtime.history.sessions().find((s) => s.id === last.record.session);
+    const what = session ? `the rollback of ${agentName(session.agent)}'s session from ${shortTime(session.started)}` : `rollback ${last.record.id}`;
+    const ok = await vscode.window.showWarningMessage(`Undo ${what}?`, { modal: true, detail: `${plural(last.record.steps.length, 'file')} go back to what they held just before the rollback (${new Date(last.record.time).toLocaleString()}).` }, 'Undo Rollback');
+    if (!ok) return;
+    target = { host: last.host, id: last.record.id };
+  }
+  try {
+    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Airlock: undoing the rollback…' }, async () => undoForPerson(target.host.runtime.history, target.id, {}, accountability(target.host)));
+    void vscode.window.showInformationMessage(`Undid the rollback: ${summarizeReport(report, 'put back')}.`);
+  } catch (e) {
+    if (e instanceof NothingToUndoError) void vscode.window.showInformationMessage(`Airlock: ${e.message}`);
+    else void vscode.window.showErrorMessage(`Airlock could not undo the rollback: ${(e as Error).message}`);
+  }
+  services.refreshSoon();
+}

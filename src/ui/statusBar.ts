@@ -1,0 +1,75 @@
+import * as vscode from 'vscode';
+import { TRUST_NAMES } from '../core/policy/types';
+import { Disposable } from '../shared/lifecycle';
+import type { Services } from './services';
+import { agentName } from './sessionsView';
+
+/** The command the status bar item runs. */
+export const QUICK_MENU = 'airlock.quickMenu';
+
+/**
+ * The status bar item: requests waiting for approval (highlighted), the agents active in the last half
+ * hour with their trust levels, and whether the gates are serving. Clicking it opens the quick menu.
+ */
+export class StatusBar extends Disposable {
+  private readonly item = this._register(vscode.window.createStatusBarItem('airlock.status', vscode.StatusBarAlignment.Left, 100));
+
+  constructor(private readonly services: Services) {
+    super();
+    this.item.name = 'Airlock';
+    this.item.command = QUICK_MENU;
+    this.item.show();
+  }
+
+  update(): void {
+    const s = this.services;
+    const waiting = s.queue.pending.length;
+    const hosts = s.hosts;
+    const recent = s.recentAgents;
+    const levels = new Map<string, number>();
+    for (const r of recent) {
+      const host = hosts.find((h) => h.folder.name === r.folder);
+      if (host) levels.set(r.agent, host.runtime.trust.level(r.agent));
+    }
+    const failed = hosts.filter((h) => h.state.kind === 'failed');
+    const agents = [...levels].map(([agent, level]) => `${agentName(agent).split(' ')[0]} L${level}`).join(' ');
+    if (waiting > 0) {
+      this.item.text = `$(bell-dot) Airlock: ${waiting} waiting`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    } else if (failed.length > 0) {
+      this.item.text = '$(error) Airlock';
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+    } else {
+      this.item.text = `$(shield) Airlock${agents ? `: ${agents}` : ''}`;
+      this.item.backgroundColor = undefined;
+    }
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**Airlock**\n\n`);
+    md.appendText(waiting > 0 ? `${waiting} request${waiting === 1 ? '' : 's'} waiting for your approval.\n` : 'Nothing is waiting for your approval.\n');
+    for (const h of hosts) {
+      const st = h.state;
+      md.appendText(`${h.folder.name}: ${st.kind === 'serving' ? 'gate serving' : st.kind === 'busy' ? 'another gate serves this folder (airlock serve or another window)' : st.kind === 'failed' ? `gate failed: ${st.message}` : 'gate starting'}${h.policy.policy.compiled.restricted ? ', restricted mode' : ''}\n`);
+    }
+    for (const [agent, level] of levels) md.appendText(`${agentName(agent)}: active, trust level ${level} (${TRUST_NAMES[level as 0]})\n`);
+    this.item.tooltip = md;
+    this.item.accessibilityInformation = { label: `Airlock: ${waiting} waiting${agents ? `; ${agents}` : ''}` };
+  }
+
+  /** The quick menu: the common commands, with what needs attention first. */
+  static async quickMenu(services: Services): Promise<void> {
+    const waiting = services.queue.pending.length;
+    const items: (vscode.QuickPickItem & { command?: string })[] = [
+      ...(waiting > 0 ? [{ label: `$(bell-dot) Show ${waiting} Waiting Approval${waiting === 1 ? '' : 's'}`, command: 'airlock.showApprovals' }] : []),
+      { label: '$(discard) Roll Back Agent Session…', command: 'airlock.rollbackSession' },
+      { label: '$(redo) Undo Last Rollback', command: 'airlock.undoRollback' },
+      { label: '$(history) Show Agent Sessions', command: 'airlock.sessions.focus' },
+      { label: '$(output) Show Audit Log', command: 'airlock.showAuditLog' },
+      { label: '$(shield) Set Agent Trust…', command: 'airlock.setAgentTrust' },
+      { label: '$(plug) Connect Agent…', command: 'airlock.connectAgent' },
+      { label: '$(law) Open Policy', command: 'airlock.openPolicy' },
+      { label: '$(list-unordered) Show Log', command: 'airlock.showLog' },
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'Airlock' });
+    if (picked?.command) await vscode.commands.executeCommand(picked.command);
+  }
+}
