@@ -278,6 +278,8 @@ async function resolveAsk(ctx: HookContext, event: AgentEvent, adapter: Adapter,
     hangUp?.removeEventListener('abort', onHangUp);
     controller.abort();
   }
+  // The asker hears the abort too and may answer `cancelled` first: a timeout is still a timeout.
+  if (timedOut && answer.by === 'cancelled') answer = { action: 'deny', by: 'timeout' };
   if (answer.action === 'allow') {
     if (answer.scope === 'session') ctx.sessionAllows?.add(session, sig);
     return { verdict: { action: 'allow', reason: `allowed by a person${answer.scope === 'session' ? ' for this session' : answer.scope === 'always' ? ' (a rule now allows it)' : ''}` }, by: 'person' };

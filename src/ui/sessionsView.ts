@@ -31,6 +31,14 @@ function stateWord(s: FileState | undefined): string {
   return !s ? 'unknown' : s.type === 'missing' ? 'absent' : s.type;
 }
 
+/** What happened to a file in one action, in a word. */
+function change(before: FileState | undefined, after: FileState | undefined): string {
+  if (!after) return 'not finished';
+  if (!before || before.type === 'missing') return after.type === 'missing' ? 'unchanged' : 'created';
+  if (after.type === 'missing') return 'deleted';
+  return 'modified';
+}
+
 /** The command to open a file of a session in the diff editor (before the action → after it). */
 export const OPEN_SESSION_FILE = 'airlock.openSessionFile';
 
@@ -108,7 +116,7 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
         const f = node.file;
         const item = new vscode.TreeItem(basename(f.path));
         const dir = dirname(f.path);
-        item.description = `${dir === '.' ? '' : dir} ${stateWord(f.before)} → ${stateWord(f.after)}`.trim();
+        item.description = `${change(f.before, f.after)}${dir === '.' ? '' : ` · ${dir}`}`;
         item.resourceUri = vscode.Uri.joinPath(node.host.folder.uri, f.path);
         item.tooltip = `${f.path}: ${stateWord(f.before)} before, ${stateWord(f.after)} after`;
         item.command = { command: OPEN_SESSION_FILE, title: 'Open Diff', arguments: [node] };

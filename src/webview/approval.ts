@@ -168,7 +168,7 @@ function renderPart(p: CommandPartView): HTMLElement {
   const badge = el('span', `badge ${p.action}`, p.action);
   const text = el('code', undefined, p.text);
   li.append(badge, text);
-  const why = el('div', 'part-why', `${p.kind === 'command' ? '' : `${p.kind}: `}${p.reason}${p.via ? ` (via ${p.via})` : ''}`);
+  const why = el('div', 'part-why', `${p.kind === 'command' ? '' : `${p.kind}: `}${p.reason}${p.via && p.via !== 'command' ? ` (via ${p.via})` : ''}`);
   li.append(why);
   if (p.action !== 'allow') li.setAttribute('aria-label', `needs approval: ${p.text}`);
   return li;
@@ -239,6 +239,47 @@ function render(): void {
 
   renderQueue();
 
+  const actions = el('div', 'actions');
+  actions.id = 'actions';
+  const choices = el('div', 'choices');
+  choices.id = 'choices';
+  choices.append(
+    button('Allow once', 'A', 'primary', 'check', () => answer('allow', 'once'), 'allow-once'),
+    button('Allow for this session', 'S', 'secondary', 'check-all', () => answer('allow', 'session'), 'allow-session'),
+  );
+  const always = button('Always allow…', 'W', 'secondary', 'law', () => setMode('always'), 'allow-always');
+  if ('unavailable' in r.always) {
+    always.disabled = true;
+    always.title = `Always allow is not available: ${r.always.unavailable}`;
+  }
+  choices.append(always, button('Deny', 'D', 'danger', 'close', () => answer('deny', 'once'), 'deny'), button('Deny with message…', 'M', 'secondary', 'comment', () => setMode('message'), 'deny-with-message'));
+  if ('unavailable' in r.always) choices.append(el('p', 'hint', `Always allow: ${r.always.unavailable}.`));
+
+  const confirm = el('div', 'confirm hidden');
+  confirm.id = 'always-confirm';
+  if ('rule' in r.always) {
+    confirm.append(el('p', undefined, `This rule will be added to ${r.always.file}, and this request allowed:`));
+    const pre = el('pre', 'rule');
+    pre.append(el('code', undefined, r.always.rule));
+    confirm.append(pre);
+    const yes = button('Add rule and allow', 'Enter', 'primary', 'check', () => answer('allow', 'always'), 'confirm-always');
+    const no = button('Back', 'Esc', 'secondary', 'arrow-left', () => setMode('choose'), 'cancel-always');
+    confirm.append(yes, no);
+  }
+
+  const deny = el('div', 'confirm hidden');
+  deny.id = 'deny-message';
+  const label = el('label', undefined, 'Message for the agent (why, or what to do instead):');
+  label.htmlFor = 'message';
+  const area = el('textarea');
+  area.id = 'message';
+  area.maxLength = 2000;
+  area.rows = 3;
+  deny.append(label, area, button('Deny and send', 'Ctrl+Enter', 'danger', 'close', () => answer('deny', 'once', area.value), 'send-deny'), button('Back', 'Esc', 'secondary', 'arrow-left', () => setMode('choose'), 'cancel-deny'));
+
+  actions.append(choices, confirm, deny);
+  root.append(actions);
+
   const why = el('section', 'why');
   const reason = el('p');
   reason.append(el('strong', undefined, 'Why you are asked: '), r.reason);
@@ -289,45 +330,6 @@ function render(): void {
     r.files.forEach((f, i) => root.append(renderFile(f, i, r, nonce)));
   }
 
-  const footer = el('footer');
-  const choices = el('div', 'choices');
-  choices.id = 'choices';
-  choices.append(
-    button('Allow once', 'A', 'primary', 'check', () => answer('allow', 'once'), 'allow-once'),
-    button('Allow for this session', 'S', 'secondary', 'check-all', () => answer('allow', 'session'), 'allow-session'),
-  );
-  const always = button('Always allow…', 'W', 'secondary', 'law', () => setMode('always'), 'allow-always');
-  if ('unavailable' in r.always) {
-    always.disabled = true;
-    always.title = `Always allow is not available: ${r.always.unavailable}`;
-  }
-  choices.append(always, button('Deny', 'D', 'danger', 'close', () => answer('deny', 'once'), 'deny'), button('Deny with message…', 'M', 'secondary', 'comment', () => setMode('message'), 'deny-with-message'));
-  if ('unavailable' in r.always) choices.append(el('p', 'hint', `Always allow: ${r.always.unavailable}.`));
-
-  const confirm = el('div', 'confirm hidden');
-  confirm.id = 'always-confirm';
-  if ('rule' in r.always) {
-    confirm.append(el('p', undefined, `This rule will be added to ${r.always.file}, and this request allowed:`));
-    const pre = el('pre', 'rule');
-    pre.append(el('code', undefined, r.always.rule));
-    confirm.append(pre);
-    const yes = button('Add rule and allow', 'Enter', 'primary', 'check', () => answer('allow', 'always'), 'confirm-always');
-    const no = button('Back', 'Esc', 'secondary', 'arrow-left', () => setMode('choose'), 'cancel-always');
-    confirm.append(yes, no);
-  }
-
-  const deny = el('div', 'confirm hidden');
-  deny.id = 'deny-message';
-  const label = el('label', undefined, 'Message for the agent (why, or what to do instead):');
-  label.htmlFor = 'message';
-  const area = el('textarea');
-  area.id = 'message';
-  area.maxLength = 2000;
-  area.rows = 3;
-  deny.append(label, area, button('Deny and send', 'Ctrl+Enter', 'danger', 'close', () => answer('deny', 'once', area.value), 'send-deny'), button('Back', 'Esc', 'secondary', 'arrow-left', () => setMode('choose'), 'cancel-deny'));
-
-  footer.append(choices, confirm, deny);
-  root.append(footer);
 
   const tick = (): void => {
     const left = r.deadline - Date.now();
@@ -339,12 +341,12 @@ function render(): void {
   tick();
   countdown = setInterval(tick, 1000);
   armedAt = Date.now() + ARM_DELAY_MS;
-  for (const b of document.querySelectorAll<HTMLButtonElement>('footer button.btn')) {
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#actions button.btn')) {
     if (b.id === 'allow-always' && 'unavailable' in r.always) continue;
     b.disabled = true;
   }
   setTimeout(() => {
-    for (const b of document.querySelectorAll<HTMLButtonElement>('footer button.btn')) {
+    for (const b of document.querySelectorAll<HTMLButtonElement>('#actions button.btn')) {
       if (b.id === 'allow-always' && 'unavailable' in r.always) continue;
       b.disabled = false;
     }
@@ -359,7 +361,7 @@ function switchLayout(): void {
   const keepArmed = armedAt;
   render();
   armedAt = keepArmed;
-  for (const b of document.querySelectorAll<HTMLButtonElement>('footer button.btn')) if (!(b.id === 'allow-always' && current && 'unavailable' in current.request.always)) b.disabled = Date.now() < armedAt;
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#actions button.btn')) if (!(b.id === 'allow-always' && current && 'unavailable' in current.request.always)) b.disabled = Date.now() < armedAt;
   if (keepMode !== 'choose') setMode(keepMode);
 }
 
@@ -445,7 +447,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       root.prepend(banner);
       // The answer did not go through: let the person try again.
       armedAt = Date.now();
-      for (const b of document.querySelectorAll<HTMLButtonElement>('footer button.btn')) if (!(b.id === 'allow-always' && current && 'unavailable' in current.request.always)) b.disabled = false;
+      for (const b of document.querySelectorAll<HTMLButtonElement>('#actions button.btn')) if (!(b.id === 'allow-always' && current && 'unavailable' in current.request.always)) b.disabled = false;
       break;
     }
     default:

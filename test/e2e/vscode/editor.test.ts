@@ -1,0 +1,309 @@
+/**
+ * Airlock in a real VS Code, as a person uses it: the packaged VSIX installed into code-server, the
+ * workbench driven in headless Chromium, and every request sent by a real `airlock hook` process using
+ * the hook command "Airlock: Connect Agent…" wrote, with Claude Code's payloads. Only the person's
+ * clicks and keys are scripted. Screenshots go to .test-artifacts/vscode/.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { airlockLog, extensionHostErrors, installVsix, launchBrowser, makeRunDirs, missingPieces, openWorkbench, runCommand, sleep, startCodeServer, webview, type CodeServer, type RunDirs } from './codeServer';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const EXTENSION_ID = 'airlock-dev.airlock';
+const ARTIFACTS = join(ROOT, '.test-artifacts', 'vscode');
+const missing = missingPieces();
+// Where CI runs, a missing piece is a failure, not a reason to skip.
+const skip = missing && !process.env.CI ? missing : false;
+
+function newestVsix(): string {
+  if (process.env.AIRLOCK_VSIX) return resolve(process.env.AIRLOCK_VSIX);
+  const found = readdirSync(ROOT).filter((f) => /^airlock-.*\.vsix$/.test(f)).map((f) => join(ROOT, f));
+  if (found.length === 0) throw new Error('no airlock-*.vsix in the project root: run `npm run package` first (npm test does)');
+  return found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
+}
+
+let dirs: RunDirs;
+let server: CodeServer;
+let browser: Browser;
+let page: Page;
+let ws: string;
+let data: string;
+let hookCommand = '';
+const consoleErrors: string[] = [];
+
+const APP_BEFORE = 'export function total(items: number[]): number {\n  let sum = 0;\n  for (const item of items) sum += item;\n  return sum;\n}\n';
+const APP_AFTER = 'export function total(items: number[]): number {\n  return items.reduce((sum, item) => sum + item, 0);\n}\n';
+
+async function shot(name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, name);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+let toolId = 0;
+function payload(event: string, tool: string, input: Record<string, unknown>, id: string, session = 'e2e-session-1'): string {
+  return JSON.stringify({ session_id: session, transcript_path: join(ws, '.t.jsonl'), cwd: ws, permission_mode: 'default', hook_event_name: event, tool_name: tool, tool_input: input, tool_use_id: id });
+}
+
+/** Runs the installed hook command with a payload, as Claude Code does: a shell, the JSON on stdin. */
+function runHook(body: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  return new Promise((done) => {
+    const t0 = Date.now();
+    const p = spawn('/bin/sh', ['-c', hookCommand], { cwd: ws, env: { ...process.env, AIRLOCK_HOME: data } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('close', (code) => done({ code, stdout, stderr, ms: Date.now() - t0 }));
+    p.stdin.end(body);
+  });
+}
+
+function decision(stdout: string): { decision?: string; reason?: string } {
+  const out = JSON.parse(stdout) as { hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string } };
+  return { decision: out.hookSpecificOutput?.permissionDecision, reason: out.hookSpecificOutput?.permissionDecisionReason };
+}
+
+/** A pre-tool request from a real hook process, still running until the person answers. */
+function ask(tool: string, input: Record<string, unknown>, session?: string) {
+  const id = `toolu_e2e_${++toolId}`;
+  return { id, answer: runHook(payload('PreToolUse', tool, input, id, session)), post: () => runHook(payload('PostToolUse', tool, input, id, session)) };
+}
+
+function panel(): FrameLocator {
+  return webview(page, EXTENSION_ID);
+}
+
+function auditRecords(): Record<string, unknown>[] {
+  const root = join(data, 'workspaces');
+  const out: Record<string, unknown>[] = [];
+  for (const d of readdirSync(root)) {
+    const f = join(root, d, 'audit.jsonl');
+    if (existsSync(f)) for (const line of readFileSync(f, 'utf8').split('\n')) if (line.trim()) out.push(JSON.parse(line) as Record<string, unknown>);
+  }
+  return out;
+}
+
+describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
+  before(async () => {
+    if (missing) throw new Error(missing);
+    dirs = makeRunDirs({ 'airlock.approvalTimeoutSeconds': 120 });
+    ws = join(dirs.base, 'ws');
+    data = join(dirs.base, 'data');
+    mkdirSync(join(ws, 'src'), { recursive: true });
+    writeFileSync(join(ws, 'src', 'app.ts'), APP_BEFORE);
+    writeFileSync(join(ws, 'src', 'util.ts'), 'export const VERSION = 1;\n');
+    writeFileSync(join(ws, 'README.md'), '# Demo\n');
+    installVsix(dirs, newestVsix());
+    server = await startCodeServer(dirs, ws, { AIRLOCK_HOME: data });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1500, height: 940 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /airlock/i.test(m.text())) consoleErrors.push(m.text());
+    });
+    await openWorkbench(page, server, ws);
+  });
+
+  after(async () => {
+    if (page) await shot('last.png').catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+    if (dirs && process.env.AIRLOCK_E2E_KEEP !== '1') {
+      // Keep the logs of the run next to the screenshots.
+      try {
+        writeFileSync(join(ARTIFACTS, 'airlock.log'), airlockLog(dirs));
+        copyFileSync(dirs.log, join(ARTIFACTS, 'code-server.log'));
+      } catch {
+        // nothing to keep
+      }
+      rmSync(dirs.base, { recursive: true, force: true });
+    }
+  });
+
+  it('activates without errors and shows its status bar item', async () => {
+    await page.locator('.statusbar-item', { hasText: 'Airlock' }).first().waitFor({ timeout: 60_000 });
+    for (let i = 0; i < 100 && !/gate\] listening/.test(airlockLog(dirs)); i++) await sleep(200);
+    assert.match(airlockLog(dirs), /Airlock 0\.\d+\.\d+ active/);
+    assert.match(airlockLog(dirs), /\[gate\] listening on/);
+    assert.deepEqual(extensionHostErrors(dirs, EXTENSION_ID), []);
+  });
+
+  it('connects Claude Code from the command palette, writing a hook that runs the installed CLI', async () => {
+    await runCommand(page, 'Airlock: Connect Agent…');
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Claude Code' }).first();
+    await row.waitFor();
+    await row.locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-checkbox').first().click();
+    await page.keyboard.press('Enter');
+    await page.locator('.notification-toast', { hasText: 'Connected Claude Code' }).waitFor({ timeout: 20_000 });
+    const settings = JSON.parse(readFileSync(join(ws, '.claude', 'settings.local.json'), 'utf8')) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
+    hookCommand = settings.hooks.PreToolUse![0]!.hooks[0]!.command;
+    assert.match(hookCommand, new RegExp(`${dirs.extensions.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/airlock-dev\\.airlock-[^/]+/dist/cli\\.js'? hook claude --workspace`));
+    assert.ok(settings.hooks.PostToolUse && settings.hooks.SessionEnd, 'the post-tool and session-end hooks are installed too');
+  });
+
+  it('shows an edit awaiting approval with its diff, and Allow lets the hook answer allow', async () => {
+    const file = join(ws, 'src', 'app.ts');
+    const req = ask('Edit', { file_path: file, old_string: '  let sum = 0;\n  for (const item of items) sum += item;\n  return sum;\n', new_string: '  return items.reduce((sum, item) => sum + item, 0);\n', replace_all: false });
+    const p = panel();
+    await p.locator('h1', { hasText: 'Claude Code wants to edit src/app.ts' }).waitFor({ timeout: 30_000 });
+    assert.match(await p.locator('.why').innerText(), /trust level 0/);
+    const removed = await p.locator('td.old').allInnerTexts();
+    const added = await p.locator('td.new').allInnerTexts();
+    assert.ok(removed.some((t) => t.includes('let sum = 0;')), `removed lines: ${JSON.stringify(removed)}`);
+    assert.ok(added.some((t) => t.includes('items.reduce((sum, item) => sum + item, 0)')), `added lines: ${JSON.stringify(added)}`);
+    assert.equal(await p.locator('.file-head .added').innerText(), '+1');
+    assert.equal(await p.locator('.file-head .removed').innerText(), '−3');
+    assert.match(await p.locator('#countdown').innerText(), /denied automatically in [12]:\d\d/);
+    await shot('approval-edit.png');
+    await p.locator('#allow-once').click();
+    const r = await req.answer;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(decision(r.stdout).decision, 'allow');
+    // Claude Code now makes the edit and reports it.
+    writeFileSync(file, APP_AFTER);
+    assert.equal((await req.post()).code, 0);
+    assert.equal(readFileSync(file, 'utf8'), APP_AFTER);
+    const rec = auditRecords().find((x) => x.type === 'decision' && x.target === 'src/app.ts');
+    assert.equal(rec?.decidedBy, 'person');
+    assert.equal(rec?.action, 'allow');
+  });
+
+  it('denies from the keyboard, and nothing changes', async () => {
+    const file = join(ws, 'README.md');
+    const req = ask('Write', { file_path: file, content: '# Rewritten by an agent\n' });
+    const p = panel();
+    await p.locator('h1', { hasText: 'wants to edit README.md' }).waitFor({ timeout: 30_000 });
+    await sleep(800); // keys are ignored for a moment after a request appears
+    await p.locator('body').press('d');
+    const r = await req.answer;
+    assert.equal(decision(r.stdout).decision, 'deny');
+    assert.match(decision(r.stdout).reason ?? '', /a person denied it/);
+    assert.equal(readFileSync(file, 'utf8'), '# Demo\n');
+  });
+
+  it('sends a denial message back to the agent', async () => {
+    const req = ask('Bash', { command: 'rm -rf build && npm publish', description: 'clean and publish' });
+    const p = panel();
+    await p.locator('h1', { hasText: 'wants to run a command' }).waitFor({ timeout: 30_000 });
+    assert.match(await p.locator('.command pre').innerText(), /rm -rf build && npm publish/);
+    assert.ok((await p.locator('.part.ask, .part.deny').count()) >= 1, 'the risky part is marked');
+    await shot('approval-command.png');
+    await p.locator('#deny-with-message').click();
+    await p.locator('#message').fill('Do not publish from an agent session; open a PR instead.');
+    await p.locator('#message').press('Control+Enter');
+    const r = await req.answer;
+    assert.equal(decision(r.stdout).decision, 'deny');
+    assert.match(decision(r.stdout).reason ?? '', /open a PR instead/);
+  });
+
+  it('queues requests from two agents at once and shows how many wait', async () => {
+    const a = ask('Write', { file_path: join(ws, 'src', 'a.ts'), content: 'export const a = 1;\n' }, 'e2e-session-2');
+    const b = ask('Write', { file_path: join(ws, 'src', 'b.ts'), content: 'export const b = 2;\n' }, 'e2e-session-3');
+    const p = panel();
+    await p.locator('#queue', { hasText: '2 waiting' }).waitFor({ timeout: 30_000 });
+    await page.locator('.statusbar-item', { hasText: 'Airlock: 2 waiting' }).first().waitFor();
+    await shot('approval-queue.png');
+    await p.locator('#deny').click();
+    await p.locator('#queue').waitFor({ state: 'detached', timeout: 10_000 });
+    await p.locator('#deny').click();
+    const [ra, rb] = await Promise.all([a.answer, b.answer]);
+    assert.deepEqual([decision(ra.stdout).decision, decision(rb.stdout).decision], ['deny', 'deny']);
+    assert.ok(!existsSync(join(ws, 'src', 'a.ts')) && !existsSync(join(ws, 'src', 'b.ts')));
+  });
+
+  it('"Always allow" shows the rule, writes it to .vscode/airlock.json, and the next request needs nobody', async () => {
+    const file = join(ws, 'src', 'util.ts');
+    const req = ask('Write', { file_path: file, content: 'export const VERSION = 2;\n' });
+    const p = panel();
+    await p.locator('h1', { hasText: 'wants to edit src/util.ts' }).waitFor({ timeout: 30_000 });
+    await p.locator('#allow-always').click();
+    const rule = await p.locator('#always-confirm pre').innerText();
+    assert.deepEqual(JSON.parse(rule), { action: 'allow', edit: ['src/util.ts'], agents: ['claude'] });
+    await shot('approval-always.png');
+    await p.locator('#confirm-always').click();
+    const r = await req.answer;
+    assert.equal(decision(r.stdout).decision, 'allow');
+    writeFileSync(file, 'export const VERSION = 2;\n');
+    await req.post();
+    const policy = readFileSync(join(ws, '.vscode', 'airlock.json'), 'utf8');
+    assert.match(policy, /"src\/util\.ts"/);
+    assert.ok(auditRecords().some((x) => x.type === 'rule-added'));
+    const again = ask('Write', { file_path: file, content: 'export const VERSION = 3;\n' });
+    const r2 = await again.answer;
+    assert.equal(decision(r2.stdout).decision, 'allow', 'the new rule decides without asking');
+    writeFileSync(file, 'export const VERSION = 3;\n');
+    await again.post();
+  });
+
+  it('shows the session in the Airlock view, and opens a file\'s diff from the shadow history', async () => {
+    await page.locator('.activitybar .action-item a[aria-label^="Airlock"]').first().click();
+    const view = page.locator('.pane', { hasText: 'Agent Sessions' }).first();
+    const session = view.locator('.monaco-list-row', { hasText: 'Claude Code' }).first();
+    await session.waitFor({ timeout: 20_000 });
+    assert.match(await session.innerText(), /2 files/);
+    await session.click();
+    const action = view.locator('.monaco-list-row', { hasText: 'app.ts' }).first();
+    await action.waitFor();
+    await action.click();
+    const fileRow = view.locator('.monaco-list-row', { hasText: 'modified · src' }).first();
+    await fileRow.waitFor();
+    await fileRow.click();
+    await page.locator('.tab', { hasText: 'app.ts (Claude Code' }).first().waitFor({ timeout: 20_000 });
+    await page.locator('.monaco-diff-editor').first().waitFor();
+    await sleep(500);
+    await shot('sessions-view.png');
+  });
+
+  it('rolls the session back from the command palette, after a preview and a confirmation', async () => {
+    await runCommand(page, 'Airlock: Roll Back Agent Session…');
+    const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Claude Code' }).first();
+    await pick.waitFor();
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 20_000 });
+    assert.match(await dialog.innerText(), /2 files go back to what they held before the session/);
+    await shot('rollback-confirm.png');
+    await dialog.locator('.monaco-button', { hasText: /^Roll Back$/ }).click();
+    await page.locator('.notification-toast', { hasText: 'Rolled back' }).waitFor({ timeout: 30_000 });
+    assert.equal(readFileSync(join(ws, 'src', 'app.ts'), 'utf8'), APP_BEFORE);
+    assert.equal(readFileSync(join(ws, 'src', 'util.ts'), 'utf8'), 'export const VERSION = 1;\n');
+    assert.ok(auditRecords().some((x) => x.type === 'rollback' && x.via === 'editor'));
+    await shot('rollback-done.png');
+    await page.locator('.notification-toast', { hasText: 'Rolled back' }).locator('.monaco-button', { hasText: 'Undo' }).click();
+    for (let i = 0; i < 100 && readFileSync(join(ws, 'src', 'app.ts'), 'utf8') !== APP_AFTER; i++) await sleep(200);
+    assert.equal(readFileSync(join(ws, 'src', 'app.ts'), 'utf8'), APP_AFTER, 'Undo in the notification puts the agent\'s changes back');
+    assert.ok(auditRecords().some((x) => x.type === 'undo-rollback' && x.via === 'editor'));
+  });
+
+  it('denies a request nobody answers when its time runs out', async () => {
+    // Through the Settings editor, as a person changes it.
+    await runCommand(page, 'Preferences: Open User Settings');
+    const search = page.locator('.settings-editor .suggest-input-container .monaco-editor textarea, .settings-editor .settings-header .monaco-editor textarea').first();
+    await search.waitFor();
+    await search.fill('airlock.approvalTimeoutSeconds');
+    const input = page.locator('.settings-editor .setting-item-contents', { hasText: 'Approval Timeout Seconds' }).locator('input').first();
+    await input.waitFor({ timeout: 20_000 });
+    await input.fill('5');
+    await input.press('Tab');
+    for (let i = 0; i < 50 && !/settings changed/.test(airlockLog(dirs)); i++) await sleep(200);
+    assert.match(airlockLog(dirs), /settings changed/);
+    const req = ask('Write', { file_path: join(ws, 'src', 'late.ts'), content: 'x\n' });
+    await panel().locator('h1', { hasText: 'wants to create src/late.ts' }).waitFor({ timeout: 30_000 });
+    const r = await req.answer;
+    assert.equal(decision(r.stdout).decision, 'deny');
+    assert.match(decision(r.stdout).reason ?? '', /nobody answered within 5 s/);
+    assert.ok(r.ms < 30_000);
+    assert.ok(!existsSync(join(ws, 'src', 'late.ts')));
+  });
+
+  it('logged no errors from the extension', () => {
+    assert.deepEqual(extensionHostErrors(dirs, EXTENSION_ID), []);
+    assert.deepEqual(consoleErrors, []);
+    assert.doesNotMatch(airlockLog(dirs), /\[error\]/);
+  });
+});
