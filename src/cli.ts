@@ -9,6 +9,8 @@ import { doctorCommand, installCommand, serveCommand, uninstallCommand } from '.
 import { hookCli } from './hookMain';
 import { checkpointCommand, gcCommand, rollbackCommand, sessionsCommand, showCommand, undoRollbackCommand } from './cli/historyCommands';
 import { CliError, createContext, UsageError, type CliContext } from './cli/cliSupport';
+import { sandboxCommand } from './cli/sandboxCommand';
+import { runBridge } from './core/sandbox/proxy';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -123,6 +125,20 @@ const COMMANDS: Record<string, CommandSpec> = {
     summary: 'Check the policy, the installed hooks, the gate and the history store, and say what to fix.',
     options: {},
     run: (ctx) => doctorCommand(ctx),
+  },
+  sandbox: {
+    usage: 'airlock sandbox --profile PROFILE -- COMMAND',
+    summary: 'Run one command in the OS sandbox (hooks rewrite allowed commands to this when the policy enables the sandbox).',
+    options: { profile: { type: 'string' } },
+    positionals: { min: 1, max: 1 },
+    run: (_ctx, v, p) => sandboxCommand(typeof v.profile === 'string' ? v.profile : undefined, p[0]!),
+  },
+  'sandbox-bridge': {
+    usage: 'airlock sandbox-bridge SOCKET -- COMMAND [ARGS…]',
+    summary: 'Inside the sandbox: the network bridge to the allow-list proxy (started by airlock sandbox).',
+    options: {},
+    positionals: { min: 2, max: 100_000 },
+    run: (_ctx, _v, p) => runBridge(p[0]!, p.slice(1)),
   },
   gc: {
     usage: 'airlock gc [--dry-run] [--repack] [--json]',

@@ -10,6 +10,7 @@ import { callGate, isServerMessage } from '../gate/gateClient';
 import { GateBusyError } from '../gate/gateServer';
 import { GateRuntime } from '../gate/gateRuntime';
 import { socketPathFor, tokenPathFor } from '../gate/protocol';
+import { sandboxAvailability } from '../core/sandbox/backends';
 import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
 import { TerminalAsker } from './terminalAsker';
 
@@ -86,7 +87,7 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
     warn: (m: string) => ctx.err(`${m}\n`),
     error: (m: string) => ctx.err(`${m}\n`),
   };
-  const runtime = new GateRuntime({ workspace: ctx.workspace, dataRoot: ctx.dataRoot, policy, asker, log, approvalTimeoutMs: settings.approvalTimeoutMs });
+  const runtime = new GateRuntime({ workspace: ctx.workspace, dataRoot: ctx.dataRoot, policy, asker, log, approvalTimeoutMs: settings.approvalTimeoutMs, sandboxRunner: { node: process.execPath, cli: cliScriptPath() }, home: ctx.home });
   try {
     await runtime.start();
   } catch (e) {
@@ -211,6 +212,19 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
     if (snaps > 0) add({ name: 'open commands', status: 'warn', message: `${snaps} command(s) never reported finishing; their changes are recorded when they do, or flagged at rollback` });
   } catch {
     // none
+  }
+
+  // Sandbox
+  const sandbox = loaded.compiled.sandbox;
+  const available = sandboxAvailability();
+  const wanted = sandbox.enabled || loaded.compiled.rules.command.allow.some((r) => r.spec.sandbox === true) || loaded.compiled.rules.command.ask.some((r) => r.spec.sandbox === true);
+  if (available.available) {
+    const root = (process.getuid?.() ?? 1) === 0;
+    const cgroup = existsSync('/sys/fs/cgroup/memory/memory.limit_in_bytes') && existsSync('/sys/fs/cgroup/pids/cgroup.procs');
+    const limits = process.platform !== 'linux' ? 'limits through ulimit' : cgroup && root ? 'memory and process limits through cgroups' : root ? 'memory as address space per process; the process limit is not enforced for root without a writable cgroup' : 'memory as address space per process, processes through RLIMIT_NPROC';
+    add({ name: 'sandbox', status: 'ok', message: `${available.detail} works (${limits})${wanted ? '; the policy sandboxes commands' : '; the policy does not enable it ("sandbox": { "enabled": true })'}` });
+  } else {
+    add({ name: 'sandbox', status: wanted ? (sandbox.allowUnsandboxed ? 'warn' : 'fail') : 'warn', message: `no sandbox: ${available.reason}${wanted ? (sandbox.allowUnsandboxed ? '; commands run unsandboxed because the policy allows it' : '; commands the policy sandboxes ask a person instead') : ''}`, fix: available.fix });
   }
 
   const failed = checks.some((c) => c.status === 'fail');

@@ -33,6 +33,8 @@ export interface ApprovalRequest {
   readonly deadline: number;
   /** The trust level the agent is at. */
   readonly trust: number;
+  /** For commands: whether and how it will run in the sandbox if allowed. */
+  readonly sandbox?: string;
 }
 
 /** A person's answer. */

@@ -3,7 +3,9 @@
  * changes), the shadow history kept open (its index stays warm between requests) and the person to ask.
  * Hosted by the extension and by `airlock serve`.
  */
+import { homedir } from 'node:os';
 import { readUserSettings } from '../core/userSettings';
+import type { SandboxRunner } from '../core/sandbox/rewrite';
 import { workspaceDataDir } from '../core/dataDir';
 import { History } from '../core/history/history';
 import type { Logger } from '../core/logger';
@@ -29,6 +31,9 @@ export interface GateRuntimeOptions {
   readonly onPromotionOffer?: (agent: string, to: TrustLevel) => void;
   /** Told after every decision (the editor refreshes its views). */
   readonly onDecision?: (event: AuditEvent) => void;
+  /** How sandboxed commands start Airlock's CLI; without it, commands the policy sandboxes are asked about. */
+  readonly sandboxRunner?: SandboxRunner;
+  readonly home?: string;
 }
 
 /** One workspace's gate, ready to start. */
@@ -63,6 +68,7 @@ export class GateRuntime {
         options.onDecision?.(event);
       },
       ...(options.onPromotionOffer ? { onPromotionOffer: options.onPromotionOffer } : {}),
+      ...(options.sandboxRunner ? { sandbox: { runner: options.sandboxRunner, home: options.home ?? homedir(), dataRoot: options.dataRoot } } : {}),
       log: options.log,
     };
     this.server = new GateServer({

@@ -23,6 +23,11 @@ import type { LoadedPolicy } from '../core/policy/loadPolicy';
 import { prepareRequest } from '../core/policy/prepare';
 import type { Decision, TrustLevel } from '../core/policy/types';
 import type { ActionRequest } from '../core/request';
+import { cannotRewrite, rewriteCommandInput } from '../agents/rewriteCommand';
+import { sandboxAvailability, type SandboxAvailability } from '../core/sandbox/backends';
+import { buildProfile } from '../core/sandbox/profile';
+import { RewriteError, sandboxedCommand, type SandboxRunner } from '../core/sandbox/rewrite';
+import { describeSandbox, wantsSandbox } from '../core/sandbox/sandboxPolicy';
 import type { ApprovalAnswer, ApprovalFile, ApprovalRequest, Asker } from './approvals';
 
 /** One line of the audit trail, as the handler reports it. */
@@ -87,7 +92,52 @@ export interface HookContext {
   readonly audit?: (event: AuditEvent) => void;
   /** Told when an agent's record earns a promotion offer (the editor shows it to the person). */
   readonly onPromotionOffer?: (agent: string, to: TrustLevel) => void;
+  /** How sandboxed commands start Airlock, and the folders their profile needs; without it nothing is sandboxed. */
+  readonly sandbox?: { readonly runner: SandboxRunner; readonly home: string; readonly dataRoot: string; readonly availability?: () => SandboxAvailability };
   readonly log: Logger;
+}
+
+/** What happens to a command with respect to the sandbox. */
+interface SandboxPlan {
+  /** Set when the command runs sandboxed: the tool input that runs it so. */
+  readonly updatedInput?: Record<string, unknown>;
+  /** For the person and the agent: how it runs, or why not in the sandbox. */
+  readonly note: string;
+}
+
+/**
+ * Decides whether an allowed command runs in the sandbox. Where the policy wants the sandbox and none
+ * is available, an `allow` becomes `ask` (a person decides, told it will run unsandboxed) unless the
+ * policy allows unsandboxed commands; it never runs unsandboxed silently.
+ */
+function planSandbox(ctx: HookContext, event: AgentEvent, decision: Decision, trust: TrustLevel): { plan?: SandboxPlan; decision: Decision } {
+  if (event.action.category !== 'command' || decision.action === 'deny') return { decision };
+  const policy = ctx.policy().compiled;
+  const want = wantsSandbox(policy.sandbox, decision, trust, policy.restricted);
+  if (!want.sandboxed) return { decision };
+  let why: string | undefined;
+  let updatedInput: Record<string, unknown> | undefined;
+  const available = ctx.sandbox ? (ctx.sandbox.availability ?? sandboxAvailability)() : { available: false as const, reason: 'this Airlock process cannot start sandboxed commands', fix: '' };
+  if (!available.available) why = `${available.reason}${available.fix ? ` (${available.fix})` : ''}`;
+  else {
+    why = cannotRewrite(event);
+    if (!why && ctx.sandbox) {
+      try {
+        const profile = buildProfile(policy.sandbox, { workspace: ctx.workspace, home: ctx.sandbox.home, dataRoot: ctx.sandbox.dataRoot });
+        updatedInput = rewriteCommandInput(event, sandboxedCommand(event.action.command, profile, ctx.sandbox.runner));
+      } catch (e) {
+        if (!(e instanceof RewriteError)) throw e;
+        why = e.message;
+      }
+    }
+  }
+  if (updatedInput) return { plan: { updatedInput, note: `runs in Airlock's sandbox: ${describeSandbox(policy.sandbox)}` }, decision };
+  const note = `runs WITHOUT Airlock's sandbox: the policy wants one (${want.why}), but ${why}`;
+  if (policy.sandbox.allowUnsandboxed) return { plan: { note: `${note}; the policy allows unsandboxed commands` }, decision };
+  if (decision.action === 'allow') {
+    return { plan: { note }, decision: { ...decision, action: 'ask', reason: `${decision.reason}; it would run in Airlock's sandbox, but ${why}, so a person decides whether it runs without one` } };
+  }
+  return { plan: { note }, decision };
 }
 
 const MAX_PAYLOAD = 64 * 1024 * 1024;
@@ -227,7 +277,7 @@ function signature(kind: string, target: string): string {
 }
 
 /** Asks the person through the gate (or resolves an ask without one). */
-async function resolveAsk(ctx: HookContext, event: AgentEvent, adapter: Adapter, decision: Decision, req: NonNullable<ReturnType<typeof requestFor>> | undefined, session: string, hangUp?: AbortSignal): Promise<{ verdict: Verdict; by: AuditEvent['decidedBy'] }> {
+async function resolveAsk(ctx: HookContext, event: AgentEvent, adapter: Adapter, decision: Decision, req: NonNullable<ReturnType<typeof requestFor>> | undefined, session: string, hangUp?: AbortSignal, sandboxNote?: string): Promise<{ verdict: Verdict; by: AuditEvent['decidedBy'] }> {
   const sig = signature(req?.kind ?? 'unknown', req?.target ?? event.tool);
   if (ctx.sessionAllows?.has(session, sig)) return { verdict: { action: 'allow', reason: 'allowed for this session by a person' }, by: 'session' };
   if (!ctx.asker) {
@@ -250,6 +300,7 @@ async function resolveAsk(ctx: HookContext, event: AgentEvent, adapter: Adapter,
     cwd: event.cwd,
     deadline,
     trust: ctx.trust.level(event.agent),
+    ...(sandboxNote ? { sandbox: sandboxNote } : {}),
   };
   const controller = new AbortController();
   let timedOut = false;
@@ -317,10 +368,14 @@ async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent, 
     const usage = ctx.history.usage(ref);
     decision = evaluate(ctx.policy().compiled, req.prepared, { agent: event.agent, trust, session: usage });
   }
+  const sandboxed = planSandbox(ctx, event, decision, trust);
+  decision = sandboxed.decision;
+  const plan = sandboxed.plan;
   let verdict: Verdict;
   let by: AuditEvent['decidedBy'] = 'policy';
-  if (decision.action === 'ask') ({ verdict, by } = await resolveAsk(ctx, event, adapter, decision, req, session, signal));
+  if (decision.action === 'ask') ({ verdict, by } = await resolveAsk(ctx, event, adapter, decision, req, session, signal, plan?.note));
   else verdict = { action: decision.action, reason: decision.reason };
+  if (verdict.action === 'allow' && plan) verdict = { ...verdict, reason: `${verdict.reason}; ${plan.note}`, ...(plan.updatedInput ? { updatedInput: plan.updatedInput } : {}) };
   // Trust moves with what the agent does: a denied attempt or a breached limit demotes it by one level.
   if (decision.action === 'deny') ctx.trust.demote(event.agent, 'denied', decision.reason);
   if (decision.source === 'limit' && decision.limit) ctx.trust.demote(event.agent, 'limit', `${decision.limit.name}: ${decision.limit.value} of ${decision.limit.limit}`);
@@ -339,14 +394,17 @@ async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent, 
     const offer = ctx.trust.recordAction(event.agent, session);
     if (offer) ctx.onPromotionOffer?.(event.agent, offer.to);
   }
-  writePending(ctx, key, {
+  const pending: Pending = {
     ...(actionId ? { actionId } : {}),
     category: event.action.category === 'edit' || event.action.category === 'command' || event.action.category === 'read' ? event.action.category : 'other',
     kind: req?.recordKind ?? 'edit',
     paths: req?.paths ?? [],
     time: Date.now(),
     verdict,
-  });
+  };
+  writePending(ctx, key, pending);
+  // Agents without a tool-call id pair the post event by its input, which is now the rewritten one.
+  if (verdict.updatedInput && !event.toolUseId) writePending(ctx, pendingKey({ ...event, toolInput: verdict.updatedInput }), pending);
   audit(verdict, by, req?.target ?? event.tool, req?.kind ?? 'unknown', decision);
   return adapter.answer(event, verdict);
 }

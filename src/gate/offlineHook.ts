@@ -3,7 +3,7 @@
  * history itself. `allow` and `deny` stand; `ask` becomes the agent's own prompt where it has one, and
  * otherwise the `airlock.offline` choice (default deny). Allowed actions are recorded all the same.
  */
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Dialect, HookAnswer } from '../agents/types';
 import { workspaceDataDir } from '../core/dataDir';
 import { History } from '../core/history/history';
@@ -39,6 +39,8 @@ export async function offlineHook(options: {
     offline: settings.offline,
     mode: 'offline',
     audit: (event) => auditDecision(audit, event, options.log),
+    // Sandboxed commands start the same CLI this hook runs from.
+    sandbox: { runner: { node: process.execPath, cli: join(options.installDir, 'cli.js'), ...(process.versions.electron ? { env: { ELECTRON_RUN_AS_NODE: '1' } } : {}) }, home: options.home, dataRoot: options.dataRoot },
     log: options.log,
   });
 }

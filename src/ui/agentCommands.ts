@@ -58,7 +58,7 @@ export async function connectAgentCommand(services: Services): Promise<void> {
   });
   const picked = await vscode.window.showQuickPick(items, { title: `Connect Agents to Airlock in ${host.folder.name}`, placeHolder: 'Pick the agents whose actions Airlock should check', canPickMany: true });
   if (!picked || picked.length === 0) return;
-  const run = hookRunner(services.extensionUri.fsPath);
+  const run = services.runner;
   const done: string[] = [];
   const notes: string[] = [];
   for (const p of picked) {

@@ -178,6 +178,7 @@ export function approvalView(request: ApprovalRequest, folder?: string): Approva
       : {}),
     ...(request.paths ? { paths: request.paths } : {}),
     deadline: request.deadline,
+    ...(request.sandbox ? { sandbox: request.sandbox } : {}),
     always: (() => {
       const a = alwaysAllowRule(request);
       return 'rule' in a ? { rule: JSON.stringify(a.rule, null, 2), file: a.file } : a;

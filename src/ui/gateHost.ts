@@ -3,6 +3,7 @@ import { GateBusyError } from '../gate/gateServer';
 import { GateRuntime } from '../gate/gateRuntime';
 import type { AuditEvent } from '../gate/hookHandler';
 import type { TrustLevel } from '../core/policy/types';
+import type { SandboxRunner } from '../core/sandbox/rewrite';
 import { Disposable } from '../shared/lifecycle';
 import type { Settings } from '../shared/settings';
 import type { ApprovalQueue } from './approvalQueue';
@@ -33,7 +34,7 @@ export class GateHost extends Disposable {
     dataRoot: string,
     settings: () => Settings,
     private readonly log: vscode.LogOutputChannel,
-    handlers: { onDecision: (event: AuditEvent) => void; onPromotionOffer: (host: GateHost, agent: string, to: TrustLevel) => void },
+    handlers: { onDecision: (event: AuditEvent) => void; onPromotionOffer: (host: GateHost, agent: string, to: TrustLevel) => void; runner: SandboxRunner },
   ) {
     super();
     const folder = policy.folder;
@@ -46,6 +47,7 @@ export class GateHost extends Disposable {
       approvalTimeoutMs: () => settings().approvalTimeoutSeconds * 1000,
       onDecision: handlers.onDecision,
       onPromotionOffer: (agent, to) => handlers.onPromotionOffer(this, agent, to),
+      sandboxRunner: handlers.runner,
     });
   }
 

@@ -7,7 +7,8 @@ import { TRUST_NAMES, type TrustLevel } from '../core/policy/types';
 import type { AuditEvent } from '../gate/hookHandler';
 import { Disposable } from '../shared/lifecycle';
 import { parseSettings, type Settings } from '../shared/settings';
-import { repairHooks } from './agentCommands';
+import { hookRunner, repairHooks } from './agentCommands';
+import type { SandboxRunner } from '../core/sandbox/rewrite';
 import { ApprovalPanel } from './approvalPanel';
 import { ApprovalQueue, type PendingApproval } from './approvalQueue';
 import { alwaysAllowRule } from './approvalView';
@@ -41,6 +42,7 @@ export class Services extends Disposable {
   readonly audit: AuditView;
   readonly statusBar: StatusBar;
   private readonly recent = new Map<string, RecentAgent>();
+  private runnerValue: SandboxRunner | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires (debounced) after decisions, rollbacks and trust changes: views and the status bar refresh. */
@@ -74,6 +76,11 @@ export class Services extends Disposable {
     );
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.syncFolders()));
     this.syncFolders();
+  }
+
+  /** How hooks and sandboxed commands start Airlock's CLI (found once: it may probe PATH). */
+  get runner(): SandboxRunner {
+    return (this.runnerValue ??= hookRunner(this.extensionUri.fsPath));
   }
 
   get settings(): Settings {
@@ -190,6 +197,7 @@ export class Services extends Disposable {
         host = new GateHost(service, this.queue, this.dataRoot, () => this.settingsValue, this.log, {
           onDecision: (event) => this.onDecision(host, event),
           onPromotionOffer: (h, agent, to) => void this.offerPromotion(h, agent, to),
+          runner: this.runner,
         });
       } catch (e) {
         this.log.error(`[gate] ${folder.name}: cannot open Airlock's data: ${(e as Error).message}`);

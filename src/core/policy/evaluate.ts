@@ -3,6 +3,7 @@
  * is pure and synchronous over the compiled policy and a prepared request (paths already resolved).
  * Order: built-in protections, deny rules, ask rules, blast-radius limits, allow rules, defaults and trust.
  */
+import { resolveSandbox, type ResolvedSandbox } from '../sandbox/sandboxPolicy';
 import { Minimatch } from 'minimatch';
 import type { SimpleCommand } from '../commands/analyzeCommand';
 import { builtinProtections, type BuiltinContext } from './builtins';
@@ -80,6 +81,8 @@ export interface CompiledPolicy {
   readonly builtin: Readonly<Record<'edit' | 'read', readonly CompiledRule[]>>;
   readonly defaults: Readonly<Record<Selector, Verdict>>;
   readonly limits: Partial<Limits>;
+  /** The `sandbox` section with defaults filled in (restricted mode relaxes nothing). */
+  readonly sandbox: ResolvedSandbox;
   readonly workspaceState: WorkspacePolicyState;
   readonly restricted: boolean;
   /** Policy sources with errors (`.vscode/airlock.json`, `airlock.rules`): while any is broken, trust relaxes nothing. */
@@ -273,7 +276,7 @@ export function compilePolicy(inputs: PolicyInputs): CompiledPolicy {
     if (defaults.command === 'allow') defaults.command = 'ask';
   }
   const broken = [...(inputs.workspaceState === 'invalid' ? ['.vscode/airlock.json'] : []), ...(inputs.userRulesBroken ? ['your airlock.rules setting'] : [])];
-  return { rules: table, builtin, defaults, limits: inputs.workspace.limits, workspaceState: inputs.workspaceState, restricted, broken, indexes: new Map() };
+  return { rules: table, builtin, defaults, limits: inputs.workspace.limits, sandbox: resolveSandbox(inputs.workspace.sandbox, restricted), workspaceState: inputs.workspaceState, restricted, broken, indexes: new Map() };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -354,6 +357,7 @@ function ref(rule: CompiledRule, pattern: string): RuleRef {
     ...(rule.file && rule.origin === 'workspace' ? { file: rule.file } : {}),
     ...(rule.spec.line !== undefined && rule.origin === 'workspace' ? { line: rule.spec.line } : {}),
     ...(rule.spec.reason !== undefined ? { reason: rule.spec.reason } : {}),
+    ...(rule.spec.sandbox !== undefined ? { sandbox: rule.spec.sandbox } : {}),
   };
 }
 

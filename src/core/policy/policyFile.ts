@@ -1,7 +1,7 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { Minimatch } from 'minimatch';
 import { AGENT_IDS, isAgentId } from '../../shared/ids';
-import type { Limits, PolicyDocument, PolicyProblem, RuleSpec, Selector, TrustLevel, Verdict } from './types';
+import type { Limits, PolicyDocument, PolicyProblem, RuleSpec, SandboxLimits, SandboxSpec, Selector, TrustLevel, Verdict } from './types';
 
 /** The defaults a policy has when its file does not set them. */
 export const DEFAULT_DEFAULTS: Readonly<Record<Selector, Verdict>> = Object.freeze({ edit: 'ask', command: 'ask', read: 'allow' });
@@ -22,8 +22,12 @@ const LIMIT_KEYS: readonly (keyof Limits)[] = [
   'maxActionsPerMinute',
   'maxCommandsPerMinute',
 ];
-const RULE_KEYS = ['action', 'edit', 'read', 'command', 'agents', 'minTrust', 'reason'];
-const TOP_KEYS = ['$schema', 'version', 'defaults', 'rules', 'limits'];
+const RULE_KEYS = ['action', 'edit', 'read', 'command', 'agents', 'minTrust', 'reason', 'sandbox'];
+const TOP_KEYS = ['$schema', 'version', 'defaults', 'rules', 'limits', 'sandbox'];
+const SANDBOX_KEYS = ['enabled', 'trustLevels', 'network', 'writable', 'denyRead', 'limits', 'allowUnsandboxed'];
+const SANDBOX_LIMIT_KEYS: readonly (keyof SandboxLimits)[] = ['cpuSeconds', 'memoryMB', 'timeoutSeconds', 'processes', 'outputMB', 'fileSizeMB'];
+/** Upper bounds that catch typos (a timeout in milliseconds, memory in bytes). */
+const SANDBOX_LIMIT_MAX: Readonly<Record<keyof SandboxLimits, number>> = { cpuSeconds: 86_400, memoryMB: 1_048_576, timeoutSeconds: 86_400, processes: 100_000, outputMB: 10_240, fileSizeMB: 1_048_576 };
 
 /** Upper bounds that keep a hostile or broken file from costing unbounded memory or time. */
 const MAX_POLICY_BYTES = 1024 * 1024;
@@ -202,7 +206,94 @@ function validateDocument(root: Node, c: Collector): PolicyDocument | undefined 
       }
     }
   }
-  return { version: 1, defaults, rules, limits };
+  const sandboxNode = props.get('sandbox');
+  const sandbox = sandboxNode ? validateSandbox(sandboxNode, c) : undefined;
+  return { version: 1, defaults, rules, limits, ...(sandbox ? { sandbox } : {}) };
+}
+
+function stringList(node: Node, c: Collector, where: string, check?: (s: string) => string | undefined): string[] | undefined {
+  if (node.type !== 'array') {
+    c.error(node, `${where} must be a list of strings.`);
+    return undefined;
+  }
+  const out: string[] = [];
+  for (const item of node.children ?? []) {
+    if (item.type !== 'string' || item.value === '') {
+      c.error(item, `Each entry of ${where} must be a non-empty string.`);
+      continue;
+    }
+    const problem = check?.(item.value as string);
+    if (problem) c.error(item, `${problem} (in ${where}).`);
+    else out.push(item.value as string);
+  }
+  return out;
+}
+
+function sandboxPathProblem(p: string): string | undefined {
+  if (p.includes('\0')) return 'A path cannot contain a NUL character';
+  if (/[*?[\]{}]/.test(p)) return `"${p}" is a glob; the sandbox takes paths (a folder covers everything in it)`;
+  if (p.split(/[\\/]/).includes('..')) return `"${p}" contains ".."; write the path it leads to`;
+  return undefined;
+}
+
+/** A domain for the network allow-list: a host name, optionally starting with `*.` for its subdomains. */
+function domainProblem(d: string): string | undefined {
+  return /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(d) ? undefined : `"${d}" is not a domain name such as "registry.npmjs.org" or "*.github.com"`;
+}
+
+function validateSandbox(node: Node, c: Collector): SandboxSpec | undefined {
+  if (node.type !== 'object') {
+    c.error(node, '"sandbox" must be an object such as { "enabled": true, "network": "none" }.');
+    return undefined;
+  }
+  const props = properties(node, c, '"sandbox"', SANDBOX_KEYS);
+  const out: { -readonly [K in keyof SandboxSpec]: SandboxSpec[K] } = {};
+  for (const key of ['enabled', 'allowUnsandboxed'] as const) {
+    const n = props.get(key);
+    if (!n) continue;
+    if (n.type !== 'boolean') c.error(n, `"sandbox.${key}" must be true or false.`);
+    else out[key] = n.value as boolean;
+  }
+  const levels = props.get('trustLevels');
+  if (levels) {
+    if (levels.type !== 'array' || (levels.children ?? []).length === 0) c.error(levels, '"sandbox.trustLevels" must be a non-empty list of trust levels (0, 1, 2, 3).');
+    else {
+      const list: TrustLevel[] = [];
+      for (const l of levels.children ?? []) {
+        if (l.type !== 'number' || ![0, 1, 2, 3].includes(l.value)) c.error(l, 'Each entry of "sandbox.trustLevels" must be a trust level 0, 1, 2 or 3.');
+        else list.push(l.value as TrustLevel);
+      }
+      out.trustLevels = list;
+    }
+  }
+  const network = props.get('network');
+  if (network) {
+    if (network.type === 'string' && (network.value === 'none' || network.value === 'host')) out.network = network.value;
+    else if (network.type === 'array') {
+      const domains = stringList(network, c, '"sandbox.network"', domainProblem);
+      if (domains) out.network = domains.map((d) => d.toLowerCase());
+    } else c.error(network, '"sandbox.network" must be "none", "host", or a list of domains the command may reach (such as ["registry.npmjs.org"]).');
+  }
+  for (const key of ['writable', 'denyRead'] as const) {
+    const n = props.get(key);
+    if (!n) continue;
+    const list = stringList(n, c, `"sandbox.${key}"`, sandboxPathProblem);
+    if (list) out[key] = list;
+  }
+  const limits = props.get('limits');
+  if (limits) {
+    if (limits.type !== 'object') c.error(limits, `"sandbox.limits" must be an object with any of: ${SANDBOX_LIMIT_KEYS.join(', ')}.`);
+    else {
+      const l: Partial<Record<keyof SandboxLimits, number>> = {};
+      for (const [key, n] of properties(limits, c, '"sandbox.limits"', SANDBOX_LIMIT_KEYS)) {
+        const max = SANDBOX_LIMIT_MAX[key as keyof SandboxLimits];
+        if (n.type !== 'number' || !Number.isFinite(n.value) || n.value <= 0 || n.value > max) c.error(n, `"sandbox.limits.${key}" must be a number above 0 and at most ${max}.`);
+        else l[key as keyof SandboxLimits] = n.value;
+      }
+      out.limits = l;
+    }
+  }
+  return out;
 }
 
 function readVerdict(node: Node, c: Collector, where: string): Verdict | undefined {
@@ -274,6 +365,15 @@ function validateRule(node: Node, c: Collector, where: string): RuleSpec | undef
     } else minTrust = minTrustNode.value as TrustLevel;
   }
 
+  let sandbox: boolean | undefined;
+  const sandboxNode = props.get('sandbox');
+  if (sandboxNode) {
+    if (sandboxNode.type !== 'boolean') c.error(sandboxNode, `"sandbox" of ${where} must be true or false.`);
+    else if (selector && selector !== 'command') c.error(sandboxNode, `"sandbox" of ${where} only applies to "command" rules, which run commands; remove it.`);
+    else if (action === 'deny') c.error(sandboxNode, `"sandbox" of ${where} does nothing on a "deny" rule: a denied command does not run. Remove it.`);
+    else sandbox = sandboxNode.value as boolean;
+  }
+
   let reason: string | undefined;
   const reasonNode = props.get('reason');
   if (reasonNode) {
@@ -290,6 +390,7 @@ function validateRule(node: Node, c: Collector, where: string): RuleSpec | undef
     ...(agents ? { agents } : {}),
     ...(minTrust !== undefined ? { minTrust } : {}),
     ...(reason !== undefined ? { reason } : {}),
+    ...(sandbox !== undefined ? { sandbox } : {}),
   };
 }
 

@@ -36,8 +36,43 @@ export interface RuleSpec {
   readonly agents?: readonly string[];
   readonly minTrust?: TrustLevel;
   readonly reason?: string;
+  /** For command rules: run what this rule allows in the sandbox (`true`) or outside it (`false`). */
+  readonly sandbox?: boolean;
   /** 1-based line of the rule in its file, for messages; absent for rules that come from code. */
   readonly line?: number;
+}
+
+/** Resource limits of a sandboxed command. */
+export interface SandboxLimits {
+  /** CPU time per process (seconds). */
+  readonly cpuSeconds: number;
+  /** Memory (MB): the whole command's memory where a cgroup can be used, else address space per process. */
+  readonly memoryMB: number;
+  /** Wall-clock time of the whole command (seconds). */
+  readonly timeoutSeconds: number;
+  /** Processes the command may run at once. */
+  readonly processes: number;
+  /** Output (stdout and stderr together, MB) passed back to the agent; the rest is cut off. */
+  readonly outputMB: number;
+  /** The largest file the command may write (MB). */
+  readonly fileSizeMB: number;
+}
+
+/** The policy's `sandbox` section (spec: README "Sandboxed commands"), as written. */
+export interface SandboxSpec {
+  /** Run allowed commands in an OS sandbox. */
+  readonly enabled?: boolean;
+  /** The trust levels whose commands are sandboxed (default: every level). */
+  readonly trustLevels?: readonly TrustLevel[];
+  /** `none`, `host`, or the domains the command may reach through Airlock's proxy. */
+  readonly network?: 'none' | 'host' | readonly string[];
+  /** Writable besides the workspace and a private temporary folder (absolute, `~/`, or workspace-relative). */
+  readonly writable?: readonly string[];
+  /** Hidden from the command, besides Airlock's defaults (`~/.ssh`, `~/.aws`, …). */
+  readonly denyRead?: readonly string[];
+  readonly limits?: Partial<SandboxLimits>;
+  /** Where no sandbox is available, run allowed commands without one instead of asking. */
+  readonly allowUnsandboxed?: boolean;
 }
 
 /** A validated policy document (`.vscode/airlock.json` or the recommended policy). */
@@ -46,6 +81,7 @@ export interface PolicyDocument {
   readonly defaults: Readonly<Record<Selector, Verdict>>;
   readonly rules: readonly RuleSpec[];
   readonly limits: Partial<Limits>;
+  readonly sandbox?: SandboxSpec;
 }
 
 /** A problem found in a policy file, with enough position to underline it in the editor. */
@@ -73,6 +109,8 @@ export interface RuleRef {
   readonly file?: string;
   readonly line?: number;
   readonly reason?: string;
+  /** The rule's `sandbox` option, for command rules that have one. */
+  readonly sandbox?: boolean;
 }
 
 /** What a limit check found when it turned an `allow` into an `ask`. */
