@@ -126,6 +126,9 @@ export async function runHook(args: readonly string[]): Promise<HookAnswer & { u
       return deny(dialect, 'the Airlock gate gave an unexpected reply');
     }
     if (reply.reason === 'timeout') return deny(dialect, `${reply.message}; denied`);
+    // The gate had the request and stopped before answering (the editor closed): it was the gate's to
+    // decide, and deciding again here could let through what a person was about to deny.
+    if (reply.reason === 'lost') return deny(dialect, `the Airlock gate stopped before answering (${reply.message}); denied. Try again once the editor or \`airlock serve\` runs`);
     stderrLog.warn(`airlock: deciding without a gate (${reply.reason}: ${reply.message})`);
     return await engine()({ payload, dialect, ...(event ? { event } : {}), workspace, dataRoot, home: homedir(), installDir: __dirname, log: stderrLog });
   } catch (e) {

@@ -35,6 +35,10 @@ export interface ApprovalRequest {
   readonly trust: number;
   /** For commands: whether and how it will run in the sandbox if allowed. */
   readonly sandbox?: string;
+  /** Whether "allow for this session" may be offered (not for unknown tools, nor when a limit asks). */
+  readonly sessionScope?: boolean;
+  /** For tools Airlock does not understand: their input, shortened, so the person sees what they allow. */
+  readonly input?: string;
 }
 
 /** A person's answer. */

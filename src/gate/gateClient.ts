@@ -4,7 +4,11 @@ import { connect } from 'node:net';
 import { encodeFrame, FrameReader, PROTOCOL_VERSION, socketPathFor, tokenPathFor, type ServerMessage } from './protocol';
 
 /** Why no answer came from a gate. */
-export type NoGate = { readonly reason: 'not-running' | 'timeout' | 'error'; readonly message: string };
+/**
+ * `not-running`: nothing listens (decide offline). `lost`: the gate took the request and went away before
+ * answering (the editor closed): the request was the gate's to decide, so the hook denies.
+ */
+export type NoGate = { readonly reason: 'not-running' | 'timeout' | 'error' | 'lost'; readonly message: string };
 
 /** Reads the gate token; undefined when no gate has run for this workspace. */
 export function readToken(workspaceDir: string): string | undefined {
@@ -35,8 +39,12 @@ export function callGate(
     };
     const socket = connect(path);
     const reader = new FrameReader();
+    let sent = false;
     const timer = setTimeout(() => done({ reason: 'timeout', message: `the gate did not answer within ${Math.round(timeoutMs / 1000)} s` }), timeoutMs);
-    socket.on('connect', () => socket.write(encodeFrame({ ...message, v: PROTOCOL_VERSION, token })));
+    socket.on('connect', () => {
+      sent = true;
+      socket.write(encodeFrame({ ...message, v: PROTOCOL_VERSION, token }));
+    });
     socket.on('data', (chunk: Buffer) => {
       try {
         const text = reader.push(chunk);
@@ -46,10 +54,10 @@ export function callGate(
       }
     });
     socket.on('error', (e: NodeJS.ErrnoException) => {
-      const absent = e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'ENOTSOCK';
-      done({ reason: absent ? 'not-running' : 'error', message: absent ? 'no gate is listening' : e.message });
+      const absent = !sent && (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'ENOTSOCK');
+      done({ reason: absent ? 'not-running' : sent ? 'lost' : 'error', message: absent ? 'no gate is listening' : e.message });
     });
-    socket.on('close', () => done({ reason: 'error', message: 'the gate closed the connection without answering' }));
+    socket.on('close', () => done({ reason: sent ? 'lost' : 'error', message: 'the gate closed the connection without answering' }));
   });
 }
 

@@ -63,6 +63,7 @@ export class GateRuntime {
       offline: 'deny',
       mode: 'gate',
       sessionAllows: new SessionAllows(),
+      inflight: new Map(),
       audit: (event) => {
         auditDecision(this.audit, event, options.log);
         options.onDecision?.(event);

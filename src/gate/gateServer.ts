@@ -5,9 +5,10 @@
  * oversized frame or a wrong token is answered with an error and dropped, and the gate keeps serving.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { acquireLockAsync } from '../core/history/lock';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { HookAnswer } from '../agents/types';
 import { writeFileAtomic } from '../core/fsUtil';
@@ -31,11 +32,20 @@ export class GateBusyError extends Error {}
 function probe(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(path);
+    const timer = setTimeout(() => {
+      s.destroy();
+      // Something holds the path but does not accept: treat it as busy rather than take it over.
+      resolve(true);
+    }, 2000);
     s.once('connect', () => {
+      clearTimeout(timer);
       s.destroy();
       resolve(true);
     });
-    s.once('error', () => resolve(false));
+    s.once('error', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
   });
 }
 
@@ -45,6 +55,8 @@ export class GateServer {
   private token = '';
   readonly socketPath: string;
   private readonly sockets = new Set<Socket>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly waiting = new Set<AbortController>();
   private served = 0;
 
   constructor(private readonly options: GateServerOptions) {
@@ -56,41 +68,70 @@ export class GateServer {
     return this.served;
   }
 
-  /** Starts listening; writes a fresh token. */
+  /** Starts listening, then writes a fresh token. Throws {@link GateBusyError} when another gate serves the workspace. */
   async start(): Promise<void> {
     mkdirSync(this.options.workspaceDir, { recursive: true, mode: 0o700 });
-    if (process.platform !== 'win32') {
-      mkdirSync(dirname(this.socketPath), { recursive: true, mode: 0o700 });
-      if (await probe(this.socketPath)) throw new GateBusyError(`another Airlock gate is already serving this workspace (${this.socketPath})`);
-      rmSync(this.socketPath, { force: true });
-    }
-    this.token = randomBytes(32).toString('hex');
-    writeFileAtomic(tokenPathFor(this.options.workspaceDir), this.token, { mode: 0o600 });
-    const server = createServer((socket) => this.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      // The socket is created with the process umask; tighten it before the first request can arrive.
-      const old = process.platform !== 'win32' ? process.umask(0o177) : undefined;
-      server.listen(this.socketPath, () => {
-        if (old !== undefined) process.umask(old);
-        server.off('error', reject);
-        resolve();
+    // One gate at a time may probe, take over a dead socket and listen: two windows opening the same
+    // folder at once must not remove each other's socket or token.
+    const lock = await acquireLockAsync(join(this.options.workspaceDir, 'gate.lock'), { what: 'starting a gate', timeoutMs: 10_000, staleMs: 15_000 });
+    try {
+      if (process.platform !== 'win32') {
+        mkdirSync(dirname(this.socketPath), { recursive: true, mode: 0o700 });
+        if (await probe(this.socketPath)) throw new GateBusyError(`another Airlock gate is already serving this workspace (${this.socketPath})`);
+        rmSync(this.socketPath, { force: true });
+      }
+      const server = createServer((socket) => this.accept(socket));
+      await new Promise<void>((resolve, reject) => {
+        // The socket is created with the process umask; tighten it before the first request can arrive.
+        const old = process.platform !== 'win32' ? process.umask(0o177) : undefined;
+        const restore = (): void => void (old !== undefined && process.umask(old));
+        server.once('error', (e: NodeJS.ErrnoException) => {
+          restore();
+          reject(e.code === 'EADDRINUSE' ? new GateBusyError(`another Airlock gate is already serving this workspace (${this.socketPath})`) : e);
+        });
+        server.listen(this.socketPath, () => {
+          restore();
+          server.removeAllListeners('error');
+          resolve();
+        });
       });
-    });
-    if (process.platform !== 'win32') chmodSync(this.socketPath, 0o600);
-    server.on('error', (e) => this.options.log.error(`[gate] server error: ${e.message}`));
-    this.server = server;
+      if (process.platform !== 'win32') chmodSync(this.socketPath, 0o600);
+      server.on('error', (e) => this.options.log.error(`[gate] server error: ${e.message}`));
+      // Only now, listening, does this gate publish its token (a gate that failed to listen must not
+      // replace the token of the one that serves).
+      this.token = randomBytes(32).toString('hex');
+      writeFileAtomic(tokenPathFor(this.options.workspaceDir), this.token, { mode: 0o600 });
+      this.server = server;
+    } finally {
+      lock.release();
+    }
     this.options.log.info(`[gate] listening on ${this.socketPath}`);
   }
 
-  /** Stops listening and removes the socket and token. */
+  /**
+   * Stops listening, lets answers already decided reach their hooks (up to 2 s), then closes what is
+   * left and removes the socket and the token, if they are still this gate's.
+   */
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Requests still waiting for a person are withdrawn: each is answered deny, and that answer is sent.
+    for (const c of this.waiting) c.abort();
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 2000))]);
     for (const s of this.sockets) s.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    if (process.platform !== 'win32') rmSync(this.socketPath, { force: true });
-    rmSync(tokenPathFor(this.options.workspaceDir), { force: true });
+    await closed;
+    let ours = false;
+    try {
+      ours = readFileSync(tokenPathFor(this.options.workspaceDir), 'utf8').trim() === this.token;
+    } catch {
+      ours = false;
+    }
+    if (ours) {
+      if (process.platform !== 'win32') rmSync(this.socketPath, { force: true });
+      rmSync(tokenPathFor(this.options.workspaceDir), { force: true });
+    }
   }
 
   private accept(socket: Socket): void {
@@ -99,6 +140,8 @@ export class GateServer {
     const reader = new FrameReader();
     let handled = false;
     const idle = setTimeout(() => this.reject(socket, 'no request arrived in time'), this.options.idleMs ?? 5000);
+    // A connection that closes without a request (another window probing whether a gate runs) is not an error.
+    socket.on('close', () => clearTimeout(idle));
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
       if (handled) return;
@@ -114,7 +157,8 @@ export class GateServer {
       if (text === undefined) return;
       clearTimeout(idle);
       handled = true;
-      void this.respond(socket, text);
+      const work = this.respond(socket, text).finally(() => this.inFlight.delete(work));
+      this.inFlight.add(work);
     });
   }
 
@@ -148,6 +192,7 @@ export class GateServer {
       const hangUp = new AbortController();
       const onClose = (): void => hangUp.abort();
       socket.once('close', onClose);
+      this.waiting.add(hangUp);
       try {
         reply = { type: 'answer', ...(await this.options.handle(message, hangUp.signal)) };
         this.served++;
@@ -155,6 +200,7 @@ export class GateServer {
         reply = { type: 'error', message: (e as Error).message };
       } finally {
         socket.off('close', onClose);
+        this.waiting.delete(hangUp);
       }
     } else {
       this.reject(socket, 'unknown request');

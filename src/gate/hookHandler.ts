@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { parseEvent } from '../agents/detect';
 import { ADAPTERS } from '../agents/detect';
 import { MalformedPayloadError, type Adapter, type AgentEvent, type Dialect, type HookAnswer, type ProposedFile, type Verdict } from '../agents/types';
@@ -89,6 +89,8 @@ export interface HookContext {
   readonly offline: 'deny' | 'allow';
   readonly mode: 'gate' | 'offline';
   readonly sessionAllows?: SessionAllows;
+  /** Decisions under way, by tool call (a gate shares one decision between duplicate deliveries). */
+  readonly inflight?: Map<string, Promise<Verdict>>;
   readonly audit?: (event: AuditEvent) => void;
   /** Told when an agent's record earns a promotion offer (the editor shows it to the person). */
   readonly onPromotionOffer?: (agent: string, to: TrustLevel) => void;
@@ -142,10 +144,13 @@ function planSandbox(ctx: HookContext, event: AgentEvent, decision: Decision, tr
 
 const MAX_PAYLOAD = 64 * 1024 * 1024;
 const PENDING_FRESH_MS = 120_000;
+const PENDING_FRESH_NO_ID_MS = 5_000;
 const MAX_PREVIEW = 2 * 1024 * 1024;
 
 interface Pending {
   readonly actionId?: string;
+  /** Who decided (a withdrawn or timed-out request is never replayed). */
+  readonly by?: AuditEvent['decidedBy'];
   readonly category: 'edit' | 'command' | 'read' | 'other';
   readonly kind: 'edit' | 'create' | 'delete' | 'rename';
   readonly paths: readonly string[];
@@ -191,7 +196,8 @@ function parsePayload(text: string): Record<string, unknown> {
 
 function rel(ctx: HookContext, p: string): string {
   const r = relative(ctx.workspace, p);
-  return r && !r.startsWith('..') && !r.startsWith(sep) ? r.split(sep).join('/') : p;
+  const outside = r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r);
+  return r && !outside ? r.split(sep).join('/') : p;
 }
 
 /** Reads text for a preview; undefined for a missing file. */
@@ -272,20 +278,41 @@ function requestFor(ctx: HookContext, event: AgentEvent): { prepared: PreparedRe
   }
 }
 
-function signature(kind: string, target: string): string {
-  return `${kind}\0${target}`;
+/**
+ * What "allow for this session" covers: this kind of action on exactly these paths (sorted), or this
+ * exact command line. Unknown tools have no signature: their input is not understood, so a person's
+ * answer covers only the call they saw.
+ */
+function signature(req: NonNullable<ReturnType<typeof requestFor>> | undefined, event: AgentEvent): string | undefined {
+  if (!req) return undefined;
+  if (req.kind === 'command') return JSON.stringify(['command', event.action.category === 'command' ? event.action.command : req.target]);
+  return JSON.stringify([req.kind, [...req.paths].sort()]);
+}
+
+/** A tool's raw input, shortened, for a person to read when Airlock does not understand the tool. */
+function previewInput(input: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(input, null, 2) ?? String(input);
+  } catch {
+    text = String(input);
+  }
+  return text.length > 4000 ? `${text.slice(0, 4000)}\n… (${text.length - 4000} more characters)` : text;
 }
 
 /** Asks the person through the gate (or resolves an ask without one). */
 async function resolveAsk(ctx: HookContext, event: AgentEvent, adapter: Adapter, decision: Decision, req: NonNullable<ReturnType<typeof requestFor>> | undefined, session: string, hangUp?: AbortSignal, sandboxNote?: string): Promise<{ verdict: Verdict; by: AuditEvent['decidedBy'] }> {
-  const sig = signature(req?.kind ?? 'unknown', req?.target ?? event.tool);
-  if (ctx.sessionAllows?.has(session, sig)) return { verdict: { action: 'allow', reason: 'allowed for this session by a person' }, by: 'session' };
+  const sig = signature(req, event);
+  // A limit asks every time: an earlier "for this session" does not lift the limits.
+  if (sig && decision.source !== 'limit' && ctx.sessionAllows?.has(session, sig)) return { verdict: { action: 'allow', reason: 'allowed for this session by a person' }, by: 'session' };
   if (!ctx.asker) {
     if (adapter.nativeAsk) return { verdict: { action: 'ask', reason: `${decision.reason} (no Airlock gate is running, so ${event.agent} asks you itself)` }, by: 'offline' };
     const why = `${decision.reason}. It needs a person's approval, and no Airlock gate is running: open the workspace in VS Code with Airlock, or run \`airlock serve\``;
     return ctx.offline === 'allow' ? { verdict: { action: 'allow', reason: `${why}; allowed because airlock.offline is "allow"` }, by: 'offline' } : { verdict: { action: 'deny', reason: why }, by: 'offline' };
   }
-  const deadline = Date.now() + ctx.approvalTimeoutMs;
+  // Read once: the setting may change while the person looks at the request.
+  const timeoutMs = ctx.approvalTimeoutMs;
+  const deadline = Date.now() + timeoutMs;
   const request: ApprovalRequest = {
     id: randomBytes(8).toString('hex'),
     agent: event.agent,
@@ -301,13 +328,15 @@ async function resolveAsk(ctx: HookContext, event: AgentEvent, adapter: Adapter,
     deadline,
     trust: ctx.trust.level(event.agent),
     ...(sandboxNote ? { sandbox: sandboxNote } : {}),
+    sessionScope: sig !== undefined && decision.source !== 'limit',
+    ...(req ? {} : { input: previewInput(event.toolInput) }),
   };
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
-  }, ctx.approvalTimeoutMs);
+  }, timeoutMs);
   const onHangUp = (): void => controller.abort();
   if (hangUp?.aborted) controller.abort();
   hangUp?.addEventListener('abort', onHangUp, { once: true });
@@ -316,7 +345,7 @@ async function resolveAsk(ctx: HookContext, event: AgentEvent, adapter: Adapter,
     answer = await Promise.race([
       ctx.asker.ask(request, controller.signal),
       new Promise<ApprovalAnswer>((resolve) => {
-        const settle = (): void => resolve(timedOut ? { action: 'deny', by: 'timeout' } : { action: 'deny', by: 'cancelled', message: 'the agent stopped waiting for an answer' });
+        const settle = (): void => resolve(timedOut ? { action: 'deny', by: 'timeout' } : { action: 'deny', by: 'cancelled', message: 'the request was withdrawn (the agent stopped waiting, or the editor closed)' });
         if (controller.signal.aborted) settle();
         else controller.signal.addEventListener('abort', settle, { once: true });
       }),
@@ -332,22 +361,25 @@ async function resolveAsk(ctx: HookContext, event: AgentEvent, adapter: Adapter,
   // The asker hears the abort too and may answer `cancelled` first: a timeout is still a timeout.
   if (timedOut && answer.by === 'cancelled') answer = { action: 'deny', by: 'timeout' };
   if (answer.action === 'allow') {
-    if (answer.scope === 'session') ctx.sessionAllows?.add(session, sig);
+    if (answer.scope === 'session' && sig && decision.source !== 'limit') ctx.sessionAllows?.add(session, sig);
     return { verdict: { action: 'allow', reason: `allowed by a person${answer.scope === 'session' ? ' for this session' : answer.scope === 'always' ? ' (a rule now allows it)' : ''}` }, by: 'person' };
   }
-  if (answer.by === 'timeout') return { verdict: { action: 'deny', reason: `nobody answered within ${Math.round(ctx.approvalTimeoutMs / 1000)} s, so Airlock denied it (${decision.reason})` }, by: 'timeout' };
+  if (answer.by === 'timeout') return { verdict: { action: 'deny', reason: `nobody answered within ${Math.round(timeoutMs / 1000)} s, so Airlock denied it (${decision.reason})` }, by: 'timeout' };
   if (answer.by === 'cancelled') return { verdict: { action: 'deny', reason: `nobody answered: ${answer.message ?? 'the request was withdrawn'} (${decision.reason})` }, by: 'cancelled' };
   return { verdict: { action: 'deny', reason: answer.message ? `a person denied it: ${answer.message}` : 'a person denied it' }, by: 'person' };
 }
 
-async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent, signal?: AbortSignal): Promise<HookAnswer> {
+async function decideVerdict(ctx: HookContext, adapter: Adapter, event: AgentEvent, signal?: AbortSignal): Promise<Verdict> {
   const ref: SessionRef = { agent: event.agent, agentSessionId: event.agentSessionId };
   const session = sessionIdFor(ref);
   const key = pendingKey(event);
   const earlier = readPending(ctx, key);
-  if (earlier && Date.now() - earlier.time < PENDING_FRESH_MS) {
+  // Replay only a real decision, and for calls without an id only within seconds (the same call arriving
+  // through a second hook file), never a withdrawn or timed-out one.
+  const fresh = event.toolUseId ? PENDING_FRESH_MS : PENDING_FRESH_NO_ID_MS;
+  if (earlier && Date.now() - earlier.time < fresh && earlier.by !== 'cancelled' && earlier.by !== 'timeout') {
     // The same tool call through a second hook file (VS Code reads .claude/ and .github/hooks/): same answer, recorded once.
-    return adapter.answer(event, earlier.verdict);
+    return earlier.verdict;
   }
   const audit = (verdict: Verdict, decidedBy: AuditEvent['decidedBy'], target: string, kind: string, decision?: Decision): void => {
     ctx.audit?.({ type: 'decision', agent: event.agent, agentSessionId: event.agentSessionId, session, tool: event.tool, kind, target, action: verdict.action, decidedBy, ...(decision ? { source: decision.source, rule: decision.rule ?? null } : {}), reason: verdict.reason });
@@ -356,7 +388,7 @@ async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent, 
   if (event.action.category === 'passthrough') {
     const verdict: Verdict = { action: 'none', reason: `${event.tool} neither edits files nor runs commands; ${event.agent}'s own permissions decide` };
     audit(verdict, 'passthrough', event.tool, 'other');
-    return adapter.answer(event, verdict);
+    return verdict;
   }
 
   const req = requestFor(ctx, event);
@@ -396,6 +428,7 @@ async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent, 
   }
   const pending: Pending = {
     ...(actionId ? { actionId } : {}),
+    by,
     category: event.action.category === 'edit' || event.action.category === 'command' || event.action.category === 'read' ? event.action.category : 'other',
     kind: req?.recordKind ?? 'edit',
     paths: req?.paths ?? [],
@@ -406,7 +439,25 @@ async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent, 
   // Agents without a tool-call id pair the post event by its input, which is now the rewritten one.
   if (verdict.updatedInput && !event.toolUseId) writePending(ctx, pendingKey({ ...event, toolInput: verdict.updatedInput }), pending);
   audit(verdict, by, req?.target ?? event.tool, req?.kind ?? 'unknown', decision);
-  return adapter.answer(event, verdict);
+  return verdict;
+}
+
+/**
+ * Decides a pre-tool event. The same tool call can arrive twice at once (VS Code runs both the
+ * `.claude/` and the `.github/hooks/` hook for it): the second waits for the first's decision instead of
+ * asking the person again.
+ */
+async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent, signal?: AbortSignal): Promise<HookAnswer> {
+  const key = pendingKey(event);
+  const running = ctx.inflight?.get(key);
+  if (running) return adapter.answer(event, await running);
+  const work = decideVerdict(ctx, adapter, event, signal);
+  ctx.inflight?.set(key, work);
+  try {
+    return adapter.answer(event, await work);
+  } finally {
+    ctx.inflight?.delete(key);
+  }
 }
 
 /** Cursor reports edits only after they happened: the content before is the current one with each edit reversed. */

@@ -14,9 +14,11 @@ export interface DiffCell {
 
 /** One row of a side-by-side diff; `inline` renders the same rows one under the other. */
 export interface DiffRow {
-  readonly kind: 'same' | 'change' | 'add' | 'del' | 'gap';
+  /** `gap`: unchanged lines collapsed; `truncated`: `count` changed lines not shown (too many rows). */
+  readonly kind: 'same' | 'change' | 'add' | 'del' | 'gap' | 'truncated';
   readonly left?: DiffCell;
   readonly right?: DiffCell;
+  readonly count?: number;
 }
 
 /** A file of an edit awaiting approval, ready to render. */
@@ -64,9 +66,15 @@ export interface ApprovalView {
   /** When the request is denied without an answer (ms since epoch). */
   readonly deadline: number;
   /** The rule "Always allow" would add, or why it cannot help. */
-  readonly always: { readonly rule: string; readonly file: string } | { readonly unavailable: string };
-  /** Will the command run in a sandbox if allowed? Says how, when it does. */
+  readonly always: { readonly rule: string; readonly file: string; readonly creates?: boolean } | { readonly unavailable: string };
+  /** Will the command run in a sandbox if allowed? Says how, or why not. */
   readonly sandbox?: string;
+  /** Whether "Allow for this session" is offered. */
+  readonly sessionScope: boolean;
+  /** For a tool Airlock does not understand: its input, shortened. */
+  readonly input?: string;
+  /** Milliseconds left when the host sent this (clocks of host and webview may differ). */
+  readonly remainingMs?: number;
 }
 
 /** Host → webview. */

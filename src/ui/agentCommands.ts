@@ -77,31 +77,33 @@ export async function connectAgentCommand(services: Services): Promise<void> {
 }
 
 /**
- * Hooks installed by an earlier version of the extension point at a folder that no longer exists after an
- * update; a hook that cannot start must not leave an agent unchecked, so they are pointed at this version.
+ * Hooks installed by an earlier version of this extension point at its old folder, which an update
+ * removes; a hook that cannot start would leave the agent unchecked. Only those are repointed at this
+ * version (hooks pointing anywhere else are the person's business, and `airlock doctor` reports them),
+ * and the person is told.
  */
-export function repairHooks(host: GateHost, extensionPath: string, log: vscode.LogOutputChannel): void {
+export function repairHooks(host: GateHost, extensionPath: string, runner: () => HookCommandOptions, log: vscode.LogOutputChannel): void {
   const workspace = host.folder.uri.fsPath;
-  let run: HookCommandOptions | undefined;
+  const ours = /[\\/]airlock-dev\.airlock-[^\\/]+[\\/]dist[\\/]cli\.js$/;
+  const repaired: string[] = [];
   for (const t of INSTALL_TARGETS) {
     const found = installedHooks(t, workspace);
     const commands = Object.values(found.events).flat();
-    if (commands.length === 0) continue;
     const stale = commands.some((c) => {
       const m = /^(?:[A-Z_]+=\S+ )*('([^']+)'|(\S+)) ('([^']+)'|(\S+)) hook /.exec(c);
-      const node = m?.[2] ?? m?.[3];
       const cli = m?.[5] ?? m?.[6];
-      return !node || !cli || !existsSync(node) || !existsSync(cli);
+      return cli !== undefined && ours.test(cli) && cli !== join(extensionPath, 'dist', 'cli.js') && !existsSync(cli);
     });
     if (!stale) continue;
-    run ??= hookRunner(extensionPath);
     try {
-      installHooks(t, workspace, run);
-      log.info(`[install] ${host.folder.name}: ${t}'s hooks pointed at a missing Node.js or CLI; pointed them at this version`);
+      installHooks(t, workspace, runner());
+      repaired.push(TARGET_NAMES[t]);
+      log.info(`[install] ${host.folder.name}: ${t}'s hooks pointed at a removed version of Airlock; pointed them at this one`);
     } catch (e) {
       log.error(`[install] ${host.folder.name}: cannot repair ${t}'s hooks: ${(e as Error).message}`);
     }
   }
+  if (repaired.length > 0) void vscode.window.showInformationMessage(`Airlock updated the hooks of ${repaired.join(', ')} in ${host.folder.name} to this version of the extension (they pointed at the removed previous version).`);
 }
 
 /** "Airlock: Set Agent Trust…": pick an agent, see its record, pick its level. */
@@ -131,6 +133,14 @@ export async function setAgentTrustCommand(services: Services): Promise<void> {
     { title: `Trust level for ${agent.label}`, placeHolder: `Now at level ${current}. Deny and ask rules and built-in protections hold at every level.` },
   );
   if (!level || level.level === current) return;
+  if (level.level === 3) {
+    const sure = await vscode.window.showWarningMessage(
+      `Make ${agent.label} Autonomous in ${host.folder.name}?`,
+      { modal: true, detail: 'At level 3 everything the policy does not deny or ask about is allowed without asking you: edits, and commands that are destructive, networked or privileged. Your deny and ask rules, the built-in protections and the session limits still hold.' },
+      'Make Autonomous',
+    );
+    if (sure !== 'Make Autonomous') return;
+  }
   try {
     trust.set(agent.id, level.level, 'set in the editor');
   } catch (e) {

@@ -37,7 +37,8 @@ export function renderApprovalHtml(o: ApprovalHtmlOptions): string {
 <title>Airlock Approval</title>
 </head>
 <body>
-<main id="root" aria-live="polite"><p>Loading…</p></main>
+<div id="status" class="sr-only" role="status" aria-live="polite"></div>
+<main id="root"><p>Loading…</p></main>
 <script nonce="${attr(o.nonce)}" src="${attr(o.scriptUri)}"></script>
 </body>
 </html>`;

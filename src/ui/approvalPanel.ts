@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { POLICY_FILE } from '../core/policy/loadPolicy';
 import * as vscode from 'vscode';
 import type { ApprovalAnswer } from '../gate/approvals';
 import { Disposable } from '../shared/lifecycle';
-import { assertNever, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../shared/protocol';
+import { assertNever, parseWebviewMessage, type ApprovalView, type HostMessage, type WebviewMessage } from '../shared/protocol';
 import { renderApprovalHtml, newNonce } from './approvalHtml';
 import type { ApprovalQueue, PendingApproval } from './approvalQueue';
-import { approvalView } from './approvalView';
+import { approvalTitle, approvalView } from './approvalView';
 import { proposedUri } from './contentProviders';
 
 /** What the panel needs from the rest of the extension. */
@@ -27,6 +30,10 @@ export class ApprovalPanel extends Disposable {
   private selected: string | undefined;
   private ready = false;
   private busy = false;
+  /** Views are built once per request (diffing is the costly part). */
+  private readonly views = new Map<string, ApprovalView>();
+  /** Requests the person has seen the panel for; closing the panel hides them until a new one arrives. */
+  private readonly known = new Set<string>();
 
   constructor(
     private readonly queue: ApprovalQueue,
@@ -36,14 +43,14 @@ export class ApprovalPanel extends Disposable {
     this._register(queue.onDidChange(() => this.update()));
   }
 
-  /** Shows the panel (the status bar and "Show Pending Approvals" call this). */
+  /** Shows the panel and moves the focus into it (the status bar and "Show Pending Approvals" call this). */
   reveal(): void {
     if (this.queue.pending.length === 0) {
       void vscode.window.showInformationMessage('Airlock: nothing is waiting for your approval.');
       return;
     }
     if (this.panel) this.panel.reveal(undefined, false);
-    else this.open();
+    else this.open(false);
   }
 
   /** The request on screen, for tests and the status bar. */
@@ -51,10 +58,14 @@ export class ApprovalPanel extends Disposable {
     return this.shown?.id;
   }
 
-  private open(): void {
+  /**
+   * Opens the panel beside the editor. Without `focus` it does not take the keyboard: a request arriving
+   * while the person types elsewhere must not receive their keystrokes.
+   */
+  private open(preserveFocus = true): void {
     const media = vscode.Uri.joinPath(this.host.extensionUri, 'media');
     const webviewDir = vscode.Uri.joinPath(this.host.extensionUri, 'dist', 'webview');
-    const panel = vscode.window.createWebviewPanel('airlock.approval', 'Airlock: Approval', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableScripts: true, localResourceRoots: [media, webviewDir], enableFindWidget: true });
+    const panel = vscode.window.createWebviewPanel('airlock.approval', 'Airlock: Approval', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, { enableScripts: true, localResourceRoots: [media, webviewDir], enableFindWidget: true });
     panel.iconPath = vscode.Uri.joinPath(media, 'airlock.svg');
     const w = panel.webview;
     w.html = renderApprovalHtml({
@@ -90,17 +101,25 @@ export class ApprovalPanel extends Disposable {
   }
 
   private update(): void {
-    if (this.queue.pending.length === 0) {
+    const pending = this.queue.pending;
+    for (const id of [...this.views.keys()]) if (!pending.some((p) => p.request.id === id)) this.views.delete(id);
+    const arrived = pending.some((p) => !this.known.has(p.request.id));
+    for (const p of pending) this.known.add(p.request.id);
+    for (const id of [...this.known]) if (!pending.some((p) => p.request.id === id)) this.known.delete(id);
+    if (pending.length === 0) {
       this.shown = undefined;
       this.selected = undefined;
       this.panel?.dispose();
       return;
     }
     if (!this.panel) {
-      this.open();
+      // Closed by the person: it comes back for a new request, not when others leave the queue.
+      if (arrived) this.open();
       return;
     }
     this.panel.title = `Airlock: Approval${this.queue.pending.length > 1 ? ` (${this.queue.pending.length})` : ''}`;
+    // Behind another tab: bring it forward for a new request, without taking the keyboard.
+    if (arrived && !this.panel.visible) this.panel.reveal(undefined, true);
     this.show(false);
   }
 
@@ -109,12 +128,23 @@ export class ApprovalPanel extends Disposable {
     if (!this.panel || !this.ready) return;
     const next = this.pick();
     if (!next) return void this.post({ type: 'empty' });
-    const queued = this.queue.pending.map((p) => ({ id: p.request.id, title: approvalView(p.request).title }));
+    const queued = this.queue.pending.map((p) => ({ id: p.request.id, title: approvalTitle(p.request) }));
     if (!force && this.shown?.id === next.request.id) return void this.post({ type: 'queue', queued });
     const nonce = randomBytes(16).toString('hex');
     this.shown = { id: next.request.id, nonce };
-    const folders = vscode.workspace.workspaceFolders?.length ?? 0;
-    this.post({ type: 'show', nonce, request: approvalView(next.request, folders > 1 ? next.folderName : undefined), queued });
+    const view = this.viewOf(next);
+    this.post({ type: 'show', nonce, request: { ...view, remainingMs: Math.max(0, next.request.deadline - Date.now()) }, queued });
+  }
+
+  private viewOf(p: PendingApproval): ApprovalView {
+    let view = this.views.get(p.request.id);
+    if (!view) {
+      const folders = vscode.workspace.workspaceFolders?.length ?? 0;
+      view = approvalView(p.request, folders > 1 ? p.folderName : undefined);
+      if ('rule' in view.always && !existsSync(join(p.folder, POLICY_FILE))) view = { ...view, always: { ...view.always, creates: true } };
+      this.views.set(p.request.id, view);
+    }
+    return view;
   }
 
   private post(message: HostMessage): void {
@@ -130,9 +160,9 @@ export class ApprovalPanel extends Disposable {
     await this.handle(message);
   }
 
-  private stale(id: string, nonce: string): boolean {
+  private stale(id: string, nonce: string, what: string): boolean {
     if (this.shown && this.shown.id === id && this.shown.nonce === nonce) return false;
-    this.host.log.warn(`[approval] dropped an answer for ${id}: it is not the request on screen (or its nonce is stale)`);
+    this.host.log.warn(`[approval] dropped ${what} for ${id}: it is not the request on screen (or its nonce is stale)`);
     return true;
   }
 
@@ -149,19 +179,25 @@ export class ApprovalPanel extends Disposable {
         }
         return;
       case 'openDiff': {
-        if (this.stale(message.id, message.nonce)) return;
+        if (this.stale(message.id, message.nonce, 'a diff request')) return;
         const pending = this.queue.get(message.id);
         const file = pending?.request.files?.[message.file];
         if (!pending || !file) return;
         const left = proposedUri(pending.request.id, message.file, 'before', file.path);
         const right = proposedUri(pending.request.id, message.file, 'after', file.newPath ?? file.path);
-        await vscode.commands.executeCommand('vscode.diff', left, right, `${file.path} (proposed by ${approvalView(pending.request).agentName})`, { preview: true, viewColumn: vscode.ViewColumn.Active });
+        // In the other editor group, so the approval panel stays in view.
+        const column = this.panel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+        await vscode.commands.executeCommand('vscode.diff', left, right, `${file.path} (proposed by ${this.viewOf(pending).agentName})`, { preview: true, preserveFocus: false, viewColumn: column });
         return;
       }
       case 'answer': {
-        if (this.stale(message.id, message.nonce) || this.busy) return;
+        if (this.stale(message.id, message.nonce, 'an answer') || this.busy) return;
         const pending = this.queue.get(message.id);
         if (!pending) return;
+        if (message.scope === 'session' && pending.request.sessionScope === false) {
+          this.post({ type: 'error', message: '"Allow for this session" is not offered for this request.' });
+          return;
+        }
         this.busy = true;
         try {
           if (message.scope === 'always') {

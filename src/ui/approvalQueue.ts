@@ -12,6 +12,8 @@ export interface PendingApproval {
   readonly request: ApprovalRequest;
   /** The workspace folder (its path) the request is for. */
   readonly folder: string;
+  /** The folder's URI as a string: the key of its gate. */
+  readonly folderKey: string;
   readonly folderName: string;
   /** When it arrived (ms since epoch), for ordering. */
   readonly arrived: number;
@@ -43,16 +45,17 @@ export class ApprovalQueue {
   }
 
   /** The asker a folder's gate uses. */
-  askerFor(folder: string, folderName: string): Asker {
-    return { ask: (request, signal) => this.ask(request, signal, folder, folderName) };
+  askerFor(folder: string, folderName: string, folderKey = folder): Asker {
+    return { ask: (request, signal) => this.ask(request, signal, folder, folderName, folderKey) };
   }
 
-  private ask(request: ApprovalRequest, signal: AbortSignal, folder: string, folderName: string): Promise<ApprovalAnswer> {
+  private ask(request: ApprovalRequest, signal: AbortSignal, folder: string, folderName: string, folderKey: string): Promise<ApprovalAnswer> {
     if (signal.aborted) return Promise.resolve({ action: 'deny', by: 'cancelled' });
     return new Promise<ApprovalAnswer>((resolve) => {
       const entry: Entry = {
         request,
         folder,
+        folderKey,
         folderName,
         arrived: Date.now(),
         resolve: (answer) => {
@@ -87,12 +90,16 @@ export class ApprovalQueue {
     return true;
   }
 
+  /** Told when a listener throws (the extension logs it: a request must not stay invisible silently). */
+  onListenerError: (e: unknown) => void = () => undefined;
+
   private fire(): void {
     for (const l of [...this.listeners]) {
       try {
         l();
-      } catch {
+      } catch (e) {
         // a failing listener must not stop the others or the answer
+        this.onListenerError(e);
       }
     }
   }

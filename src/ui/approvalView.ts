@@ -5,8 +5,11 @@
  */
 import { diffLines, diffWordsWithSpace } from 'diff';
 import { escapeGlob, type NewRule } from '../core/policy/editPolicy';
-import { describeRule } from '../core/policy/evaluate';
-import { POLICY_FILE } from '../core/policy/loadPolicy';
+import { describeRule, evaluate } from '../core/policy/evaluate';
+import { loadPolicy, POLICY_FILE } from '../core/policy/loadPolicy';
+import { prepareRequest } from '../core/policy/prepare';
+import type { TrustLevel } from '../core/policy/types';
+import type { ActionRequest } from '../core/request';
 import type { ApprovalFile, ApprovalRequest } from '../gate/approvals';
 import { AGENT_NAMES, isAgentId } from '../shared/ids';
 import type { ApprovalView, DiffCell, DiffRow, FileView } from '../shared/protocol';
@@ -15,47 +18,68 @@ const CONTEXT = 3;
 const MAX_ROWS = 4000;
 
 function splitLines(text: string): string[] {
-  const lines = text.split('\n');
+  // CRLF line endings are not content worth marking on every line; a lone CR inside a line still shows.
+  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   if (lines.at(-1) === '') lines.pop();
   return lines;
 }
 
-function cell(line: number, text: string, other?: string): DiffCell {
-  if (other === undefined) return { line, segments: [{ text, changed: false }] };
-  const parts = diffWordsWithSpace(other, text);
-  return { line, segments: parts.filter((p) => !p.removed).map((p) => ({ text: p.value, changed: p.added === true })) };
+/** Word marks cost a diff per line pair: only for lines of reasonable length, and a bounded number of them. */
+const MAX_WORD_DIFF_LINE = 1000;
+const MAX_WORD_DIFFS = 2000;
+
+function plain(line: number, text: string): DiffCell {
+  return { line, segments: [{ text, changed: false }] };
 }
 
-function cellOld(line: number, text: string, other: string): DiffCell {
-  const parts = diffWordsWithSpace(text, other);
-  return { line, segments: parts.filter((p) => !p.added).map((p) => ({ text: p.value, changed: p.removed === true })) };
+function pairCells(l: number, r: number, a: string, b: string, budget: { left: number }): { left: DiffCell; right: DiffCell } {
+  if (budget.left <= 0 || a.length > MAX_WORD_DIFF_LINE || b.length > MAX_WORD_DIFF_LINE) return { left: { line: l, segments: [{ text: a, changed: true }] }, right: { line: r, segments: [{ text: b, changed: true }] } };
+  budget.left--;
+  const parts = diffWordsWithSpace(a, b);
+  return {
+    left: { line: l, segments: parts.filter((p) => !p.added).map((p) => ({ text: p.value, changed: p.removed === true })) },
+    right: { line: r, segments: parts.filter((p) => !p.removed).map((p) => ({ text: p.value, changed: p.added === true })) },
+  };
 }
 
-/** Side-by-side rows for two texts, with unchanged stretches collapsed to `gap` rows beyond 3 lines of context. */
-export function diffRows(before: string, after: string): { rows: DiffRow[]; added: number; removed: number } {
+/** How long the line diff of one file may take before the panel shows it only in the diff editor. */
+const DIFF_TIMEOUT_MS = 700;
+
+/**
+ * Side-by-side rows for two texts, with unchanged stretches collapsed to `gap` rows beyond 3 lines of
+ * context. Past `maxRows` rows a `truncated` row says how many changed lines are not shown; a
+ * diff that takes too long to compute gives `tooLarge` and no rows.
+ */
+export function diffRows(before: string, after: string, maxRows = MAX_ROWS): { rows: DiffRow[]; added: number; removed: number; tooLarge?: boolean } {
+  const computed = diffLines(before, after, { timeout: DIFF_TIMEOUT_MS });
+  // Too slow to compute exactly (a large file rewritten throughout): show the old text replaced by the new.
+  const changes = computed ?? [
+    ...(before ? [{ value: before, removed: true, added: false, count: 0 }] : []),
+    ...(after ? [{ value: after, added: true, removed: false, count: 0 }] : []),
+  ];
   const full: DiffRow[] = [];
   let l = 1;
   let r = 1;
   let added = 0;
   let removed = 0;
-  const changes = diffLines(before, after);
+  const budget = { left: MAX_WORD_DIFFS };
   for (let i = 0; i < changes.length; i++) {
     const c = changes[i]!;
     const lines = splitLines(c.value);
     if (!c.added && !c.removed) {
-      for (const t of lines) full.push({ kind: 'same', left: cell(l++, t), right: cell(r++, t) });
+      for (const t of lines) full.push({ kind: 'same', left: plain(l++, t), right: plain(r++, t) });
       continue;
     }
-    if (c.removed && changes[i + 1]?.added) {
+    if (c.removed && changes[i + 1]?.added && computed) {
       // A removed block followed by an added one: pair the lines and mark the changed words.
       const adds = splitLines(changes[i + 1]!.value);
       const n = Math.max(lines.length, adds.length);
       for (let k = 0; k < n; k++) {
         const a = lines[k];
         const b = adds[k];
-        if (a !== undefined && b !== undefined) full.push({ kind: 'change', left: cellOld(l++, a, b), right: cell(r++, b, a) });
-        else if (a !== undefined) full.push({ kind: 'del', left: cell(l++, a) });
-        else if (b !== undefined) full.push({ kind: 'add', right: cell(r++, b) });
+        if (a !== undefined && b !== undefined) full.push({ kind: 'change', ...pairCells(l++, r++, a, b, budget) });
+        else if (a !== undefined) full.push({ kind: 'del', left: plain(l++, a) });
+        else if (b !== undefined) full.push({ kind: 'add', right: plain(r++, b) });
       }
       removed += lines.length;
       added += adds.length;
@@ -63,41 +87,56 @@ export function diffRows(before: string, after: string): { rows: DiffRow[]; adde
       continue;
     }
     if (c.removed) {
-      for (const t of lines) full.push({ kind: 'del', left: cell(l++, t) });
+      for (const t of lines) full.push({ kind: 'del', left: plain(l++, t) });
       removed += lines.length;
     } else {
-      for (const t of lines) full.push({ kind: 'add', right: cell(r++, t) });
+      for (const t of lines) full.push({ kind: 'add', right: plain(r++, t) });
       added += lines.length;
     }
   }
   // Keep CONTEXT lines around changes; collapse the rest.
-  const keep = full.map((row, i) => row.kind !== 'same' || full.slice(Math.max(0, i - CONTEXT), i + CONTEXT + 1).some((x) => x.kind !== 'same'));
+  const near = new Uint8Array(full.length);
+  full.forEach((row, i) => {
+    if (row.kind === 'same') return;
+    for (let k = Math.max(0, i - CONTEXT); k <= Math.min(full.length - 1, i + CONTEXT); k++) near[k] = 1;
+  });
   const rows: DiffRow[] = [];
   for (let i = 0; i < full.length; i++) {
-    if (keep[i]) rows.push(full[i]!);
-    else if (rows.at(-1)?.kind !== 'gap') rows.push({ kind: 'gap' });
-    if (rows.length >= MAX_ROWS) {
-      rows.push({ kind: 'gap' });
+    if (rows.length >= maxRows) {
+      // Say plainly that changes are left out: a collapsed "⋯" would look like unchanged lines.
+      const hidden = full.slice(i).filter((x) => x.kind !== 'same').length;
+      if (hidden > 0) rows.push({ kind: 'truncated', count: hidden });
       break;
     }
+    if (near[i]) rows.push(full[i]!);
+    else if (rows.at(-1)?.kind !== 'gap') rows.push({ kind: 'gap' });
   }
   return { rows, added, removed };
 }
 
 const LANGUAGES: Readonly<Record<string, string>> = { ts: 'typescript', tsx: 'typescript', js: 'javascript', jsx: 'javascript', mjs: 'javascript', cjs: 'javascript', json: 'json', py: 'python', go: 'go', rs: 'rust', md: 'markdown', css: 'css', html: 'html', sh: 'shell', yml: 'yaml', yaml: 'yaml', java: 'java', rb: 'ruby' };
 
+/** A path as the person should read it: a relative path that looks like something else gets `./`. */
+export function displayPath(p: string): string {
+  return /^[~#]/.test(p) ? `./${p}` : p;
+}
+
 function fileView(f: ApprovalFile): FileView {
   const ext = f.path.split('.').pop()?.toLowerCase() ?? '';
-  const base = { path: f.path, op: f.op, ...(f.newPath ? { newPath: f.newPath } : {}), ...(LANGUAGES[ext] ? { language: LANGUAGES[ext] } : {}) };
+  const base = { path: displayPath(f.path), op: f.op, ...(f.newPath ? { newPath: displayPath(f.newPath) } : {}), ...(LANGUAGES[ext] ? { language: LANGUAGES[ext] } : {}) };
+  const notes = (...n: (string | undefined)[]): { note?: string } => {
+    const text = n.filter(Boolean).join('; ');
+    return text ? { note: text } : {};
+  };
   if (f.binary) return { ...base, rows: [], added: 0, removed: 0, note: f.approximate ?? 'binary file: no text to show' };
   if (f.op === 'mkdir') return { ...base, rows: [], added: 0, removed: 0, note: 'creates this folder' };
-  if (f.op === 'delete') {
-    const { rows, removed } = diffRows(f.before ?? '', '');
-    return { ...base, rows, added: 0, removed, note: 'deletes this file' };
-  }
-  if (f.after === undefined) return { ...base, rows: [], added: 0, removed: 0, note: f.approximate ?? 'the new content is not known before the tool runs' };
-  const { rows, added, removed } = diffRows(f.before ?? '', f.after);
-  return { ...base, rows, added, removed, ...(f.approximate ? { note: f.approximate } : {}), ...(f.before === undefined ? { note: 'creates this file' } : {}) };
+  if (f.op === 'rename' && f.after === undefined) return { ...base, rows: [], added: 0, removed: 0, ...notes('renames it; the content stays as it is', f.approximate) };
+  const target = f.op === 'delete' ? '' : f.after;
+  if (target === undefined) return { ...base, rows: [], added: 0, removed: 0, note: f.approximate ?? 'the new content is not known before the tool runs' };
+  const d = diffRows(f.before ?? '', target);
+  const what = f.op === 'delete' ? 'deletes this file' : f.before === undefined ? 'creates this file' : undefined;
+  const large = d.tooLarge ? 'too large for an exact line diff here: shown as the old text replaced by the new; Open in diff editor compares them line by line' : undefined;
+  return { ...base, rows: d.rows, added: d.added, removed: d.removed, ...notes(what, large, f.approximate) };
 }
 
 /** What "Always allow" would do: the rule to add, or why no rule can help. */
@@ -122,6 +161,8 @@ export function alwaysAllowRule(request: ApprovalRequest): AlwaysAllow {
     if (commands.length === 0) return { unavailable: 'nothing in this command asks by default' };
     // In a command pattern `*` is a wildcard with no escape: a rule for `rm *.tmp` would allow `rm -rf ~/*.tmp`.
     if (commands.some((c) => c.includes('*'))) return { unavailable: 'the command contains "*", which a rule would read as a wildcard; allow it once or for this session instead' };
+    // `$VAR` and `\`…\`` are values known only when the command runs: a rule written from them would allow any value.
+    if (commands.some((c) => /[$`]/.test(c))) return { unavailable: 'the command uses a variable or a substitution, so a rule for it would allow whatever value it has; allow it once or for this session instead' };
     return { rule: { action: 'allow', command: commands, agents }, file };
   }
   const escaped = (paths: readonly string[]): string[] | undefined => {
@@ -147,18 +188,26 @@ function verb(f: ApprovalFile): string {
   return f.op === 'create' || (f.before === undefined && !f.binary) ? 'create' : 'edit';
 }
 
+/** One sentence: "Claude Code wants to edit src/app.ts". Cheap (no diff), for queue chips. */
+export function approvalTitle(request: ApprovalRequest): string {
+  const name = isAgentId(request.agent) ? AGENT_NAMES[request.agent] : request.agent;
+  const files = request.files ?? [];
+  const list = (paths: readonly string[]): string => (paths.length <= 3 ? paths.map(displayPath).join(', ') : `${paths.slice(0, 2).map(displayPath).join(', ')} and ${paths.length - 2} more files`);
+  const what =
+    request.kind === 'command'
+      ? 'run a command'
+      : request.kind === 'edit'
+        ? `${files.length === 1 ? verb(files[0]!) : 'edit'} ${list(files.map((f) => f.path))}`
+        : request.kind === 'read'
+          ? `read ${list(request.paths ?? [])}`
+          : `use the tool ${request.tool}`;
+  return `${name} wants to ${what}`;
+}
+
 /** The panel's view of one request. */
 export function approvalView(request: ApprovalRequest, folder?: string): ApprovalView {
   const name = isAgentId(request.agent) ? AGENT_NAMES[request.agent] : request.agent;
   const files = (request.files ?? []).map(fileView);
-  const what =
-    request.kind === 'command'
-      ? `run a command`
-      : request.kind === 'edit'
-        ? `${request.files?.length === 1 ? verb(request.files[0]!) : 'edit'} ${files.map((f) => f.path).join(', ')}`
-        : request.kind === 'read'
-          ? `read ${(request.paths ?? []).join(', ')}`
-          : `use the tool ${request.tool}`;
   const d = request.decision;
   return {
     id: request.id,
@@ -168,7 +217,9 @@ export function approvalView(request: ApprovalRequest, folder?: string): Approva
     ...(folder ? { folder } : {}),
     tool: request.tool,
     kind: request.kind,
-    title: `${name} wants to ${what}`,
+    title: approvalTitle(request),
+    sessionScope: request.sessionScope !== false,
+    ...(request.input !== undefined ? { input: request.input } : {}),
     reason: d.reason,
     ...(d.rule ? { rule: `${describeRule(d.rule)}: ${d.rule.action} ${d.rule.selector} "${d.rule.pattern}"${d.rule.reason ? ` (${d.rule.reason})` : ''}` } : {}),
     ...(d.limit ? { limit: `${d.limit.name}: this would make ${d.limit.value}, the limit is ${d.limit.limit}` } : {}),
@@ -184,4 +235,31 @@ export function approvalView(request: ApprovalRequest, folder?: string): Approva
       return 'rule' in a ? { rule: JSON.stringify(a.rule, null, 2), file: a.file } : a;
     })(),
   };
+}
+
+/**
+ * Would the policy with the new rule really allow the request? A rule that does nothing is worse than
+ * none, so "Always allow" writes only a rule that works: not for a part known only at run time, a
+ * symlink whose target the rule does not cover, or an untrusted workspace whose allow rules are ignored.
+ * Returns why not, or undefined when it would.
+ */
+export function ruleWouldNotAllow(request: ApprovalRequest, policyText: string, options: { workspace: string; home: string; dataRoot: string; installDir?: string; userRules: unknown; restricted: boolean }): string | undefined {
+  const loaded = loadPolicy({ ...options, policyText });
+  if (loaded.state !== 'file') return 'the policy file would not be valid with the rule';
+  const base = { agent: request.agent, workspace: options.workspace };
+  const requests: ActionRequest[] = [];
+  if (request.kind === 'command' && request.command !== undefined) requests.push({ ...base, kind: 'command', paths: [], command: request.command, cwd: request.cwd });
+  else if (request.kind === 'read') requests.push({ ...base, kind: 'read', paths: request.paths ?? [] });
+  else if (request.kind === 'edit') {
+    for (const f of request.files ?? []) {
+      const kind = f.op === 'delete' ? 'delete' : f.op === 'rename' ? 'rename' : f.op === 'create' || f.op === 'mkdir' ? 'create' : 'edit';
+      requests.push({ ...base, kind, paths: f.op === 'rename' && f.newPath ? [f.path, f.newPath] : [f.path] });
+    }
+  }
+  if (requests.length === 0) return 'Airlock cannot check a rule for this request';
+  for (const r of requests) {
+    const d = evaluate(loaded.compiled, prepareRequest(r, loaded.paths), { agent: request.agent, trust: request.trust as TrustLevel });
+    if (d.action !== 'allow') return `with the rule the policy would still ${d.action === 'deny' ? 'deny' : 'ask'}: ${d.reason}`;
+  }
+  return undefined;
 }

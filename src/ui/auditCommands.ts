@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { AGENT_IDS } from '../shared/ids';
 import type { Services } from './services';
@@ -47,20 +49,21 @@ export async function filterAuditCommand(services: Services): Promise<void> {
 
 /** "Airlock: Export Audit Log…": the records the view shows (all of them, not only the newest 500), as JSON Lines. */
 export async function exportAuditCommand(services: Services): Promise<void> {
-  const records = services.audit.records();
+  const records = services.audit.records(true);
+  const filtered = Object.values(services.audit.filter).some(Boolean);
   if (records.length === 0) {
-    void vscode.window.showInformationMessage('Airlock: there are no audit records to export (with this filter).');
+    void vscode.window.showInformationMessage(`Airlock: there are no audit records to export${filtered ? ' with this filter' : ''}.`);
     return;
   }
-  const base = services.hosts[0]?.folder.uri ?? vscode.Uri.file(services.dataRoot);
-  const uri = await vscode.window.showSaveDialog({ title: 'Export the Airlock Audit Log', defaultUri: vscode.Uri.joinPath(base, `airlock-audit-${new Date().toISOString().slice(0, 10)}.jsonl`), filters: { 'JSON Lines': ['jsonl'], JSON: ['json'] } });
+  // Not in the workspace by default: agents can read and change files there.
+  const uri = await vscode.window.showSaveDialog({ title: `Export the Airlock Audit Log${filtered ? ' (filtered)' : ''}`, defaultUri: vscode.Uri.file(join(homedir(), `airlock-audit-${new Date().toISOString().slice(0, 10)}.jsonl`)), filters: { 'JSON Lines': ['jsonl'], JSON: ['json'] } });
   if (!uri) return;
   const ordered = [...records].reverse();
   const multi = services.hosts.length > 1;
   const rows = ordered.map(({ host, record }) => (multi ? { folder: host.folder.name, ...record } : record));
   const text = uri.path.endsWith('.json') ? `${JSON.stringify(rows, null, 2)}\n` : rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-  void vscode.window.showInformationMessage(`Exported ${records.length} audit record(s) to ${uri.fsPath}. \`airlock audit --verify\` checks the log itself; an export is a copy.`);
+  void vscode.window.showInformationMessage(`Exported ${records.length} audit record(s)${filtered ? ' that match the filter' : ''} to ${uri.fsPath}. "Airlock: Verify Audit Log" checks the log itself; an export is a copy.`);
 }
 
 /** "Airlock: Verify Audit Log": checks every record's hash chain and says which record is the first bad one. */
@@ -74,8 +77,9 @@ export async function verifyAuditCommand(services: Services): Promise<void> {
     void vscode.window.showInformationMessage(`The audit log is intact: ${total} record(s) verified${incomplete ? `; ${incomplete} incomplete line(s) left by a writer that stopped mid-write were skipped` : ''}.`);
     return;
   }
-  for (const { host, result } of bad) {
-    services.log.error(`[audit] ${host.folder.name}: the audit log was tampered with: line ${result.problem!.line}: ${result.problem!.message}`);
-    void vscode.window.showErrorMessage(`The audit log of ${host.folder.name} was tampered with: line ${result.problem!.line}${result.problem!.seq !== undefined ? ` (record #${result.problem!.seq})` : ''}: ${result.problem!.message}.`, { modal: true });
-  }
+  const lines = bad.map(({ host, result }) => {
+    services.log.error(`[audit] ${host.folder.name}: the audit log does not verify: line ${result.problem!.line}: ${result.problem!.message}`);
+    return `${host.folder.name}: line ${result.problem!.line}${result.problem!.seq !== undefined ? ` (record #${result.problem!.seq})` : ''}: ${result.problem!.message}`;
+  });
+  await vscode.window.showErrorMessage('The audit log does not verify: it was changed after it was written (edited, cut or reordered), or the disk damaged it.', { modal: true, detail: lines.join('\n') });
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AuditRecord } from '../core/audit/auditLog';
+import { AuditReader } from '../core/audit/auditReader';
 import { Disposable } from '../shared/lifecycle';
 import type { GateHost } from './gateHost';
 import { agentName, shortTime } from './sessionsView';
@@ -54,6 +55,8 @@ export class AuditView extends Disposable implements vscode.TreeDataProvider<Aud
   readonly onDidChangeTreeData = this.changed.event;
   private filterValue: AuditFilter = {};
   private treeView: vscode.TreeView<AuditNode> | undefined;
+  private readonly readers = new WeakMap<GateHost, AuditReader>();
+  private stale = false;
 
   constructor(private readonly hosts: () => readonly GateHost[]) {
     super();
@@ -63,6 +66,12 @@ export class AuditView extends Disposable implements vscode.TreeDataProvider<Aud
   attach(view: vscode.TreeView<AuditNode>): void {
     this.treeView = view;
     this.describe();
+    // A hidden view is not refreshed after every decision; it catches up when it is shown.
+    this._register(
+      view.onDidChangeVisibility((e) => {
+        if (e.visible && this.stale) this.refresh();
+      }),
+    );
   }
 
   get filter(): AuditFilter {
@@ -84,14 +93,25 @@ export class AuditView extends Disposable implements vscode.TreeDataProvider<Aud
   }
 
   refresh(): void {
+    if (this.treeView && !this.treeView.visible) {
+      this.stale = true;
+      return;
+    }
+    this.stale = false;
     this.changed.fire(undefined);
   }
 
-  /** Every record of every folder that passes the filter, newest first. */
-  records(): { host: GateHost; record: AuditRecord }[] {
+  /**
+   * The records that pass the filter, newest first: the newest 20,000 of each folder (read as the log
+   * grows), or with `all`, every record in the files (for export).
+   */
+  records(all = false): { host: GateHost; record: AuditRecord }[] {
     const out: { host: GateHost; record: AuditRecord }[] = [];
     for (const host of this.hosts()) {
-      for (const record of host.runtime.audit.read()) if (matchesFilter(record, this.filterValue)) out.push({ host, record });
+      let reader = this.readers.get(host);
+      if (!reader) this.readers.set(host, (reader = new AuditReader(host.runtime.audit.file)));
+      const source = all ? host.runtime.audit.read() : reader.records();
+      for (const record of source) if (matchesFilter(record, this.filterValue)) out.push({ host, record });
     }
     return out.sort((a, b) => (a.record.time < b.record.time ? 1 : a.record.time > b.record.time ? -1 : b.record.seq - a.record.seq));
   }

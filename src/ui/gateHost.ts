@@ -42,7 +42,7 @@ export class GateHost extends Disposable {
       workspace: folder.uri.fsPath,
       dataRoot,
       policy: () => policy.policy,
-      asker: queue.askerFor(folder.uri.fsPath, folder.name),
+      asker: queue.askerFor(folder.uri.fsPath, folder.name, folder.uri.toString()),
       log,
       approvalTimeoutMs: () => settings().approvalTimeoutSeconds * 1000,
       onDecision: handlers.onDecision,
@@ -64,8 +64,14 @@ export class GateHost extends Disposable {
     if (this.isDisposed) return;
     try {
       await this.runtime.start();
+      if (this.isDisposed) {
+        // The folder closed while the gate was starting: it must not keep serving.
+        await this.runtime.stop();
+        return;
+      }
       this.setState({ kind: 'serving' });
     } catch (e) {
+      if (this.isDisposed) return;
       if (e instanceof GateBusyError) {
         if (this.stateValue.kind !== 'busy') this.log.info(`[gate] ${this.folder.name}: ${e.message}; approvals go there, and this window takes over when it stops`);
         this.setState({ kind: 'busy', message: e.message });

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { SessionSummary } from '../core/history/history';
 import { rollbackForPerson, undoForPerson, type Accountability } from '../core/history/personActions';
-import { NothingToUndoError, previewRollback, recoverInterrupted, rollbackRecords, type RollbackReport } from '../core/history/rollback';
+import { NothingToUndoError, previewRollback, rollbackRecords, type RollbackPlan, type RollbackReport } from '../core/history/rollback';
 import { historyUri } from './contentProviders';
 import type { GateHost } from './gateHost';
 import type { Services } from './services';
@@ -47,18 +47,17 @@ async function pickSession(services: Services): Promise<{ host: GateHost; sessio
   return picked?.host && picked.session ? { host: picked.host, session: picked.session } : undefined;
 }
 
-/** Shows every file the rollback would change in VS Code's multi-file diff: now → after the rollback. */
-async function previewChanges(host: GateHost, session: SessionSummary, force: boolean): Promise<ReturnType<typeof previewRollback>> {
-  const plan = previewRollback(host.runtime.history, session.id, { force });
+/** Shows every file the rollback could change in VS Code's multi-file diff: now → after the rollback. */
+async function previewChanges(host: GateHost, session: SessionSummary, plan: RollbackPlan, conflicts: number): Promise<void> {
   const key = host.folder.uri.toString();
   const resources = plan.steps.map((s) => {
     const file = vscode.Uri.joinPath(host.folder.uri, s.path);
     return [file, s.action === 'recreate' ? historyUri(key, s.path, { type: 'missing' }, 'now') : file, historyUri(key, s.path, s.target, 'after rollback')] as const;
   });
   if (resources.length > 0) {
-    await vscode.commands.executeCommand('vscode.changes', `Roll back ${agentName(session.agent)} · ${shortTime(session.started)} (preview)`, resources);
+    const title = `Roll back ${agentName(session.agent)} · ${shortTime(session.started)} (preview${conflicts ? `; ${plural(conflicts, 'file')} changed since, shown as overwriting them would leave them` : ''})`;
+    await vscode.commands.executeCommand('vscode.changes', title, resources);
   }
-  return plan;
 }
 
 /** "Airlock: Roll Back Agent Session…": pick, preview every file's diff and the conflicts, confirm, roll back, offer Undo. */
@@ -66,9 +65,16 @@ export async function rollbackSessionCommand(services: Services, node?: SessionN
   const target = node?.type === 'session' ? { host: node.host, session: node.session } : await pickSession(services);
   if (!target) return;
   const { host, session } = target;
-  recoverInterrupted(host.runtime.history);
-  let plan = await previewChanges(host, session, false);
+  // Conflicting files are in the preview too (what overwriting them would do), so nothing the person
+  // may choose to overwrite goes unseen.
+  const withConflicts = previewRollback(host.runtime.history, session.id, { force: true });
+  let plan = previewRollback(host.runtime.history, session.id, { force: false });
+  await previewChanges(host, session, withConflicts, plan.conflicts.length);
   const name = `${agentName(session.agent)}'s session from ${shortTime(session.started)}`;
+  if (session.ended === null) {
+    const go = await vscode.window.showWarningMessage(`${agentName(session.agent)}'s session is still active.`, { modal: true, detail: 'The agent may still be changing files. Stop it first, or roll back what it did so far.' }, 'Continue');
+    if (go !== 'Continue') return;
+  }
   if (plan.steps.length === 0 && plan.conflicts.length === 0) {
     void vscode.window.showInformationMessage(`Airlock: ${name} left nothing to roll back: every file it touched is already as it was before.${plan.unrestorable.length ? ` ${plural(plan.unrestorable.length, 'file')} could not be restored (content not kept).` : ''}`);
     return;
@@ -123,8 +129,19 @@ export async function undoRollbackCommand(services: Services, which?: { host: Ga
     target = { host: last.host, id: last.record.id };
   }
   try {
-    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Airlock: undoing the rollback…' }, async () => undoForPerson(target.host.runtime.history, target.id, {}, accountability(target.host)));
-    void vscode.window.showInformationMessage(`Undid the rollback: ${summarizeReport(report, 'put back')}.`);
+    let force = false;
+    const dry = undoForPerson(target.host.runtime.history, target.id, { dryRun: true }, accountability(target.host));
+    if (dry.conflicts.length > 0) {
+      const overwrite = 'Undo and Overwrite Them';
+      const keep = 'Undo the Rest';
+      const choice = await vscode.window.showWarningMessage(`${plural(dry.conflicts.length, 'file')} changed since the rollback.`, { modal: true, detail: `${dry.conflicts.slice(0, 8).map((c) => c.path).join('\n')}${dry.conflicts.length > 8 ? '\n…' : ''}\n\nUndoing would overwrite those changes. You can also undo the rest and leave these files alone (the rollback then stays open, so you can finish it later).` }, overwrite, keep);
+      if (!choice) return;
+      force = choice === overwrite;
+    }
+    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Airlock: undoing the rollback…' }, async () => undoForPerson(target.host.runtime.history, target.id, { force }, accountability(target.host)));
+    const left = report.conflicts.length + report.failed.length;
+    if (left > 0) void vscode.window.showWarningMessage(`Undid the rollback in part: ${summarizeReport(report, 'put back')}. Run "Airlock: Undo Last Rollback" again to finish it.`);
+    else void vscode.window.showInformationMessage(`Undid the rollback: ${summarizeReport(report, 'put back')}.`);
   } catch (e) {
     if (e instanceof NothingToUndoError) void vscode.window.showInformationMessage(`Airlock: ${e.message}`);
     else void vscode.window.showErrorMessage(`Airlock could not undo the rollback: ${(e as Error).message}`);

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { airlockHome } from '../core/dataDir';
 import { writeFileAtomic } from '../core/fsUtil';
@@ -11,7 +13,7 @@ import { hookRunner, repairHooks } from './agentCommands';
 import type { SandboxRunner } from '../core/sandbox/rewrite';
 import { ApprovalPanel } from './approvalPanel';
 import { ApprovalQueue, type PendingApproval } from './approvalQueue';
-import { alwaysAllowRule } from './approvalView';
+import { alwaysAllowRule, ruleWouldNotAllow } from './approvalView';
 import { AuditView } from './auditView';
 import { HISTORY_SCHEME, HistoryContentProvider, PROPOSED_SCHEME, ProposedContentProvider } from './contentProviders';
 import { GateHost } from './gateHost';
@@ -22,7 +24,7 @@ import { StatusBar } from './statusBar';
 /** An agent seen deciding recently, for the status bar. */
 export interface RecentAgent {
   readonly agent: string;
-  readonly folder: string;
+  readonly folderKey: string;
   readonly last: number;
 }
 
@@ -62,6 +64,7 @@ export class Services extends Disposable {
     this._register(vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, new ProposedContentProvider(this.queue)));
     this._register(vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, new HistoryContentProvider((key) => this.gates.get(key)?.runtime.history)));
     this._register(this.queue.onDidChange(() => this.statusBar.update()));
+    this.queue.onListenerError = (e) => log.error(`[approval] showing the queue failed: ${(e as Error).stack ?? String(e)}`);
     this._register(this.onDidChange(() => {
       this.sessions.refresh();
       this.audit.refresh();
@@ -134,13 +137,17 @@ export class Services extends Disposable {
   }
 
   private onDecision(host: GateHost, event: AuditEvent): void {
-    if (event.session) this.recent.set(event.session, { agent: event.agent, folder: host.folder.name, last: Date.now() });
+    if (event.session) this.recent.set(event.session, { agent: event.agent, folderKey: host.folder.uri.toString(), last: Date.now() });
     this.refreshSoon();
   }
 
-  /** Writes the rule "Always allow" shows into the folder's policy file, and audits it. */
+  /**
+   * Writes the rule "Always allow" shows into the folder's policy file, and audits it. The rule is
+   * written only when the policy with it really allows the request (a rule that does nothing is worse
+   * than none); the file's comments, mode and symlink stay as they were.
+   */
   private async addAlwaysRule(pending: PendingApproval): Promise<void> {
-    const host = this.gates.get(vscode.Uri.file(pending.folder).toString());
+    const host = this.gates.get(pending.folderKey);
     if (!host) throw new Error('the workspace folder is no longer open');
     const always = alwaysAllowRule(pending.request);
     if ('unavailable' in always) throw new Error(always.unavailable);
@@ -148,17 +155,25 @@ export class Services extends Disposable {
     // An open, unsaved editor on the policy file would be overwritten by a write behind its back.
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (open?.isDirty) throw new Error(`${uri.fsPath} has unsaved changes in an editor; save or revert them first`);
+    let target = uri.fsPath;
     let text: string | undefined;
+    let mode = 0o644;
     try {
-      text = readFileSync(uri.fsPath, 'utf8');
+      target = realpathSync(uri.fsPath);
+      mode = statSync(target).mode & 0o777;
+      text = readFileSync(target, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${uri.fsPath}: ${(e as Error).message}`);
+      target = uri.fsPath;
     }
     const next = addRuleToPolicy(text, always.rule);
-    writeFileAtomic(uri.fsPath, next, { mode: 0o644 });
-    host.runtime.audit.append({ type: 'rule-added', agent: pending.request.agent, session: pending.request.sessionId, agentSessionId: pending.request.agentSessionId, action: 'always-allow', decidedBy: 'person', via: 'editor', file: always.file, rule: always.rule, reason: 'a person chose "Always allow" in the approval popup' });
+    const why = ruleWouldNotAllow(pending.request, next, { workspace: host.folder.uri.fsPath, home: homedir(), dataRoot: this.dataRoot, installDir: this.extensionUri.fsPath, userRules: this.settingsValue.rules, restricted: !vscode.workspace.isTrusted });
+    if (why) throw new Error(`the rule would not allow this request (${why}), so Airlock did not add it`);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileAtomic(target, next, { mode });
+    host.runtime.audit.append({ type: 'rule-added', agent: pending.request.agent, session: pending.request.sessionId, agentSessionId: pending.request.agentSessionId, action: 'always-allow', decidedBy: 'person', via: 'editor', file: always.file, rule: always.rule, ...(text === undefined ? { created: true } : {}), reason: 'a person chose "Always allow" in the approval popup' });
     host.policy.reload('a rule was added by "Always allow"');
-    this.log.info(`[approval] added to ${always.file}: ${JSON.stringify(always.rule)}`);
+    this.log.info(`[approval] added to ${always.file}${text === undefined ? ' (created from the recommended policy)' : ''}: ${JSON.stringify(always.rule)}`);
   }
 
   private async offerPromotion(host: GateHost, agent: string, to: TrustLevel): Promise<void> {
@@ -205,9 +220,17 @@ export class Services extends Disposable {
         continue;
       }
       this.gates.set(key, host);
-      host.onDidChange(() => this.statusBar.update());
+      let reported = false;
+      host.onDidChange(() => {
+        this.statusBar.update();
+        if (host.state.kind === 'failed' && !reported) {
+          reported = true;
+          void vscode.window.showErrorMessage(`Airlock could not start its gate for ${folder.name}: ${host.state.message}. Hooks decide without it, and what needs you is denied.`, 'Show Log').then((a) => a && this.log.show(true));
+        }
+      });
       void host.start();
-      repairHooks(host, this.extensionUri.fsPath, this.log);
+      // Hooks left by an older version of this extension point at a folder that is gone after an update.
+      if (vscode.workspace.isTrusted) repairHooks(host, this.extensionUri.fsPath, () => this.runner, this.log);
       this.scheduleFirstCheckpoint(host);
     }
     this.refreshSoon();

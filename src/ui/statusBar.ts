@@ -4,6 +4,9 @@ import { Disposable } from '../shared/lifecycle';
 import type { Services } from './services';
 import { agentName } from './sessionsView';
 
+/** Short agent names for the status bar. */
+const SHORT: Readonly<Record<string, string>> = { claude: 'Claude', copilot: 'Copilot', 'copilot-cli': 'Copilot CLI', cursor: 'Cursor', gemini: 'Gemini', codex: 'Codex' };
+
 /** The command the status bar item runs. */
 export const QUICK_MENU = 'airlock.quickMenu';
 
@@ -24,21 +27,27 @@ export class StatusBar extends Disposable {
   update(): void {
     const s = this.services;
     const waiting = s.queue.pending.length;
+    void vscode.commands.executeCommand('setContext', 'airlock.pending', waiting > 0);
     const hosts = s.hosts;
     const recent = s.recentAgents;
     const levels = new Map<string, number>();
     for (const r of recent) {
-      const host = hosts.find((h) => h.folder.name === r.folder);
+      const host = hosts.find((h) => h.folder.uri.toString() === r.folderKey);
       if (host) levels.set(r.agent, host.runtime.trust.level(r.agent));
     }
     const failed = hosts.filter((h) => h.state.kind === 'failed');
-    const agents = [...levels].map(([agent, level]) => `${agentName(agent).split(' ')[0]} L${level}`).join(' ');
+    const busy = hosts.filter((h) => h.state.kind === 'busy');
+    const agents = [...levels].map(([agent, level]) => `${SHORT[agent] ?? agent} L${level}`).join(' ');
     if (waiting > 0) {
       this.item.text = `$(bell-dot) Airlock: ${waiting} waiting`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else if (failed.length > 0) {
-      this.item.text = '$(error) Airlock';
+      this.item.text = '$(error) Airlock: gate failed';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+    } else if (busy.length > 0 && busy.length === hosts.length) {
+      // Approvals for this folder appear where the other gate runs (another window, or a terminal).
+      this.item.text = `$(shield) Airlock: approvals elsewhere${agents ? ` · ${agents}` : ''}`;
+      this.item.backgroundColor = undefined;
     } else {
       this.item.text = `$(shield) Airlock${agents ? `: ${agents}` : ''}`;
       this.item.backgroundColor = undefined;

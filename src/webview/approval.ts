@@ -16,7 +16,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const saved = vscode.getState() as { layout?: 'split' | 'inline' } | undefined;
 let layout: 'split' | 'inline' = saved?.layout === 'inline' ? 'inline' : 'split';
-let current: { request: ApprovalView; nonce: string; queued: readonly { id: string; title: string }[] } | undefined;
+let current: { request: ApprovalView; nonce: string; queued: readonly { id: string; title: string }[]; deadline: number } | undefined;
 let countdown: ReturnType<typeof setInterval> | undefined;
 /** Keys and clicks are ignored briefly after a new request appears, so a keystroke meant for the last one cannot answer it. */
 let armedAt = 0;
@@ -25,10 +25,30 @@ let mode: 'choose' | 'always' | 'message' = 'choose';
 
 const root = document.getElementById('root')!;
 
+/** Characters that would make what is shown differ from what runs: bidi overrides, invisible ones, controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** Appends `text`, showing each hidden character as a visible marker such as ⟨U+202E⟩. */
+function appendVisible(into: HTMLElement, text: string): void {
+  let last = 0;
+  for (const m of text.matchAll(HIDDEN)) {
+    const at = m.index ?? 0;
+    if (at > last) into.append(text.slice(last, at));
+    const mark = document.createElement('span');
+    mark.className = 'hidden-char';
+    mark.textContent = `⟨U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`;
+    mark.title = 'An invisible or direction-changing character: what you see here may differ from what runs';
+    into.append(mark);
+    last = at + m[0].length;
+  }
+  if (last < text.length) into.append(text.slice(last));
+}
+
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
+  if (text !== undefined) appendVisible(e, text);
   return e;
 }
 
@@ -57,7 +77,7 @@ const TOKEN = /(\/\/.*$|#.*$|\/\*.*?\*\/|"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|`
 
 function colour(text: string, language: string | undefined, into: HTMLElement): void {
   if (!language || language === 'markdown') {
-    into.append(text);
+    appendVisible(into, text);
     return;
   }
   const hashComments = language === 'python' || language === 'shell' || language === 'yaml' || language === 'ruby';
@@ -71,11 +91,11 @@ function colour(text: string, language: string | undefined, into: HTMLElement): 
     } else if (m[2]) cls = 'tok-num';
     else if (m[3] && KEYWORDS.has(m[3])) cls = 'tok-kw';
     if (!cls) continue;
-    if (at > last) into.append(text.slice(last, at));
+    if (at > last) appendVisible(into, text.slice(last, at));
     into.append(el('span', cls, m[0]));
     last = at + m[0].length;
   }
-  if (last < text.length) into.append(text.slice(last));
+  if (last < text.length) appendVisible(into, text.slice(last));
 }
 
 function cellText(cell: DiffCell | undefined, language: string | undefined, markClass: string): HTMLElement {
@@ -91,7 +111,16 @@ function lineNo(cell: DiffCell | undefined): HTMLElement {
   return el('td', 'ln', cell ? String(cell.line) : '');
 }
 
+function truncatedRow(row: DiffRow): HTMLTableRowElement {
+  const tr = el('tr', 'row truncated');
+  const td = el('td', 'truncated', `${row.count ?? 'More'} more changed line${row.count === 1 ? '' : 's'} not shown here: use Open in diff editor to see every change before you allow it`);
+  td.colSpan = 4;
+  tr.append(td);
+  return tr;
+}
+
 function splitRow(row: DiffRow, language: string | undefined): HTMLTableRowElement {
+  if (row.kind === 'truncated') return truncatedRow(row);
   const tr = el('tr', `row ${row.kind}`);
   if (row.kind === 'gap') {
     const td = el('td', 'gap', '⋯');
@@ -108,6 +137,7 @@ function splitRow(row: DiffRow, language: string | undefined): HTMLTableRowEleme
 }
 
 function inlineRows(row: DiffRow, language: string | undefined): HTMLTableRowElement[] {
+  if (row.kind === 'truncated') return [truncatedRow(row)];
   if (row.kind === 'gap') {
     const tr = el('tr', 'row gap');
     const td = el('td', 'gap', '⋯');
@@ -181,6 +211,7 @@ function fmt(ms: number): string {
 
 function answer(action: 'allow' | 'deny', scope: 'once' | 'session' | 'always', message?: string): void {
   if (!current || Date.now() < armedAt) return;
+  if (scope === 'session' && !current.request.sessionScope) return;
   vscode.postMessage({ type: 'answer', id: current.request.id, nonce: current.nonce, action, scope, ...(message ? { message } : {}) });
   // Until the host shows the next request, nothing more can be answered.
   for (const b of document.querySelectorAll<HTMLButtonElement>('button.btn')) b.disabled = true;
@@ -194,6 +225,7 @@ function setMode(next: typeof mode): void {
   document.getElementById('deny-message')?.classList.toggle('hidden', mode !== 'message');
   if (mode === 'message') (document.getElementById('message') as HTMLTextAreaElement | null)?.focus();
   if (mode === 'always') document.getElementById('confirm-always')?.focus();
+  if (mode === 'choose') (document.querySelector('h1') as HTMLElement | null)?.focus({ preventScroll: true });
 }
 
 /** The chips of the waiting requests, under the header; rebuilt alone when only the queue changes. */
@@ -234,7 +266,9 @@ function render(): void {
   const time = el('span', 'countdown');
   time.id = 'countdown';
   who.append(time);
-  header.append(who, el('h1', undefined, r.title));
+  const h1 = el('h1', undefined, r.title);
+  h1.tabIndex = -1;
+  header.append(who, h1);
   root.append(header);
 
   renderQueue();
@@ -247,6 +281,8 @@ function render(): void {
     button('Allow once', 'A', 'primary', 'check', () => answer('allow', 'once'), 'allow-once'),
     button('Allow for this session', 'S', 'secondary', 'check-all', () => answer('allow', 'session'), 'allow-session'),
   );
+  const sessionButton = choices.querySelector<HTMLButtonElement>('#allow-session')!;
+  sessionButton.title = r.sessionScope ? 'Allow this, and the same action again in this agent session without asking (S)' : 'Not offered: Airlock cannot tell what a later call of this tool would do, or a limit asked';
   const always = button('Always allow…', 'W', 'secondary', 'law', () => setMode('always'), 'allow-always');
   if ('unavailable' in r.always) {
     always.disabled = true;
@@ -258,7 +294,7 @@ function render(): void {
   const confirm = el('div', 'confirm hidden');
   confirm.id = 'always-confirm';
   if ('rule' in r.always) {
-    confirm.append(el('p', undefined, `This rule will be added to ${r.always.file}, and this request allowed:`));
+    confirm.append(el('p', undefined, r.always.creates ? `This creates ${r.always.file} from Airlock's recommended policy with this rule added, and allows this request:` : `This rule will be added to ${r.always.file}, and this request allowed:`));
     const pre = el('pre', 'rule');
     pre.append(el('code', undefined, r.always.rule));
     confirm.append(pre);
@@ -313,6 +349,14 @@ function render(): void {
     }
     root.append(box);
   }
+  if (r.input !== undefined) {
+    const box = el('section', 'command');
+    box.append(el('p', 'hint', `Airlock does not know what ${r.tool} does. Its input:`));
+    const pre = el('pre');
+    pre.append(el('code', undefined, r.input));
+    box.append(pre);
+    root.append(box);
+  }
   if (r.paths && r.kind === 'read') {
     const list = el('ul', 'paths');
     for (const p of r.paths) list.append(el('li', undefined, p));
@@ -331,8 +375,9 @@ function render(): void {
   }
 
 
+  const deadline = current.deadline;
   const tick = (): void => {
-    const left = r.deadline - Date.now();
+    const left = deadline - Date.now();
     const t = document.getElementById('countdown');
     if (!t) return;
     t.textContent = left > 0 ? `denied automatically in ${fmt(left)}` : 'timing out…';
@@ -340,18 +385,29 @@ function render(): void {
   };
   tick();
   countdown = setInterval(tick, 1000);
+  arm();
+  const status = document.getElementById('status');
+  if (status) status.textContent = r.title;
+}
+
+/** Buttons that can never be used for this request. */
+function unavailable(b: HTMLButtonElement): boolean {
+  return !!current && ((b.id === 'allow-always' && 'unavailable' in current.request.always) || (b.id === 'allow-session' && !current.request.sessionScope));
+}
+
+let armTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Nothing can be answered until the panel has been quiet for a moment: every key pressed meanwhile
+ * restarts the wait, so typing meant for somewhere else runs into a disabled panel, not an answer.
+ */
+function arm(): void {
   armedAt = Date.now() + ARM_DELAY_MS;
-  for (const b of document.querySelectorAll<HTMLButtonElement>('#actions button.btn')) {
-    if (b.id === 'allow-always' && 'unavailable' in r.always) continue;
-    b.disabled = true;
-  }
-  setTimeout(() => {
-    for (const b of document.querySelectorAll<HTMLButtonElement>('#actions button.btn')) {
-      if (b.id === 'allow-always' && 'unavailable' in r.always) continue;
-      b.disabled = false;
-    }
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#actions button.btn')) b.disabled = true;
+  if (armTimer) clearTimeout(armTimer);
+  armTimer = setTimeout(() => {
+    for (const b of document.querySelectorAll<HTMLButtonElement>('#actions button.btn')) b.disabled = unavailable(b);
   }, ARM_DELAY_MS);
-  document.getElementById('allow-once')?.focus({ preventScroll: true });
 }
 
 function switchLayout(): void {
@@ -361,12 +417,22 @@ function switchLayout(): void {
   const keepArmed = armedAt;
   render();
   armedAt = keepArmed;
-  for (const b of document.querySelectorAll<HTMLButtonElement>('#actions button.btn')) if (!(b.id === 'allow-always' && current && 'unavailable' in current.request.always)) b.disabled = Date.now() < armedAt;
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#actions button.btn')) b.disabled = Date.now() < armedAt || unavailable(b);
   if (keepMode !== 'choose') setMode(keepMode);
 }
 
 document.addEventListener('keydown', (e) => {
   if (!current) return;
+  // A held-down key repeats: never let a repeat answer anything.
+  if (e.repeat) {
+    e.preventDefault();
+    return;
+  }
+  // Typing while the panel is not yet armed restarts the wait (the keys were meant for somewhere else).
+  if (Date.now() < armedAt && armedAt !== Number.MAX_SAFE_INTEGER) {
+    arm();
+    return;
+  }
   const inText = (e.target as HTMLElement | null)?.tagName === 'TEXTAREA';
   if (e.key === 'Escape' && mode !== 'choose') {
     e.preventDefault();
@@ -396,7 +462,7 @@ document.addEventListener('keydown', (e) => {
       answer('allow', 'once');
       break;
     case 's':
-      answer('allow', 'session');
+      if (current.request.sessionScope) answer('allow', 'session');
       break;
     case 'w':
       if ('rule' in current.request.always) setMode('always');
@@ -427,7 +493,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   if (!m || typeof m !== 'object') return;
   switch (m.type) {
     case 'show':
-      current = { request: m.request, nonce: m.nonce, queued: m.queued };
+      current = { request: m.request, nonce: m.nonce, queued: m.queued, deadline: Date.now() + (m.request.remainingMs ?? m.request.deadline - Date.now()) };
       render();
       break;
     case 'queue':
@@ -441,13 +507,14 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       render();
       break;
     case 'error': {
+      document.querySelector('.error-banner')?.remove();
       const banner = el('div', 'error-banner');
       banner.setAttribute('role', 'alert');
       banner.append(icon('error'), el('span', undefined, m.message));
       root.prepend(banner);
       // The answer did not go through: let the person try again.
       armedAt = Date.now();
-      for (const b of document.querySelectorAll<HTMLButtonElement>('#actions button.btn')) if (!(b.id === 'allow-always' && current && 'unavailable' in current.request.always)) b.disabled = false;
+      for (const b of document.querySelectorAll<HTMLButtonElement>('#actions button.btn')) b.disabled = unavailable(b);
       break;
     }
     default:

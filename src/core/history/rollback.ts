@@ -408,8 +408,12 @@ export function undoRollback(history: History, rollbackId?: string, options: { f
     const did = applySteps(history, record, failed);
     record.status = 'done';
     saveRecord(history, { ...record, didCreateDirs: did.created, didRemoveDirs: did.removed, report: { ...record.report, failed } });
-    saveRecord(history, { ...target, status: 'undone' });
-    finishMarkers(history, record);
+    // Files left alone (changed since) or failed keep the rollback open, so it can be undone again
+    // (with --force) rather than be marked finished while files are still rolled back.
+    if (conflicts.length === 0 && failed.length === 0) {
+      saveRecord(history, { ...target, status: 'undone' });
+      finishMarkers(history, record);
+    }
     return { ...reportBase, failed, undoId: record.id, dryRun: false };
   } finally {
     lock.release();

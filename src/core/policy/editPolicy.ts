@@ -28,7 +28,10 @@ export class PolicyEditError extends Error {}
  */
 export function escapeGlob(path: string): string | undefined {
   if (path.includes('\\')) return undefined;
-  return path.replace(/[*?[\]{}()!+@,]/g, '\\$&');
+  // A Windows drive letter would make the glob absolute; a relative path never starts with one on POSIX.
+  if (/^[A-Za-z]:/.test(path)) return undefined;
+  // A leading `~` would mean the home folder and a leading `#` a comment: escape them too.
+  return path.replace(/[*?[\]{}()!+@,]/g, '\\$&').replace(/^[~#]/, '\\$&');
 }
 
 /** The text of the policy file with `rule` added; `text` undefined starts from the recommended policy. */
@@ -49,6 +52,7 @@ export function addRuleToPolicy(text: string | undefined, rule: NewRule): string
   const out = applyEdits(base, edits);
   // The result must still be a valid policy with one more rule; anything else is a bug, not a write.
   const check = parsePolicyText(out);
-  if (check.problems.some((p) => p.severity === 'error')) throw new PolicyEditError(`the new rule would make the policy invalid: ${check.problems[0]!.message}`);
+  const error = check.problems.find((p) => p.severity === 'error');
+  if (error) throw new PolicyEditError(`the new rule would make the policy invalid: ${error.message}`);
   return out.endsWith('\n') ? out : `${out}\n`;
 }

@@ -435,7 +435,7 @@ export function globProblem(glob: string): string | undefined {
   if (glob.length > MAX_PATTERN_LENGTH) return `A glob longer than ${MAX_PATTERN_LENGTH} characters is not allowed`;
   if (glob.includes('\0')) return 'A glob cannot contain a NUL character';
   // A backslash only escapes a glob character (as in `\\*`); anywhere else it is a Windows separator.
-  if (glob.replace(/\\[*?[\]{}()!+@,]/g, '').includes('\\')) return `Glob "${glob}" contains "\\": write paths with "/" on every platform (a backslash only escapes a glob character, as in \\*)`;
+  if (glob.replace(/\\[*?[\]{}()!+@,~#]/g, '').includes('\\')) return `Glob "${glob}" contains "\\": write paths with "/" on every platform (a backslash only escapes a glob character, as in \\*)`;
   const segments = normalizeGlob(glob).split('/');
   if (segments.includes('..')) return `Glob "${glob}" contains "..": paths are resolved before matching, so ".." never matches; write the path it leads to`;
   const mm = new Minimatch(normalizeGlob(glob), { dot: true });

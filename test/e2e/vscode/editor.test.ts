@@ -159,6 +159,7 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     assert.equal(await p.locator('.file-head .added').innerText(), '+1');
     assert.equal(await p.locator('.file-head .removed').innerText(), '−3');
     assert.match(await p.locator('#countdown').innerText(), /denied automatically in [12]:\d\d/);
+    await sleep(900);
     await shot('approval-edit.png');
     await p.locator('#allow-once').click();
     const r = await req.answer;
@@ -178,8 +179,17 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     const req = ask('Write', { file_path: file, content: '# Rewritten by an agent\n' });
     const p = panel();
     await p.locator('h1', { hasText: 'wants to edit README.md' }).waitFor({ timeout: 30_000 });
-    await sleep(800); // keys are ignored for a moment after a request appears
-    await p.locator('body').press('d');
+    let answered = false;
+    void req.answer.then(() => (answered = true));
+    // Typing meant for the editor does not reach the popup, which did not take the keyboard.
+    await page.keyboard.type('as');
+    await sleep(1200);
+    assert.equal(answered, false, 'keys typed elsewhere answered nothing');
+    // The popup does not take the keyboard by itself (keys typed elsewhere must not answer it): the
+    // person moves there with "Airlock: Show Pending Approvals" (Ctrl+Alt+A while something waits).
+    await page.keyboard.press('Control+Alt+A');
+    await sleep(900); // keys are ignored for a moment after a request appears
+    await page.keyboard.press('d');
     const r = await req.answer;
     assert.equal(decision(r.stdout).decision, 'deny');
     assert.match(decision(r.stdout).reason ?? '', /a person denied it/);
@@ -260,6 +270,14 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
   });
 
   it('rolls the session back from the command palette, after a preview and a confirmation', async () => {
+    // Claude Code ends its session (the SessionEnd hook); a session still running would be warned about.
+    const end = JSON.stringify({ session_id: 'e2e-session-1', transcript_path: join(ws, '.t.jsonl'), cwd: ws, hook_event_name: 'SessionEnd', reason: 'exit' });
+    const endHook = JSON.parse(readFileSync(join(ws, '.claude', 'settings.local.json'), 'utf8')).hooks.SessionEnd[0].hooks[0].command as string;
+    await new Promise<void>((done) => {
+      const p = spawn('/bin/sh', ['-c', endHook], { cwd: ws, env: { ...process.env, AIRLOCK_HOME: data } });
+      p.on('close', () => done());
+      p.stdin.end(end);
+    });
     await runCommand(page, 'Airlock: Roll Back Agent Session…');
     const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Claude Code' }).first();
     await pick.waitFor();

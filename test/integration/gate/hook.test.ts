@@ -12,6 +12,7 @@ import { History } from '../../../src/core/history/history';
 import { loadPolicy } from '../../../src/core/policy/loadPolicy';
 import type { ApprovalAnswer, ApprovalRequest } from '../../../src/gate/approvals';
 import { GateRuntime } from '../../../src/gate/gateRuntime';
+import { GateBusyError } from '../../../src/gate/gateServer';
 import { encodeFrame, socketPathFor } from '../../../src/gate/protocol';
 import { tempTree } from '../../unit/helpers/fixtures';
 import { airlockAsync } from '../helpers/cli';
@@ -140,6 +141,36 @@ describe('airlock hook without a gate', () => {
   });
 });
 
+describe('a gate that stops or is started twice', () => {
+  const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+  const make = (asker: ConstructorParameters<typeof GateRuntime>[0]['asker']) => new GateRuntime({ workspace: ws, dataRoot: tree.path('data-stop'), policy: () => loadPolicy({ workspace: ws, home: env.HOME, dataRoot: tree.path('data-stop') }), asker, log: quiet, approvalTimeoutMs: 30_000 });
+  const stopEnv = { ...env, AIRLOCK_HOME: tree.path('data-stop') };
+
+  it('a second gate for the same workspace is refused and leaves the first one serving', async () => {
+    const first = make({ ask: async () => ({ action: 'allow', by: 'person' }) });
+    await first.start();
+    const second = make({ ask: async () => ({ action: 'deny', by: 'person' }) });
+    await assert.rejects(second.start(), GateBusyError);
+    await second.stop();
+    const r = await airlockAsync(['hook', 'claude', '--workspace', ws], { cwd: ws, env: stopEnv, input: claude('Edit', { file_path: join(ws, 'package.json'), old_string: 'demo', new_string: 'x' }) });
+    assert.equal(decisionOf(r.stdout), 'allow', 'the first gate still answers, with its own token');
+    await first.stop();
+  });
+
+  it('denies a request whose gate stops before anyone answers, instead of deciding it again offline', async () => {
+    let arrived: () => void = () => undefined;
+    const asked = new Promise<void>((r) => (arrived = r));
+    const gate = make({ ask: (_r, signal) => (arrived(), new Promise((resolve) => signal.addEventListener('abort', () => resolve({ action: 'deny', by: 'cancelled' })))) });
+    await gate.start();
+    const pending = airlockAsync(['hook', 'claude', '--workspace', ws], { cwd: ws, env: stopEnv, input: claude('Edit', { file_path: join(ws, 'package.json'), old_string: 'demo', new_string: 'y' }) });
+    await asked;
+    await gate.stop();
+    const r = await pending;
+    assert.equal(decisionOf(r.stdout), 'deny');
+    assert.match(r.stdout, /stopped before answering|nobody answered/);
+  });
+});
+
 describe('airlock hook with a gate', () => {
   let runtime: GateRuntime;
   const asked: ApprovalRequest[] = [];
@@ -204,6 +235,39 @@ describe('airlock hook with a gate', () => {
     assert.equal(decisionOf(a.stdout), 'allow');
     assert.equal(decisionOf(b.stdout), 'allow');
     assert.equal(calls, 1);
+  });
+
+  it('asks both deliveries of one tool call once, even when they arrive at the same moment', async () => {
+    let calls = 0;
+    answer = async () => (calls++, await new Promise((r) => setTimeout(r, 300)), { action: 'allow', by: 'person' });
+    const payload = JSON.stringify({ timestamp: new Date().toISOString(), hookEventName: 'PreToolUse', sessionId: 'dup2', cwd: ws, tool_name: 'replace_string_in_file', tool_input: { filePath: join(ws, 'package.json'), oldString: 'demo', newString: 'z' }, tool_use_id: 'call_dup2' });
+    const [a, b] = await Promise.all([hook('claude', payload), hook('vscode', payload)]);
+    assert.deepEqual([decisionOf(a.stdout), decisionOf(b.stdout)], ['allow', 'allow']);
+    assert.equal(calls, 1);
+  });
+
+  it('does not let "allow for this session" of one file cover a multi-file edit whose paths join to the same text', async () => {
+    let calls = 0;
+    answer = async () => (calls++, { action: 'allow', scope: 'session', by: 'person' });
+    tree.write('ws/a.json', '{}\n');
+    tree.write('ws/b.json', '{}\n');
+    tree.write('ws/a.json, b.json', '{}\n');
+    const one = { file_path: join(ws, 'a.json, b.json'), content: '[]\n' };
+    assert.equal(decisionOf((await hook('claude', claude('Write', one))).stdout), 'allow');
+    const patch = { command: '*** Begin Patch\n*** Update File: a.json\n@@\n-{}\n+[]\n*** Update File: b.json\n@@\n-{}\n+[]\n*** End Patch\n' };
+    const codex = JSON.stringify({ session_id: 'sess-claude', turn_id: 't', cwd: ws, hook_event_name: 'PreToolUse', model: 'm', permission_mode: 'default', tool_name: 'apply_patch', tool_input: patch, tool_use_id: 'call_multi' });
+    await hook('codex', codex);
+    assert.equal(calls, 2, 'the two-file edit was asked about');
+  });
+
+  it('does not let "allow for this session" answer a tool it does not know', async () => {
+    const seen: ApprovalRequest[] = [];
+    answer = async (r) => (seen.push(r), { action: 'allow', scope: 'session', by: 'person' });
+    await hook('claude', claude('MysteryTool', { anything: 1 }));
+    await hook('claude', claude('MysteryTool', { anything: 2 }));
+    assert.equal(seen.length, 2);
+    assert.equal(seen[0]!.sessionScope, false, 'the person is not offered a session-wide answer');
+    assert.match(seen[0]!.input ?? '', /"anything": 1/, 'the person sees the input');
   });
 
   describe('the socket under hostile clients (the gate keeps serving)', () => {

@@ -10,7 +10,7 @@ import type { ApprovalRequest } from '../../../src/gate/approvals';
 import { parseWebviewMessage } from '../../../src/shared/protocol';
 import { newNonce, renderApprovalHtml } from '../../../src/ui/approvalHtml';
 import { ApprovalQueue } from '../../../src/ui/approvalQueue';
-import { alwaysAllowRule, approvalView, diffRows } from '../../../src/ui/approvalView';
+import { alwaysAllowRule, approvalView, diffRows, ruleWouldNotAllow } from '../../../src/ui/approvalView';
 import { tempTree } from '../helpers/fixtures';
 
 const tree = tempTree();
@@ -77,7 +77,7 @@ describe('"Always allow"', () => {
   it('adds a rule that allows the literal path and nothing else, whatever characters the name holds', () => {
     let n = 0;
     fc.assert(
-      fc.property(fc.stringMatching(/^[a-z*?[\]{}()!+@,.\\ -]{1,12}$/), (name) => {
+      fc.property(fc.stringMatching(/^[a-z*?[\]{}()!+@,.~#\\ -]{1,12}$/), (name) => {
         fc.pre(!name.includes('/') && name.trim() === name && name !== '.' && name !== '..' && !name.startsWith('.'));
         const ws = tree.path(`esc${n++}`);
         const rule = alwaysAllowRule(request({ files: [{ path: `src/${name}`, op: 'write', before: '', after: 'x' }] }));
@@ -121,6 +121,72 @@ describe('"Always allow"', () => {
     assert.match(addRuleToPolicy(undefined, { action: 'allow', edit: ['a.ts'] }), /"a\.ts"/, 'a missing file starts from the recommended policy');
     assert.equal(escapeGlob('a[1]{x,y}*?.ts'), 'a\\[1\\]\\{x\\,y\\}\\*\\?.ts');
     assert.equal(escapeGlob('a\\b'), undefined);
+    assert.equal(escapeGlob('~/.bashrc'), '\\~/.bashrc', 'a workspace folder named ~ is not the home folder');
+    assert.equal(escapeGlob('#notes'), '\\#notes');
+  });
+});
+
+describe('"Always allow" writes only rules that work', () => {
+  it('never turns a workspace folder named ~ into a rule for the home folder', () => {
+    const ws = tree.path('tilde');
+    tree.write('tilde/~/.bashrc', 'x\n');
+    const rule = alwaysAllowRule(request({ files: [{ path: '~/.bashrc', op: 'write', before: 'x\n', after: 'y\n' }] }));
+    assert.ok('rule' in rule);
+    const text = addRuleToPolicy('{ "version": 1, "rules": [] }', rule.rule);
+    const loaded = loadPolicy({ workspace: ws, home: tree.path('home'), dataRoot: tree.path('data'), policyText: text });
+    const decide = (p: string) => evaluate(loaded.compiled, prepareRequest({ agent: 'claude', workspace: ws, kind: 'edit', paths: [p] }, loaded.paths), { agent: 'claude', trust: 0 }).action;
+    assert.equal(decide(tree.path('tilde', '~', '.bashrc')), 'allow');
+    assert.equal(decide(tree.path('home', '.bashrc')), 'deny', 'the real home folder stays denied');
+  });
+
+  it('refuses a rule the policy would ignore: an untrusted workspace, or a symlink to outside', () => {
+    const ws = tree.path('works');
+    tree.write('works/src/a.ts', 'x\n');
+    tree.write('elsewhere/secret.txt', 's\n');
+    tree.link('works/src/link.txt', tree.path('elsewhere/secret.txt'));
+    const edit = request({ files: [{ path: 'src/a.ts', op: 'write', before: 'x\n', after: 'y\n' }] });
+    const rule = alwaysAllowRule(edit);
+    assert.ok('rule' in rule);
+    const text = addRuleToPolicy('{ "version": 1, "rules": [] }', rule.rule);
+    const opts = { workspace: ws, home: tree.path('home'), dataRoot: tree.path('data'), userRules: [], restricted: false };
+    assert.equal(ruleWouldNotAllow(edit, text, opts), undefined);
+    assert.match(ruleWouldNotAllow(edit, text, { ...opts, restricted: true }) ?? '', /still ask/);
+    const read = request({ kind: 'read', files: undefined, paths: ['src/link.txt'] });
+    const readRule = alwaysAllowRule(read);
+    assert.ok('rule' in readRule);
+    assert.match(ruleWouldNotAllow(read, addRuleToPolicy('{ "version": 1, "defaults": { "read": "ask" }, "rules": [] }', readRule.rule), opts) ?? '', /still/);
+  });
+
+  it('is not offered for a command holding a variable or a substitution', () => {
+    const part = (text: string) => ({ kind: 'command' as const, text, via: 'command', action: 'ask' as const, source: 'default' as const, reason: 'commands ask' });
+    for (const cmd of ['make $TARGET', 'echo `date`', 'ls $(pwd)']) {
+      const a = alwaysAllowRule(request({ kind: 'command', files: undefined, command: cmd, decision: { ...askDefault, parts: [part(cmd)] } }));
+      assert.ok('unavailable' in a, cmd);
+    }
+  });
+});
+
+describe('large diffs', () => {
+  it('says how many changed lines it leaves out, instead of a collapsed row', () => {
+    const before = Array.from({ length: 600 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const after = Array.from({ length: 600 }, (_, i) => (i % 10 === 0 ? `LINE ${i}` : `line ${i}`)).join('\n') + '\n';
+    const d = diffRows(before, after, 100);
+    const last = d.rows.at(-1)!;
+    assert.equal(last.kind, 'truncated');
+    const shown = d.rows.filter((r) => r.kind === 'change').length;
+    assert.equal(shown + (last.count ?? 0), 60, 'every changed line is either shown or counted');
+    assert.equal(d.added, 60);
+  });
+
+  it('shows a large rewrite as old text replaced by new when the exact diff takes too long, and says so', () => {
+    const rnd = (seed: number) => Array.from({ length: 30000 }, (_, i) => `${(i * 7919 + seed) % 104729}`).join('\n') + '\n';
+    const d = diffRows(rnd(1), rnd(2));
+    assert.ok(d.rows.length > 0);
+    assert.equal(d.added, 30000);
+    if (d.tooLarge) {
+      assert.equal(d.removed, 30000);
+      assert.equal(d.rows.at(-1)!.kind, 'truncated', 'rows beyond the limit are counted, not hidden');
+    }
   });
 });
 
