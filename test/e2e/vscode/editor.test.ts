@@ -38,6 +38,18 @@ const consoleErrors: string[] = [];
 const APP_BEFORE = 'export function total(items: number[]): number {\n  let sum = 0;\n  for (const item of items) sum += item;\n  return sum;\n}\n';
 const APP_AFTER = 'export function total(items: number[]): number {\n  return items.reduce((sum, item) => sum + item, 0);\n}\n';
 
+/** Runs a test body; on failure, saves a screenshot named after the test before reporting it. */
+function onFailureShot(name: string, body: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    try {
+      await body();
+    } catch (e) {
+      await shot(`failed-${name}.png`).catch(() => undefined);
+      throw e;
+    }
+  };
+}
+
 async function shot(name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = join(ARTIFACTS, name);
@@ -125,28 +137,36 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     }
   });
 
-  it('activates without errors and shows its status bar item', async () => {
+  it('activates without errors and shows its status bar item', onFailureShot('activates-without-errors-and-shows-its-status-bar-item', async () => {
     await page.locator('.statusbar-item', { hasText: 'Airlock' }).first().waitFor({ timeout: 60_000 });
     for (let i = 0; i < 100 && !/gate\] listening/.test(airlockLog(dirs)); i++) await sleep(200);
     assert.match(airlockLog(dirs), /Airlock 0\.\d+\.\d+ active/);
     assert.match(airlockLog(dirs), /\[gate\] listening on/);
     assert.deepEqual(extensionHostErrors(dirs, EXTENSION_ID), []);
-  });
+  }));
 
-  it('connects Claude Code from the command palette, writing a hook that runs the installed CLI', async () => {
+  it('connects Claude Code from the command palette, writing a hook that runs the installed CLI', onFailureShot('connects-claude-code-from-the-command-palette-writing-a-hook', async () => {
     await runCommand(page, 'Airlock: Connect Agent…');
     const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Claude Code' }).first();
     await row.waitFor();
-    await row.locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-checkbox').first().click();
+    // Tick Claude Code (checking that the tick took: the machine may be slow to react), then accept.
+    const checked = async (): Promise<boolean> => (await row.getAttribute('aria-checked')) === 'true' || (await row.locator('[aria-checked="true"], .checked').count()) > 0;
+    for (let i = 0; i < 5 && !(await checked()); i++) {
+      await row.locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-checkbox').first().click();
+      await sleep(300);
+    }
+    assert.ok(await checked(), 'Claude Code is ticked');
     await page.keyboard.press('Enter');
+    const file = join(ws, '.claude', 'settings.local.json');
+    for (let i = 0; i < 100 && !existsSync(file); i++) await sleep(200);
     await page.locator('.notification-toast', { hasText: 'Connected Claude Code' }).waitFor({ timeout: 20_000 });
     const settings = JSON.parse(readFileSync(join(ws, '.claude', 'settings.local.json'), 'utf8')) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
     hookCommand = settings.hooks.PreToolUse![0]!.hooks[0]!.command;
     assert.match(hookCommand, new RegExp(`${dirs.extensions.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/airlock-dev\\.airlock-[^/]+/dist/cli\\.js'? hook claude --workspace`));
     assert.ok(settings.hooks.PostToolUse && settings.hooks.SessionEnd, 'the post-tool and session-end hooks are installed too');
-  });
+  }));
 
-  it('shows an edit awaiting approval with its diff, and Allow lets the hook answer allow', async () => {
+  it('shows an edit awaiting approval with its diff, and Allow lets the hook answer allow', onFailureShot('shows-an-edit-awaiting-approval-with-its-diff-and-allow-lets', async () => {
     const file = join(ws, 'src', 'app.ts');
     const req = ask('Edit', { file_path: file, old_string: '  let sum = 0;\n  for (const item of items) sum += item;\n  return sum;\n', new_string: '  return items.reduce((sum, item) => sum + item, 0);\n', replace_all: false });
     const p = panel();
@@ -172,9 +192,9 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     const rec = auditRecords().find((x) => x.type === 'decision' && x.target === 'src/app.ts');
     assert.equal(rec?.decidedBy, 'person');
     assert.equal(rec?.action, 'allow');
-  });
+  }));
 
-  it('denies from the keyboard, and nothing changes', async () => {
+  it('denies from the keyboard, and nothing changes', onFailureShot('denies-from-the-keyboard-and-nothing-changes', async () => {
     const file = join(ws, 'README.md');
     const req = ask('Write', { file_path: file, content: '# Rewritten by an agent\n' });
     const p = panel();
@@ -194,9 +214,9 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     assert.equal(decision(r.stdout).decision, 'deny');
     assert.match(decision(r.stdout).reason ?? '', /a person denied it/);
     assert.equal(readFileSync(file, 'utf8'), '# Demo\n');
-  });
+  }));
 
-  it('sends a denial message back to the agent', async () => {
+  it('sends a denial message back to the agent', onFailureShot('sends-a-denial-message-back-to-the-agent', async () => {
     const req = ask('Bash', { command: 'rm -rf build && npm publish', description: 'clean and publish' });
     const p = panel();
     await p.locator('h1', { hasText: 'wants to run a command' }).waitFor({ timeout: 30_000 });
@@ -209,9 +229,9 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     const r = await req.answer;
     assert.equal(decision(r.stdout).decision, 'deny');
     assert.match(decision(r.stdout).reason ?? '', /open a PR instead/);
-  });
+  }));
 
-  it('queues requests from two agents at once and shows how many wait', async () => {
+  it('queues requests from two agents at once and shows how many wait', onFailureShot('queues-requests-from-two-agents-at-once-and-shows-how-many-w', async () => {
     const a = ask('Write', { file_path: join(ws, 'src', 'a.ts'), content: 'export const a = 1;\n' }, 'e2e-session-2');
     const b = ask('Write', { file_path: join(ws, 'src', 'b.ts'), content: 'export const b = 2;\n' }, 'e2e-session-3');
     const p = panel();
@@ -224,9 +244,9 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     const [ra, rb] = await Promise.all([a.answer, b.answer]);
     assert.deepEqual([decision(ra.stdout).decision, decision(rb.stdout).decision], ['deny', 'deny']);
     assert.ok(!existsSync(join(ws, 'src', 'a.ts')) && !existsSync(join(ws, 'src', 'b.ts')));
-  });
+  }));
 
-  it('"Always allow" shows the rule, writes it to .vscode/airlock.json, and the next request needs nobody', async () => {
+  it('"Always allow" shows the rule, writes it to .vscode/airlock.json, and the next request needs nobody', onFailureShot('always-allow-shows-the-rule-writes-it-to-vscode-airlock-json', async () => {
     const file = join(ws, 'src', 'util.ts');
     const req = ask('Write', { file_path: file, content: 'export const VERSION = 2;\n' });
     const p = panel();
@@ -248,9 +268,9 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     assert.equal(decision(r2.stdout).decision, 'allow', 'the new rule decides without asking');
     writeFileSync(file, 'export const VERSION = 3;\n');
     await again.post();
-  });
+  }));
 
-  it('shows the session in the Airlock view, and opens a file\'s diff from the shadow history', async () => {
+  it('shows the session in the Airlock view, and opens a file\'s diff from the shadow history', onFailureShot('shows-the-session-in-the-airlock-view-and-opens-a-file-s-dif', async () => {
     await page.locator('.activitybar .action-item a[aria-label^="Airlock"]').first().click();
     const view = page.locator('.pane', { hasText: 'Agent Sessions' }).first();
     const session = view.locator('.monaco-list-row', { hasText: 'Claude Code' }).first();
@@ -267,9 +287,9 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     await page.locator('.monaco-diff-editor').first().waitFor();
     await sleep(500);
     await shot('sessions-view.png');
-  });
+  }));
 
-  it('rolls the session back from the command palette, after a preview and a confirmation', async () => {
+  it('rolls the session back from the command palette, after a preview and a confirmation', onFailureShot('rolls-the-session-back-from-the-command-palette-after-a-prev', async () => {
     // Claude Code ends its session (the SessionEnd hook); a session still running would be warned about.
     const end = JSON.stringify({ session_id: 'e2e-session-1', transcript_path: join(ws, '.t.jsonl'), cwd: ws, hook_event_name: 'SessionEnd', reason: 'exit' });
     const endHook = JSON.parse(readFileSync(join(ws, '.claude', 'settings.local.json'), 'utf8')).hooks.SessionEnd[0].hooks[0].command as string;
@@ -296,9 +316,9 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     for (let i = 0; i < 100 && readFileSync(join(ws, 'src', 'app.ts'), 'utf8') !== APP_AFTER; i++) await sleep(200);
     assert.equal(readFileSync(join(ws, 'src', 'app.ts'), 'utf8'), APP_AFTER, 'Undo in the notification puts the agent\'s changes back');
     assert.ok(auditRecords().some((x) => x.type === 'undo-rollback' && x.via === 'editor'));
-  });
+  }));
 
-  it('denies a request nobody answers when its time runs out', async () => {
+  it('denies a request nobody answers when its time runs out', onFailureShot('denies-a-request-nobody-answers-when-its-time-runs-out', async () => {
     // Through the Settings editor, as a person changes it.
     await runCommand(page, 'Preferences: Open User Settings');
     const search = page.locator('.settings-editor .suggest-input-container .monaco-editor textarea, .settings-editor .settings-header .monaco-editor textarea').first();
@@ -317,7 +337,7 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     assert.match(decision(r.stdout).reason ?? '', /nobody answered within 5 s/);
     assert.ok(r.ms < 30_000);
     assert.ok(!existsSync(join(ws, 'src', 'late.ts')));
-  });
+  }));
 
   it('logged no errors from the extension', () => {
     assert.deepEqual(extensionHostErrors(dirs, EXTENSION_ID), []);
