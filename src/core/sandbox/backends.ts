@@ -66,7 +66,7 @@ export function resetSandboxProbe(): void {
 }
 
 /** The bubblewrap arguments for a profile (everything after `bwrap`), ending in the argv run inside. */
-export function bwrapArgs(profile: SandboxProfile, inner: readonly string[], cwd: string, existing: (p: string) => 'dir' | 'file' | undefined, proxyDir?: string): string[] {
+export function bwrapArgs(profile: SandboxProfile, inner: readonly string[], cwd: string, existing: (p: string) => 'dir' | 'file' | undefined, proxyDir?: string, visible: readonly string[] = []): string[] {
   const a = ['--die-with-parent', '--new-session', '--unshare-user', '--disable-userns', '--unshare-ipc', '--unshare-pid', '--unshare-uts', '--unshare-cgroup-try'];
   if (profile.network !== 'host') a.push('--unshare-net');
   a.push(
@@ -89,6 +89,8 @@ export function bwrapArgs(profile: SandboxProfile, inner: readonly string[], cwd
   }
   // The network proxy's socket (network allow-lists): the only way out of the empty network namespace.
   if (proxyDir) a.push('--ro-bind', proxyDir, PROXY_DIR_INSIDE);
+  // What the sandbox must see to start the bridge (Airlock's own files), even under the private /tmp.
+  for (const v of visible) a.push('--ro-bind-try', v, v);
   for (const e of profile.unsetEnv) a.push('--unsetenv', e);
   a.push('--setenv', 'TMPDIR', '/tmp', '--setenv', 'AIRLOCK_SANDBOX', '1', '--chdir', cwd, '--cap-drop', 'ALL', '--', ...inner);
   return a;

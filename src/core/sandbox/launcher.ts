@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { bwrapArgs, prlimitArgs, PROXY_DIR_INSIDE, seatbeltProfile, which } from './backends';
 import type { SandboxProfile } from './profile';
 import { signalNumber, startAllowListProxy, type AllowListProxy } from './proxy';
@@ -144,7 +144,7 @@ export async function runSandboxed(profile: SandboxProfile, command: string, o: 
       proxy = await startAllowListProxy(join(proxyDir, 'p.sock'), allow);
       inner = [o.node, o.cli, 'sandbox-bridge', `${PROXY_DIR_INSIDE}/p.sock`, '--', ...limited];
     }
-    const bwrap = [tools.bwrap!, ...bwrapArgs(profile, inner, o.cwd, kindOf, proxyDir)];
+    const bwrap = [tools.bwrap!, ...bwrapArgs(profile, inner, o.cwd, kindOf, proxyDir, allow ? [dirname(o.cli), dirname(o.node)] : [])];
     // bwrap itself and the bridge are outside the rlimits; the wall clock covers everything.
     argv = [tools.timeout!, '-k', '5', String(Math.ceil(profile.limits.timeoutSeconds)), ...bwrap];
     if (cgroups) argv = ['/bin/sh', '-c', 'echo $$ > "$1" && echo $$ > "$2" && shift 2 && exec "$@"', 'sh', cgroups.memory, cgroups.pids, ...argv];
