@@ -14,9 +14,8 @@ import { workspaceDataDir } from '../../../src/core/dataDir';
 import { tempTree } from '../../unit/helpers/fixtures';
 import { snapshotTree } from '../../unit/helpers/treeSnapshot';
 import { airlock, CLI } from '../../integration/helpers/cli';
-import { startFakeApi, toolResults, type FakeApi } from './fakeAnthropic';
+import { CLAUDE, runClaude, startFakeApi, toolResults, type FakeApi } from './fakeAnthropic';
 
-const CLAUDE = join(new URL('../', import.meta.url).pathname, 'node_modules', '.bin', 'claude');
 
 const POLICY = `{
   "version": 1,
@@ -71,34 +70,7 @@ describe('a real Claude Code session through Airlock', () => {
       { tool: 'Bash', input: { command: "mkdir -p gen && printf 'made by a shell command\\n' > gen/out.txt && printf '// appended\\n' >> src/app.ts", description: 'generate' } },
       { text: 'All done.' },
     ]);
-    claudeRun = await new Promise((resolve) => {
-      const child = spawn(CLAUDE, ['-p', 'Do the scripted work.', '--output-format', 'json'], {
-        cwd: ws,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: home,
-          AIRLOCK_HOME: env.AIRLOCK_HOME,
-          LANG: 'C.UTF-8',
-          TERM: 'dumb',
-          ANTHROPIC_BASE_URL: api.url,
-          ANTHROPIC_API_KEY: 'dummy',
-          DISABLE_TELEMETRY: '1',
-          DISABLE_ERROR_REPORTING: '1',
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-          DISABLE_AUTOUPDATER: '1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
+    claudeRun = await runClaude({ cwd: ws, home, airlockHome: env.AIRLOCK_HOME, api, prompt: 'Do the scripted work.' });
   });
 
   after(async () => {

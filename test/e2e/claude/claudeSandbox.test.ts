@@ -5,16 +5,14 @@
  * workspace failed), and what Claude was told.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sandboxAvailability } from '../../../src/core/sandbox/backends';
 import { tempTree } from '../../unit/helpers/fixtures';
 import { airlock } from '../../integration/helpers/cli';
-import { startFakeApi, toolResults, type FakeApi } from './fakeAnthropic';
+import { CLAUDE, runClaude, startFakeApi, toolResults, type FakeApi } from './fakeAnthropic';
 
-const CLAUDE = join(new URL('../', import.meta.url).pathname, 'node_modules', '.bin', 'claude');
 const available = sandboxAvailability();
 const skip = !available.available && !process.env.CI ? `no sandbox here: ${available.reason}` : false;
 
@@ -37,22 +35,7 @@ describe('a real Claude Code session with sandboxed commands', { skip }, () => {
     const install = airlock(['install', 'claude'], { cwd: ws, env });
     assert.equal(install.code, 0, install.stderr);
     api = await startFakeApi([{ tool: 'Bash', input: { command, description: 'write two files' } }, { text: 'Done.' }]);
-    run = await new Promise((resolve) => {
-      const child = spawn(CLAUDE, ['-p', 'Run the command.', '--output-format', 'json'], {
-        cwd: ws,
-        env: { PATH: process.env.PATH ?? '', HOME: home, AIRLOCK_HOME: env.AIRLOCK_HOME, LANG: 'C.UTF-8', TERM: 'dumb', ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'dummy', DISABLE_TELEMETRY: '1', DISABLE_ERROR_REPORTING: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
+    run = await runClaude({ cwd: ws, home, airlockHome: env.AIRLOCK_HOME, api, prompt: 'Run the command.' });
   });
 
   after(async () => {

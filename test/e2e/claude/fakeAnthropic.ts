@@ -4,6 +4,7 @@
  * scripted turn (the turn is the number of assistant messages already in the request, so retries get the
  * same answer); other requests get a short text. Streams SSE like the real API.
  */
+import { spawn } from 'node:child_process';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 
 /** One scripted model turn: a tool call, or a final text. */
@@ -94,4 +95,39 @@ export function toolResults(requests: readonly Record<string, unknown>[]): Map<s
     }
   }
   return out;
+}
+
+/** The Claude Code CLI installed by `npm ci --prefix test/e2e`. */
+export const CLAUDE = new URL('../node_modules/.bin/claude', import.meta.url).pathname;
+
+/** Runs `claude -p PROMPT` in `cwd` against the fake API, offline, with Airlock's data in `airlockHome`. */
+export function runClaude(options: { cwd: string; home: string; airlockHome: string; api: FakeApi; prompt: string }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(CLAUDE, ['-p', options.prompt, '--output-format', 'json'], {
+      cwd: options.cwd,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: options.home,
+        AIRLOCK_HOME: options.airlockHome,
+        LANG: 'C.UTF-8',
+        TERM: 'dumb',
+        ANTHROPIC_BASE_URL: options.api.url,
+        ANTHROPIC_API_KEY: 'dummy',
+        DISABLE_TELEMETRY: '1',
+        DISABLE_ERROR_REPORTING: '1',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_AUTOUPDATER: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
