@@ -181,6 +181,10 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     assert.match(await p.locator('#countdown').innerText(), /denied automatically in [12]:\d\d/);
     await sleep(900);
     await shot('approval-edit.png');
+    // "Open in diff editor" shows the proposed text in VS Code's own diff editor, beside the popup.
+    await p.locator('.file-head button', { hasText: 'Open in diff editor' }).click();
+    await page.locator('.tab', { hasText: 'app.ts (proposed by Claude Code)' }).first().waitFor({ timeout: 20_000 });
+    await page.locator('.monaco-diff-editor').first().waitFor();
     await p.locator('#allow-once').click();
     const r = await req.answer;
     assert.equal(r.code, 0, r.stderr);
@@ -337,6 +341,20 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     assert.match(decision(r.stdout).reason ?? '', /nobody answered within 5 s/);
     assert.ok(r.ms < 30_000);
     assert.ok(!existsSync(join(ws, 'src', 'late.ts')));
+  }));
+
+  it('sets an agent\'s trust from the command palette and shows it in the status bar; the audit log verifies', onFailureShot('trust-and-audit', async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'Airlock: Set Agent Trust…');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Claude Code' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Level 1: Checkpointed' }).first().click();
+    await page.locator('.notification-toast', { hasText: 'trust level 1 (Checkpointed)' }).waitFor({ timeout: 20_000 });
+    await page.locator('.statusbar-item', { hasText: 'Claude L1' }).first().waitFor({ timeout: 20_000 });
+    assert.ok(auditRecords().some((x) => x.type === 'trust' && x.to === 1 && x.decidedBy === 'person'));
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'Airlock: Verify Audit Log');
+    await page.locator('.notification-toast', { hasText: 'The audit log is intact' }).waitFor({ timeout: 20_000 });
   }));
 
   it('logged no errors from the extension', () => {
