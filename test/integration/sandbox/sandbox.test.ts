@@ -16,7 +16,10 @@ import { sandboxedCommand } from '../../../src/core/sandbox/rewrite';
 import { resolveSandbox } from '../../../src/core/sandbox/sandboxPolicy';
 import type { SandboxSpec } from '../../../src/core/policy/types';
 import { tempTree } from '../../unit/helpers/fixtures';
-import { airlockAsync, CLI } from '../helpers/cli';
+import { airlock, airlockAsync, CLI } from '../helpers/cli';
+import type { ApprovalRequest } from '../../../src/gate/approvals';
+import { GateRuntime } from '../../../src/gate/gateRuntime';
+import { loadPolicy } from '../../../src/core/policy/loadPolicy';
 
 const available = sandboxAvailability();
 const skip = !available.available && !process.env.CI ? `no sandbox here: ${available.reason}` : false;
@@ -268,6 +271,26 @@ describe('hooks with the sandbox enabled', { skip }, () => {
     assert.equal(out(r2.stdout).permissionDecision, 'allow');
     assert.match(out(r2.stdout).permissionDecisionReason, /WITHOUT Airlock's sandbox.*the policy allows unsandboxed commands/);
     assert.equal(out(r2.stdout).updatedInput, undefined);
+  });
+
+  it('tells the person in the approval popup that a command will run sandboxed', async () => {
+    tree.write('hws/.vscode/airlock.json', JSON.stringify({ version: 1, rules: [{ action: 'ask', command: ['npm publish*'] }], sandbox: { enabled: true } }));
+    const seen: ApprovalRequest[] = [];
+    const gate = new GateRuntime({ workspace: hws, dataRoot: tree.path('hdata'), home, policy: () => loadPolicy({ workspace: hws, home, dataRoot: tree.path('hdata') }), asker: { ask: async (r) => (seen.push(r), { action: 'allow', by: 'person' }) }, log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} }, approvalTimeoutMs: 10_000, sandboxRunner: { node: process.execPath, cli: CLI } });
+    const answer = await gate.handle(claude('npm publish --dry-run'), 'claude');
+    assert.match(seen[0]?.sandbox ?? '', /runs in Airlock's sandbox: writes only to the workspace/);
+    assert.match(out(answer.stdout).updatedInput?.command ?? '', / sandbox --profile /, 'allowed by the person, it runs sandboxed');
+  });
+
+  it('is reported by airlock doctor', () => {
+    const r = airlock(['doctor', '--json'], { cwd: hws, env: env() });
+    const check = (JSON.parse(r.stdout) as { checks: { name: string; status: string; message: string }[] }).checks.find((c) => c.name === 'sandbox');
+    assert.equal(check?.status, 'ok', r.stdout);
+    assert.match(check!.message, /bubblewrap .* works .*the policy sandboxes commands/);
+    const off = airlock(['doctor', '--json'], { cwd: hws, env: env({ AIRLOCK_SANDBOX_DISABLE: '1' }) });
+    const offCheck = (JSON.parse(off.stdout) as { checks: { name: string; status: string; message: string; fix?: string }[] }).checks.find((c) => c.name === 'sandbox');
+    assert.equal(offCheck?.status, 'fail', 'the policy wants a sandbox and there is none');
+    assert.match(offCheck!.message, /commands the policy sandboxes ask a person instead/);
   });
 
   it('rewrites in each agent\'s own format, and asks for Cursor, whose shell hook cannot rewrite', async () => {
