@@ -5,28 +5,14 @@
  * Answer: `hookSpecificOutput.permissionDecision` allow | deny | ask (exit 0, JSON on stdout);
  * `updatedInput` replaces the whole tool input.
  */
-import { cwdOf, field, hookSpecific, optional, pascalPhase, toolEvent } from './common';
+import { hookSpecific, pascalToolEvent } from './common';
 import type { Adapter, AgentEvent, HookAnswer, Verdict } from './types';
 
 export const claudeAdapter: Adapter = {
   dialect: 'claude',
   nativeAsk: true,
   matches: (p) => typeof p.hook_event_name === 'string' && 'permission_mode' in p && !('turn_id' in p),
-  parse(p): AgentEvent {
-    const eventName = field(p, 'hook_event_name', 'event name');
-    const phase = pascalPhase(eventName);
-    return toolEvent({
-      dialect: 'claude',
-      agent: 'claude',
-      phase,
-      eventName,
-      sessionId: field(p, 'session_id', 'session id'),
-      cwd: cwdOf(p, 'cwd'),
-      tool: phase === 'pre' || phase === 'post' || phase === 'post-failure' ? field(p, 'tool_name', 'tool name') : eventName,
-      input: p.tool_input,
-      toolUseId: optional(p, 'tool_use_id'),
-    });
-  },
+  parse: (p): AgentEvent => pascalToolEvent(p, 'claude', 'claude', { event: 'hook_event_name', session: 'session_id' }),
   answer(event, verdict: Verdict): HookAnswer {
     if (event && event.phase !== 'pre') return { stdout: '', stderr: '', exitCode: 0 };
     if (verdict.action === 'none') return { stdout: '', stderr: '', exitCode: 0 };

@@ -5,28 +5,14 @@
  * allow, print nothing (an `allow` without `updatedInput` is rejected and fails open); `ask` is not
  * supported; a deny needs a non-empty reason. New hooks run only after the person trusts them in `/hooks`.
  */
-import { cwdOf, field, hookSpecific, optional, pascalPhase, toolEvent } from './common';
+import { hookSpecific, pascalToolEvent } from './common';
 import type { Adapter, AgentEvent, HookAnswer, Verdict } from './types';
 
 export const codexAdapter: Adapter = {
   dialect: 'codex',
   nativeAsk: false,
   matches: (p) => 'turn_id' in p,
-  parse(p): AgentEvent {
-    const eventName = field(p, 'hook_event_name', 'event name');
-    const phase = pascalPhase(eventName);
-    return toolEvent({
-      dialect: 'codex',
-      agent: 'codex',
-      phase,
-      eventName,
-      sessionId: field(p, 'session_id', 'session id'),
-      cwd: cwdOf(p, 'cwd'),
-      tool: phase === 'pre' || phase === 'post' || phase === 'post-failure' ? field(p, 'tool_name', 'tool name') : eventName,
-      input: p.tool_input,
-      toolUseId: optional(p, 'tool_use_id'),
-    });
-  },
+  parse: (p): AgentEvent => pascalToolEvent(p, 'codex', 'codex', { event: 'hook_event_name', session: 'session_id' }),
   answer(event, verdict: Verdict): HookAnswer {
     if ((event && event.phase !== 'pre') || verdict.action === 'none') return { stdout: '', stderr: '', exitCode: 0 };
     if (verdict.action === 'allow') {

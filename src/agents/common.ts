@@ -62,6 +62,26 @@ export function toolEvent(options: {
   };
 }
 
+/**
+ * Parses the PascalCase tool-event payload Claude Code, VS Code and Codex share (`tool_name`,
+ * `tool_input`, `tool_use_id`); only the keys of the event name and the session id differ.
+ */
+export function pascalToolEvent(p: Payload, dialect: Dialect, agent: AgentId, keys: { readonly event: string; readonly session: string }): AgentEvent {
+  const eventName = field(p, keys.event, 'event name');
+  const phase = pascalPhase(eventName);
+  return toolEvent({
+    dialect,
+    agent,
+    phase,
+    eventName,
+    sessionId: field(p, keys.session, 'session id'),
+    cwd: cwdOf(p, 'cwd'),
+    tool: phase === 'pre' || phase === 'post' || phase === 'post-failure' ? field(p, 'tool_name', 'tool name') : eventName,
+    input: p.tool_input,
+    toolUseId: optional(p, 'tool_use_id'),
+  });
+}
+
 /** Phases of the PascalCase event names Claude Code, VS Code, Copilot CLI and Codex share. */
 export function pascalPhase(name: string): HookPhase {
   switch (name) {

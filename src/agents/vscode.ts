@@ -7,28 +7,14 @@
  * and sends this payload to Claude Code's hook commands. Answer: `permissionDecision` only inside
  * `hookSpecificOutput` (a top-level one is ignored).
  */
-import { cwdOf, field, hookSpecific, optional, pascalPhase, toolEvent } from './common';
+import { hookSpecific, pascalToolEvent } from './common';
 import type { Adapter, AgentEvent, HookAnswer, Verdict } from './types';
 
 export const vscodeAdapter: Adapter = {
   dialect: 'vscode',
   nativeAsk: true,
   matches: (p) => typeof p.hookEventName === 'string' || (typeof p.sessionId === 'string' && !('toolName' in p)),
-  parse(p): AgentEvent {
-    const eventName = field(p, 'hookEventName', 'event name');
-    const phase = pascalPhase(eventName);
-    return toolEvent({
-      dialect: 'vscode',
-      agent: 'copilot',
-      phase,
-      eventName,
-      sessionId: field(p, 'sessionId', 'session id'),
-      cwd: cwdOf(p, 'cwd'),
-      tool: phase === 'pre' || phase === 'post' || phase === 'post-failure' ? field(p, 'tool_name', 'tool name') : eventName,
-      input: p.tool_input,
-      toolUseId: optional(p, 'tool_use_id'),
-    });
-  },
+  parse: (p): AgentEvent => pascalToolEvent(p, 'vscode', 'copilot', { event: 'hookEventName', session: 'sessionId' }),
   answer(event, verdict: Verdict): HookAnswer {
     if ((event && event.phase !== 'pre') || verdict.action === 'none') return { stdout: '', stderr: '', exitCode: 0 };
     return { stdout: hookSpecific('PreToolUse', verdict.action, verdict.reason, verdict.updatedInput), stderr: '', exitCode: 0 };

@@ -31,9 +31,23 @@ export interface GateRuntimeOptions {
   readonly onPromotionOffer?: (agent: string, to: TrustLevel) => void;
   /** Told after every decision (the editor refreshes its views). */
   readonly onDecision?: (event: AuditEvent) => void;
-  /** How sandboxed commands start Airlock's CLI; without it, commands the policy sandboxes are asked about. */
-  readonly sandboxRunner?: SandboxRunner;
+  /**
+   * How sandboxed commands start Airlock's CLI; without it, commands the policy sandboxes are asked
+   * about. A function is called only when a command is first sandboxed (finding it may probe PATH).
+   */
+  readonly sandboxRunner?: SandboxRunner | (() => SandboxRunner);
   readonly home?: string;
+}
+
+function lazySandbox(runner: SandboxRunner | (() => SandboxRunner), home: string, dataRoot: string): { readonly runner: SandboxRunner; readonly home: string; readonly dataRoot: string } {
+  let found: SandboxRunner | undefined;
+  return {
+    get runner() {
+      return (found ??= typeof runner === 'function' ? runner() : runner);
+    },
+    home,
+    dataRoot,
+  };
 }
 
 /** One workspace's gate, ready to start. */
@@ -69,7 +83,7 @@ export class GateRuntime {
         options.onDecision?.(event);
       },
       ...(options.onPromotionOffer ? { onPromotionOffer: options.onPromotionOffer } : {}),
-      ...(options.sandboxRunner ? { sandbox: { runner: options.sandboxRunner, home: options.home ?? homedir(), dataRoot: options.dataRoot } } : {}),
+      ...(options.sandboxRunner ? { sandbox: lazySandbox(options.sandboxRunner, options.home ?? homedir(), options.dataRoot) } : {}),
       log: options.log,
     };
     this.server = new GateServer({

@@ -34,7 +34,7 @@ export class GateHost extends Disposable {
     dataRoot: string,
     settings: () => Settings,
     private readonly log: vscode.LogOutputChannel,
-    handlers: { onDecision: (event: AuditEvent) => void; onPromotionOffer: (host: GateHost, agent: string, to: TrustLevel) => void; runner: SandboxRunner },
+    handlers: { onDecision: (event: AuditEvent) => void; onPromotionOffer: (host: GateHost, agent: string, to: TrustLevel) => void; runner: () => SandboxRunner },
   ) {
     super();
     const folder = policy.folder;

@@ -212,7 +212,7 @@ export class Services extends Disposable {
         host = new GateHost(service, this.queue, this.dataRoot, () => this.settingsValue, this.log, {
           onDecision: (event) => this.onDecision(host, event),
           onPromotionOffer: (h, agent, to) => void this.offerPromotion(h, agent, to),
-          runner: this.runner,
+          runner: () => this.runner,
         });
       } catch (e) {
         this.log.error(`[gate] ${folder.name}: cannot open Airlock's data: ${(e as Error).message}`);
