@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { realPath } from './realPath';
+import { realPath } from './storage/realPath';
 
 /**
  * Airlock's data directory for all workspaces (spec/cli.md): `$AIRLOCK_HOME`, else the platform's user

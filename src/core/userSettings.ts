@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './fsUtil';
+import { writeFileAtomic } from './storage/atomicFile';
 import { DEFAULT_HISTORY_OPTIONS, type HistoryOptions } from './history/history';
 
 /** The mirror's file name in the data root. */

@@ -8,10 +8,10 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { acquireLockAsync } from '../core/history/lock';
+import { acquireLockAsync } from '../core/storage/lock';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { HookAnswer } from '../agents/types';
-import { writeFileAtomic } from '../core/fsUtil';
+import { writeFileAtomic } from '../core/storage/atomicFile';
 import type { Logger } from '../core/logger';
 import { encodeFrame, FrameReader, PROTOCOL_VERSION, socketPathFor, tokenPathFor, type ClientMessage, type HookRequest, type ServerMessage } from './protocol';
 

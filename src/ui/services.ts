@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { airlockHome } from '../core/dataDir';
-import { writeFileAtomic } from '../core/fsUtil';
+import { writeFileAtomic } from '../core/storage/atomicFile';
 import { addRuleToPolicy } from '../core/policy/editPolicy';
 import { TRUST_NAMES, type TrustLevel } from '../core/policy/types';
 import type { AuditEvent } from '../gate/hookHandler';

@@ -12,8 +12,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../fsUtil';
-import { acquireLock } from '../history/lock';
+import { writeFileAtomic } from '../storage/atomicFile';
+import { acquireLock } from '../storage/lock';
 
 /** The kinds of record. */
 export type AuditType = 'decision' | 'approval' | 'rollback' | 'undo-rollback' | 'trust' | 'promotion-offer' | 'rule-added' | 'recovered';

@@ -4,7 +4,7 @@
  */
 import { closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmdirSync, symlinkSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
-import { fsyncDir, tempNameFor } from '../fsUtil';
+import { fsyncDir, tempNameFor } from '../storage/atomicFile';
 import { hashOf, type ObjectStore, type PackWriter } from './objectStore';
 
 /** Why a file's content was not kept. */

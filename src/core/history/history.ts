@@ -14,11 +14,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { writeFileAtomic } from '../fsUtil';
-import { realPath } from '../realPath';
+import { writeFileAtomic } from '../storage/atomicFile';
+import { realPath } from '../storage/realPath';
 import { captureState, sameState, type FileState } from './fileState';
 import { appendRecord, readJournal, type ActionKind, type FileChange, type JournalRecord } from './journal';
-import { acquireLock, acquireLockAsync, lockOwnerWhat, StoreLock, type Lock } from './lock';
+import { acquireLock, acquireLockAsync, lockOwnerWhat, StoreLock, type Lock } from '../storage/lock';
 import { ObjectStore } from './objectStore';
 import { entryState, isIgnored, parseIndex, scanWorkspace, serializeIndex, type Change, type WorkspaceIndex } from './scan';
 

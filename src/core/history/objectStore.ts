@@ -16,7 +16,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, r
 import { join } from 'node:path';
 import { deflateRaw, deflateRawSync, inflateRawSync, constants as zc } from 'node:zlib';
 import { promisify } from 'node:util';
-import { fsyncDir, writeFileAtomic } from '../fsUtil';
+import { fsyncDir, writeFileAtomic } from '../storage/atomicFile';
 
 const deflateAsync = promisify(deflateRaw);
 

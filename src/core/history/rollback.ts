@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from '../fsUtil';
+import { writeFileAtomic } from '../storage/atomicFile';
 import { applyState, captureState, restorable, RestoreError, sameState, unsavedReason, type FileState } from './fileState';
 import type { History } from './history';
 import type { PackWriter } from './objectStore';

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { applyEdits, modify, parse, type FormattingOptions, type ParseError } from 'jsonc-parser';
-import { writeFileAtomic } from '../fsUtil';
+import { writeFileAtomic } from '../storage/atomicFile';
 
 /** The agents `airlock install` knows (spec/cli.md). */
 export const INSTALL_TARGETS = ['claude', 'vscode', 'copilot-cli', 'cursor', 'gemini', 'codex'] as const;

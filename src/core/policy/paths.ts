@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
-import { PathError, realPath } from '../realPath';
+import { PathError, realPath } from '../storage/realPath';
 
 export { PathError, realPath };
 

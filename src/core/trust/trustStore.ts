@@ -10,8 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../fsUtil';
-import { acquireLock } from '../history/lock';
+import { writeFileAtomic } from '../storage/atomicFile';
+import { acquireLock } from '../storage/lock';
 import { isTrustLevel, TRUST_NAMES, type TrustLevel } from '../policy/types';
 import type { AuditLog } from '../audit/auditLog';
 

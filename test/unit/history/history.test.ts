@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { collectGarbage } from '../../../src/core/history/gc';
 import { DEFAULT_HISTORY_OPTIONS, History, type HistoryOptions } from '../../../src/core/history/history';
 import { readJournal } from '../../../src/core/history/journal';
-import { acquireLock, LockTimeoutError } from '../../../src/core/history/lock';
+import { acquireLock, LockTimeoutError } from '../../../src/core/storage/lock';
 import { CorruptObjectError } from '../../../src/core/history/objectStore';
 import { rollbackSession, undoRollback } from '../../../src/core/history/rollback';
 import { tempTree } from '../helpers/fixtures';

@@ -1,5 +1,5 @@
 /**
- * Cross-process locks on the file system. Node has no flock, so a lock is a file created with O_EXCL
+ * Cross-process locks on the file system (history, audit log, trust store). Node has no flock, so a lock is a file created with O_EXCL
  * holding its owner's pid; a lock whose owner is gone (or that is older than `staleMs`) is taken over.
  * A crashed process therefore never blocks the store for long.
  */
@@ -14,7 +14,7 @@ export class LockTimeoutError extends Error {
     readonly lockFile: string,
     readonly holder: string,
   ) {
-    super(`Airlock's history is busy (${holder}); try again in a moment.`);
+    super(`Airlock's data is busy (${holder}); try again in a moment.`);
   }
 }
 
