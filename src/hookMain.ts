@@ -11,7 +11,7 @@ import type { ADAPTERS as AdapterTable } from './agents/detect';
 import { isDialect, type Dialect, type HookAnswer } from './agents/types';
 import { airlockHome, workspaceDataDir } from './core/dataDir';
 import { callGate, isServerMessage } from './gate/gateClient';
-import type { offlineHook as OfflineHook } from './gate/offlineHook';
+import type { offlineHook as OfflineHook } from './engine/offline';
 
 
 const MAX_STDIN = 96 * 1024 * 1024;
@@ -83,7 +83,7 @@ function deny(dialect: Dialect, reason: string): HookAnswer {
 function engine(): typeof OfflineHook {
   // Shipped, the engine is its own bundle (dist/main.js), loaded only here; from sources it is the module
   // itself. The path is computed so that the bundler does not pull the engine into dist/hook.js.
-  const target = process.env.AIRLOCK_HOOK_BUNDLE === '1' ? './main.js' : './gate/offlineHook';
+  const target = process.env.AIRLOCK_HOOK_BUNDLE === '1' ? './main.js' : './engine/offline';
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
   return (require(target) as { offlineHook: typeof OfflineHook }).offlineHook;
 }

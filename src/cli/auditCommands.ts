@@ -1,7 +1,7 @@
 /** `airlock audit [--verify] [--since ISO]` and `airlock trust [AGENT] [--set LEVEL]` (spec/cli.md). */
-import { AuditLog, type AuditRecord } from '../core/audit/auditLog';
+import type { AuditRecord } from '../core/audit/auditLog';
 import { isTrustLevel, TRUST_NAMES } from '../core/policy/types';
-import { describeTrust, TrustStore } from '../core/trust/trustStore';
+import { describeTrust } from '../core/trust/trustStore';
 import { AGENT_IDS, isAgentId } from '../shared/ids';
 import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
 
@@ -14,7 +14,7 @@ export function formatAuditRecord(r: AuditRecord): string {
 
 /** `airlock audit` */
 export function auditCommand(ctx: CliContext, options: { verify?: boolean; since?: string; agent?: string; session?: string }): number {
-  const log = new AuditLog(ctx.workspaceDir);
+  const log = ctx.open.audit;
   if (options.verify) {
     const result = log.verify();
     if (ctx.json) printJson(ctx, result);
@@ -37,7 +37,7 @@ export function auditCommand(ctx: CliContext, options: { verify?: boolean; since
 /** `airlock trust [AGENT] [--set LEVEL]` */
 export function trustCommand(ctx: CliContext, agent: string | undefined, set: string | undefined): number {
   if (agent !== undefined && !isAgentId(agent)) throw new UsageError(`unknown agent "${agent}"; known agents: ${AGENT_IDS.join(', ')}`);
-  const store = new TrustStore(ctx.workspaceDir, new AuditLog(ctx.workspaceDir));
+  const store = ctx.open.trust;
   if (set !== undefined) {
     if (!agent) throw new UsageError('--set needs an AGENT');
     const level = Number(set);

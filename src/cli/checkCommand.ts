@@ -1,11 +1,13 @@
-/** `airlock check`: decides one action exactly as a hook would for that agent now, without doing or recording anything. */
-import { dirname } from 'node:path';
-import { loadPolicy } from '../core/policy/loadPolicy';
-import { prepareRequest } from '../core/policy/prepare';
-import { evaluate } from '../core/policy/evaluate';
+/**
+ * `airlock check`: decides one action exactly as a hook would for that agent now, without doing or
+ * recording anything. It goes through the engine's one decision path (engine/decide.ts), sandbox plan
+ * included, so it cannot answer differently from the hook.
+ */
+import { existsSync } from 'node:fs';
+import type { ToolAction } from '../agents/types';
 import { TRUST_NAMES, type Decision, type RuleRef } from '../core/policy/types';
-import type { ActionRequest } from '../core/request';
-import { TrustStore } from '../core/trust/trustStore';
+import { decideEvent, eventFor } from '../engine/decide';
+import { cliSandboxEnv } from '../engine/sandboxPlan';
 import { AGENT_IDS, isAgentId, UNKNOWN_AGENT } from '../shared/ids';
 import { printJson, UsageError, type CliContext } from './cliSupport';
 
@@ -25,22 +27,30 @@ export function checkCommand(ctx: CliContext, options: CheckOptions): number {
   if (options.agent !== undefined && !isAgentId(options.agent)) {
     throw new UsageError(`unknown agent "${options.agent}"; known agents: ${AGENT_IDS.join(', ')}`);
   }
-  const loaded = loadPolicy({ workspace: ctx.workspace, home: ctx.home, dataRoot: ctx.dataRoot, installDir: dirname(__dirname) });
+  const loaded = ctx.open.loadPolicy();
   for (const p of [...loaded.problems, ...loaded.userProblems]) {
     const where = loaded.userProblems.includes(p) ? 'airlock.rules' : `${loaded.file}:${p.line}:${p.column}`;
     ctx.err(`airlock: ${p.severity}: ${where}: ${p.message}\n`);
   }
-  const trust = agent === UNKNOWN_AGENT ? 0 : new TrustStore(ctx.workspaceDir).level(agent);
+  const trust = agent === UNKNOWN_AGENT ? 0 : ctx.open.trust.level(agent);
   const kind = given[0]!;
-  const request: ActionRequest =
-    kind === 'command'
-      ? { agent, workspace: ctx.workspace, kind: 'command', paths: [], command: options.command!, cwd: insideOrWorkspace(ctx) }
-      : { agent, workspace: ctx.workspace, kind, paths: [resolveFromCwd(ctx, options[kind]!)] };
-  const decision = evaluate(loaded.compiled, prepareRequest(request, loaded.paths), { agent, trust });
+  const cwd = insideOrWorkspace(ctx);
+  let action: ToolAction;
+  if (kind === 'command') action = { category: 'command', command: options.command!, cwd };
+  else if (kind === 'read') action = { category: 'read', paths: [resolveFromCwd(ctx, options.read!)] };
+  else {
+    const path = resolveFromCwd(ctx, options.edit!);
+    action = { category: 'edit', files: [{ path, op: existsSync(path) ? 'write' : 'create' }] };
+  }
+  const { decision, plan } = decideEvent(
+    { workspace: ctx.workspace, policy: loaded, trust, sandbox: cliSandboxEnv(__dirname, ctx.home, ctx.dataRoot) },
+    eventFor(agent, action, cwd),
+  );
+  const sandbox = plan ? { sandboxed: plan.updatedInput !== undefined, note: plan.note } : undefined;
   if (ctx.json) {
-    printJson(ctx, toJson(decision));
+    printJson(ctx, toJson(decision, sandbox));
   } else {
-    ctx.out(formatDecision(decision, agent, trust));
+    ctx.out(formatDecision(decision, agent, trust, sandbox?.note));
   }
   return 0;
 }
@@ -55,7 +65,7 @@ function insideOrWorkspace(ctx: CliContext): string {
   return ctx.cwd === ctx.workspace || ctx.cwd.startsWith(`${ctx.workspace}/`) ? ctx.cwd : ctx.workspace;
 }
 
-function toJson(d: Decision): Record<string, unknown> {
+function toJson(d: Decision, sandbox: { sandboxed: boolean; note: string } | undefined): Record<string, unknown> {
   return {
     action: d.action,
     source: d.source,
@@ -63,6 +73,7 @@ function toJson(d: Decision): Record<string, unknown> {
     reason: d.reason,
     trustApplied: d.trustApplied,
     ...(d.limit ? { limit: d.limit } : {}),
+    ...(sandbox ? { sandbox } : {}),
     parts: (d.parts ?? []).map((p) => ({ kind: p.kind, text: p.text, via: p.via, action: p.action, source: p.source, rule: p.rule ?? null, reason: p.reason })),
   };
 }
@@ -73,11 +84,12 @@ function describe(r: RuleRef): string {
 }
 
 /** The human form of a decision. */
-export function formatDecision(d: Decision, agent: string, trust: number): string {
+export function formatDecision(d: Decision, agent: string, trust: number, sandbox?: string): string {
   const lines = [`${d.action.toUpperCase()}  (${d.source})`, `  reason: ${d.reason}`];
   if (d.rule) lines.push(`  rule:   ${describe(d.rule)}`);
   lines.push(`  agent:  ${agent} at trust level ${trust} (${TRUST_NAMES[trust as 0 | 1 | 2 | 3]})`);
   if (d.limit) lines.push(`  limit:  ${d.limit.name} ${d.limit.value}/${d.limit.limit}`);
+  if (sandbox) lines.push(`  runs:   ${sandbox}`);
   if (d.parts && d.parts.length > 0) {
     lines.push('  parts:');
     for (const p of d.parts) lines.push(`    ${p.action.padEnd(5)}  ${p.kind.padEnd(7)}  ${p.text}${p.via !== 'command' ? `  [${p.via}]` : ''}`);

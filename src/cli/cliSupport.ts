@@ -2,7 +2,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { airlockHome, workspaceDataDir } from '../core/dataDir';
+import { airlockHome } from '../core/dataDir';
+import { openWorkspace, type OpenWorkspace } from '../engine/workspace';
 
 /** A usage error: exit 64 with a one-line message. */
 export class UsageError extends Error {}
@@ -25,6 +26,8 @@ export interface CliContext {
   readonly workspaceDir: string;
   readonly home: string;
   readonly cwd: string;
+  /** The workspace's stores (history, audit log, trust) and its policy, opened on first use. */
+  readonly open: OpenWorkspace;
   /** Writes to stdout. */
   out(text: string): void;
   /** Writes to stderr. */
@@ -59,13 +62,17 @@ export function createContext(options: { workspace?: string; json?: boolean }, i
     workspace = findWorkspace(cwd);
   }
   const dataRoot = airlockHome();
+  const home = homedir();
+  // The CLI runs from dist/ (bundled) or src/cli/ (tests): the package root is one folder up either way.
+  const open = openWorkspace({ workspace, dataRoot, home, installDir: dirname(__dirname) });
   return {
     workspace,
     json: options.json === true,
     dataRoot,
-    workspaceDir: workspaceDataDir(dataRoot, workspace),
-    home: homedir(),
+    workspaceDir: open.dir,
+    home,
     cwd,
+    open,
     out: io.out,
     err: io.err,
   };

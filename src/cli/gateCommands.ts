@@ -1,11 +1,9 @@
 /** `airlock serve`, `airlock install`, `airlock uninstall` and `airlock doctor` (spec/cli.md). */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { History } from '../core/history/history';
-import { loadPolicy, POLICY_FILE, type LoadedPolicy } from '../core/policy/loadPolicy';
+import { POLICY_FILE, type LoadedPolicy } from '../core/policy/loadPolicy';
 import { expectedEvents, INSTALL_TARGETS, installedHooks, installHooks, uninstallHooks, type InstallTarget } from '../core/install/hookConfigs';
-import { readUserSettings } from '../core/userSettings';
 import { callGate, isServerMessage } from '../gate/gateClient';
 import { GateBusyError } from '../gate/gateServer';
 import { GateRuntime } from '../gate/gateRuntime';
@@ -60,7 +58,7 @@ export function uninstallCommand(ctx: CliContext, agent: string): number {
 
 /** `airlock serve`: hosts the gate, asking on this terminal. */
 export async function serveCommand(ctx: CliContext): Promise<number> {
-  const settings = readUserSettings(ctx.dataRoot);
+  const settings = ctx.open.settings;
   let loaded: LoadedPolicy | undefined;
   let stamp = '';
   const policyFile = join(ctx.workspace, POLICY_FILE);
@@ -73,7 +71,7 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
       now = 'none';
     }
     if (!loaded || now !== stamp) {
-      loaded = loadPolicy({ workspace: ctx.workspace, home: ctx.home, dataRoot: ctx.dataRoot, installDir: dirname(__dirname) });
+      loaded = ctx.open.loadPolicy();
       stamp = now;
       for (const p of loaded.problems) ctx.err(`airlock: ${p.severity}: ${loaded.file}:${p.line}:${p.column}: ${p.message}\n`);
     }
@@ -132,7 +130,7 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
   const add = (c: Check): void => void checks.push(c);
 
   // Policy
-  const loaded = loadPolicy({ workspace: ctx.workspace, home: ctx.home, dataRoot: ctx.dataRoot, installDir: dirname(__dirname) });
+  const loaded = ctx.open.loadPolicy();
   const errors = loaded.problems.filter((p) => p.severity === 'error');
   if (loaded.state === 'invalid') add({ name: 'policy', status: 'fail', message: `${POLICY_FILE} has ${errors.length} error(s): ${errors.map((p) => `${p.line}:${p.column} ${p.message}`).join('; ')}`, fix: 'fix the file; until then every action asks' });
   else if (loaded.state === 'recommended') add({ name: 'policy', status: 'ok', message: `no ${POLICY_FILE}: the recommended policy applies`, fix: 'run "Airlock: Open Policy" in VS Code to make it your own' });
@@ -174,7 +172,7 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
   const ping = await callGate(ctx.workspaceDir, { type: 'ping' }, 3000);
   if (isServerMessage(ping) && ping.type === 'pong') add({ name: 'gate', status: 'ok', message: `a gate is running (process ${ping.pid}) at ${socketPathFor(ctx.workspaceDir)}` });
   else if (isServerMessage(ping)) add({ name: 'gate', status: 'fail', message: `the gate answered with an error: ${ping.type === 'error' ? ping.message : ping.type}`, fix: 'restart VS Code or `airlock serve`' });
-  else add({ name: 'gate', status: 'warn', message: `no gate is running (${ping.message}): hooks decide alone, and what needs a person is ${readUserSettings(ctx.dataRoot).offline === 'allow' ? 'allowed' : "denied unless the agent can ask you itself"}`, fix: 'open the workspace in VS Code with Airlock, or run `airlock serve`' });
+  else add({ name: 'gate', status: 'warn', message: `no gate is running (${ping.message}): hooks decide alone, and what needs a person is ${ctx.open.settings.offline === 'allow' ? 'allowed' : "denied unless the agent can ask you itself"}`, fix: 'open the workspace in VS Code with Airlock, or run `airlock serve`' });
   const tokenMode = modeOf(tokenPathFor(ctx.workspaceDir));
   if (tokenMode !== undefined && (tokenMode & 0o077) !== 0) add({ name: 'gate token', status: 'fail', message: `the gate token is readable by others (mode ${tokenMode.toString(8)})`, fix: `chmod 600 ${tokenPathFor(ctx.workspaceDir)}` });
 
@@ -183,7 +181,7 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
   if (dataMode !== undefined && (dataMode & 0o077) !== 0) add({ name: 'data folder', status: 'warn', message: `${ctx.workspaceDir} is readable by other users (mode ${dataMode.toString(8)})`, fix: `chmod 700 ${ctx.workspaceDir}` });
   if (existsSync(join(ctx.workspaceDir, 'history'))) {
     try {
-      const history = new History(ctx.workspaceDir, ctx.workspace, readUserSettings(ctx.dataRoot).history);
+      const history = ctx.open.history;
       const packs = history.objects.packs();
       let verified = 0;
       const bad: string[] = [];

@@ -1,25 +1,21 @@
 /** `airlock checkpoint | sessions | show | rollback | undo-rollback | gc` (spec/cli.md). */
 import { collectGarbage } from '../core/history/gc';
-import { History, UnknownSessionError, type SessionSummary } from '../core/history/history';
+import { UnknownSessionError, type History, type SessionSummary } from '../core/history/history';
 import { diffStates, sessionActions } from '../core/history/inspect';
 import { NothingToUndoError, recoverInterrupted, type RollbackReport } from '../core/history/rollback';
-import { rollbackForPerson, undoForPerson, type Accountability } from '../core/history/personActions';
-import { AuditLog } from '../core/audit/auditLog';
-import { TrustStore } from '../core/trust/trustStore';
-import { readUserSettings } from '../core/userSettings';
+import { rollbackForPerson, undoForPerson, type Accountability } from '../engine/personActions';
 import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
 
 /** Opens the workspace's history with the person's settings, finishing any interrupted rollback first. */
 export function openHistory(ctx: CliContext): History {
-  const history = new History(ctx.workspaceDir, ctx.workspace, readUserSettings(ctx.dataRoot).history);
+  const history = ctx.open.history;
   const finished = recoverInterrupted(history);
   for (const id of finished) ctx.err(`airlock: finished rollback ${id}, which was interrupted\n`);
   return history;
 }
 
 function accountability(ctx: CliContext): Accountability {
-  const audit = new AuditLog(ctx.workspaceDir);
-  return { audit, trust: new TrustStore(ctx.workspaceDir, audit), via: 'cli' };
+  return { audit: ctx.open.audit, trust: ctx.open.trust, via: 'cli' };
 }
 
 function resolve(history: History, id: string): SessionSummary {

@@ -1,7 +1,7 @@
 /** `airlock serve` asks on its terminal: one request at a time, in the order they came. */
 import { createInterface, type Interface } from 'node:readline';
 import { createTwoFilesPatch } from 'diff';
-import type { ApprovalAnswer, ApprovalRequest, Asker } from '../gate/approvals';
+import type { ApprovalAnswer, ApprovalRequest, Asker } from '../engine/ask';
 
 function describe(request: ApprovalRequest): string {
   const lines: string[] = [];

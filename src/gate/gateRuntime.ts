@@ -4,19 +4,20 @@
  * Hosted by the extension and by `airlock serve`.
  */
 import { homedir } from 'node:os';
-import { readUserSettings } from '../core/userSettings';
 import type { SandboxRunner } from '../core/sandbox/rewrite';
-import { workspaceDataDir } from '../core/dataDir';
-import { History } from '../core/history/history';
+import type { AuditLog } from '../core/audit/auditLog';
+import type { History } from '../core/history/history';
 import type { Logger } from '../core/logger';
 import type { LoadedPolicy } from '../core/policy/loadPolicy';
-import { AuditLog } from '../core/audit/auditLog';
-import { TrustStore } from '../core/trust/trustStore';
+import type { TrustStore } from '../core/trust/trustStore';
 import type { Dialect } from '../agents/types';
 import type { TrustLevel } from '../core/policy/types';
-import type { Asker } from './approvals';
+import { SessionAllows, type Asker } from '../engine/ask';
+import { handleHook, type HookContext } from '../engine/handleEvent';
+import { auditDecision, type AuditEvent } from '../engine/record';
+import type { SandboxEnv } from '../engine/sandboxPlan';
+import { openWorkspace } from '../engine/workspace';
 import { GateServer } from './gateServer';
-import { auditDecision, handleHook, SessionAllows, type AuditEvent, type HookContext } from './hookHandler';
 
 /** Options of {@link GateRuntime}. */
 export interface GateRuntimeOptions {
@@ -39,7 +40,7 @@ export interface GateRuntimeOptions {
   readonly home?: string;
 }
 
-function lazySandbox(runner: SandboxRunner | (() => SandboxRunner), home: string, dataRoot: string): { readonly runner: SandboxRunner; readonly home: string; readonly dataRoot: string } {
+function lazySandbox(runner: SandboxRunner | (() => SandboxRunner), home: string, dataRoot: string): SandboxEnv {
   let found: SandboxRunner | undefined;
   return {
     get runner() {
@@ -60,10 +61,11 @@ export class GateRuntime {
   private readonly context: HookContext;
 
   constructor(options: GateRuntimeOptions) {
-    this.workspaceDir = workspaceDataDir(options.dataRoot, options.workspace);
-    this.history = new History(this.workspaceDir, options.workspace, readUserSettings(options.dataRoot).history);
-    this.audit = new AuditLog(this.workspaceDir);
-    this.trust = new TrustStore(this.workspaceDir, this.audit);
+    const ws = openWorkspace({ workspace: options.workspace, dataRoot: options.dataRoot, home: options.home ?? homedir() });
+    this.workspaceDir = ws.dir;
+    this.history = ws.history;
+    this.audit = ws.audit;
+    this.trust = ws.trust;
     this.context = {
       workspace: this.history.workspace,
       policy: options.policy,

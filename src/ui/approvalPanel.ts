@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { POLICY_FILE } from '../core/policy/loadPolicy';
 import * as vscode from 'vscode';
-import type { ApprovalAnswer } from '../gate/approvals';
+import type { ApprovalAnswer } from '../engine/ask';
 import { Disposable } from '../shared/lifecycle';
 import { assertNever, parseWebviewMessage, type ApprovalView, type HostMessage, type WebviewMessage } from '../shared/protocol';
 import { renderApprovalHtml, newNonce } from './approvalHtml';

@@ -5,12 +5,11 @@
  */
 import { diffLines, diffWordsWithSpace } from 'diff';
 import { escapeGlob, type NewRule } from '../core/policy/editPolicy';
-import { describeRule, evaluate } from '../core/policy/evaluate';
+import { describeRule } from '../core/policy/evaluate';
 import { loadPolicy, POLICY_FILE } from '../core/policy/loadPolicy';
-import { prepareRequest } from '../core/policy/prepare';
-import type { TrustLevel } from '../core/policy/types';
-import type { ActionRequest } from '../core/request';
-import type { ApprovalFile, ApprovalRequest } from '../gate/approvals';
+import { ruleWouldNotAllow as engineRuleWouldNotAllow } from '../engine/alwaysAllow';
+import type { SandboxEnv } from '../engine/sandboxPlan';
+import type { ApprovalFile, ApprovalRequest } from '../engine/ask';
 import { AGENT_NAMES, isAgentId } from '../shared/ids';
 import type { ApprovalView, DiffCell, DiffRow, FileView } from '../shared/protocol';
 
@@ -238,28 +237,10 @@ export function approvalView(request: ApprovalRequest, folder?: string): Approva
 }
 
 /**
- * Would the policy with the new rule really allow the request? A rule that does nothing is worse than
- * none, so "Always allow" writes only a rule that works: not for a part known only at run time, a
- * symlink whose target the rule does not cover, or an untrusted workspace whose allow rules are ignored.
- * Returns why not, or undefined when it would.
+ * Would the policy with the new rule really allow the request? Loads the policy as it would be with the
+ * rule and asks the engine (engine/alwaysAllow.ts). Returns why not, or undefined when it would.
  */
-export function ruleWouldNotAllow(request: ApprovalRequest, policyText: string, options: { workspace: string; home: string; dataRoot: string; installDir?: string; userRules: unknown; restricted: boolean }): string | undefined {
-  const loaded = loadPolicy({ ...options, policyText });
-  if (loaded.state !== 'file') return 'the policy file would not be valid with the rule';
-  const base = { agent: request.agent, workspace: options.workspace };
-  const requests: ActionRequest[] = [];
-  if (request.kind === 'command' && request.command !== undefined) requests.push({ ...base, kind: 'command', paths: [], command: request.command, cwd: request.cwd });
-  else if (request.kind === 'read') requests.push({ ...base, kind: 'read', paths: request.paths ?? [] });
-  else if (request.kind === 'edit') {
-    for (const f of request.files ?? []) {
-      const kind = f.op === 'delete' ? 'delete' : f.op === 'rename' ? 'rename' : f.op === 'create' || f.op === 'mkdir' ? 'create' : 'edit';
-      requests.push({ ...base, kind, paths: f.op === 'rename' && f.newPath ? [f.path, f.newPath] : [f.path] });
-    }
-  }
-  if (requests.length === 0) return 'Airlock cannot check a rule for this request';
-  for (const r of requests) {
-    const d = evaluate(loaded.compiled, prepareRequest(r, loaded.paths), { agent: request.agent, trust: request.trust as TrustLevel });
-    if (d.action !== 'allow') return `with the rule the policy would still ${d.action === 'deny' ? 'deny' : 'ask'}: ${d.reason}`;
-  }
-  return undefined;
+export function ruleWouldNotAllow(request: ApprovalRequest, policyText: string, options: { workspace: string; home: string; dataRoot: string; installDir?: string; userRules: unknown; restricted: boolean; sandbox?: SandboxEnv }): string | undefined {
+  const { sandbox, ...load } = options;
+  return engineRuleWouldNotAllow(request, loadPolicy({ ...load, policyText }), options.workspace, sandbox);
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { GateBusyError } from '../gate/gateServer';
 import { GateRuntime } from '../gate/gateRuntime';
-import type { AuditEvent } from '../gate/hookHandler';
+import type { AuditEvent } from '../engine/record';
 import type { TrustLevel } from '../core/policy/types';
 import type { SandboxRunner } from '../core/sandbox/rewrite';
 import { Disposable } from '../shared/lifecycle';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { SessionSummary } from '../core/history/history';
-import { rollbackForPerson, undoForPerson, type Accountability } from '../core/history/personActions';
+import { rollbackForPerson, undoForPerson, type Accountability } from '../engine/personActions';
 import { NothingToUndoError, previewRollback, rollbackRecords, type RollbackPlan, type RollbackReport } from '../core/history/rollback';
 import { historyUri } from './contentProviders';
 import type { GateHost } from './gateHost';

@@ -6,7 +6,7 @@ import { airlockHome } from '../core/dataDir';
 import { writeFileAtomic } from '../core/storage/atomicFile';
 import { addRuleToPolicy } from '../core/policy/editPolicy';
 import { TRUST_NAMES, type TrustLevel } from '../core/policy/types';
-import type { AuditEvent } from '../gate/hookHandler';
+import type { AuditEvent } from '../engine/record';
 import { Disposable } from '../shared/lifecycle';
 import { parseSettings, type Settings } from '../shared/settings';
 import { hookRunner, repairHooks } from './agentCommands';
@@ -167,7 +167,7 @@ export class Services extends Disposable {
       target = uri.fsPath;
     }
     const next = addRuleToPolicy(text, always.rule);
-    const why = ruleWouldNotAllow(pending.request, next, { workspace: host.folder.uri.fsPath, home: homedir(), dataRoot: this.dataRoot, installDir: this.extensionUri.fsPath, userRules: this.settingsValue.rules, restricted: !vscode.workspace.isTrusted });
+    const why = ruleWouldNotAllow(pending.request, next, { workspace: host.folder.uri.fsPath, home: homedir(), dataRoot: this.dataRoot, installDir: this.extensionUri.fsPath, userRules: this.settingsValue.rules, restricted: !vscode.workspace.isTrusted, sandbox: { runner: this.runner, home: homedir(), dataRoot: this.dataRoot } });
     if (why) throw new Error(`the rule would not allow this request (${why}), so Airlock did not add it`);
     mkdirSync(dirname(target), { recursive: true });
     writeFileAtomic(target, next, { mode });

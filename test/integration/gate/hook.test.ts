@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { workspaceDataDir } from '../../../src/core/dataDir';
 import { History } from '../../../src/core/history/history';
 import { loadPolicy } from '../../../src/core/policy/loadPolicy';
-import type { ApprovalAnswer, ApprovalRequest } from '../../../src/gate/approvals';
+import type { ApprovalAnswer, ApprovalRequest } from '../../../src/engine/ask';
 import { GateRuntime } from '../../../src/gate/gateRuntime';
 import { GateBusyError } from '../../../src/gate/gateServer';
 import { encodeFrame, socketPathFor } from '../../../src/gate/protocol';

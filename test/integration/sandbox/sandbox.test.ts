@@ -17,7 +17,7 @@ import { resolveSandbox } from '../../../src/core/sandbox/sandboxPolicy';
 import type { SandboxSpec } from '../../../src/core/policy/types';
 import { tempTree } from '../../unit/helpers/fixtures';
 import { airlock, airlockAsync, CLI } from '../helpers/cli';
-import type { ApprovalRequest } from '../../../src/gate/approvals';
+import type { ApprovalRequest } from '../../../src/engine/ask';
 import { GateRuntime } from '../../../src/gate/gateRuntime';
 import { loadPolicy } from '../../../src/core/policy/loadPolicy';
 

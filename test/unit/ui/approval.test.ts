@@ -6,7 +6,7 @@ import { evaluate } from '../../../src/core/policy/evaluate';
 import { loadPolicy } from '../../../src/core/policy/loadPolicy';
 import { prepareRequest } from '../../../src/core/policy/prepare';
 import type { Decision } from '../../../src/core/policy/types';
-import type { ApprovalRequest } from '../../../src/gate/approvals';
+import type { ApprovalRequest } from '../../../src/engine/ask';
 import { parseWebviewMessage } from '../../../src/shared/protocol';
 import { newNonce, renderApprovalHtml } from '../../../src/ui/approvalHtml';
 import { ApprovalQueue } from '../../../src/ui/approvalQueue';

@@ -3,10 +3,10 @@
  * agent's session demotes that agent by one trust level (DESIGN.md "Progressive trust"). Used by the
  * command line and the editor alike.
  */
-import type { AuditLog } from '../audit/auditLog';
-import type { TrustStore } from '../trust/trustStore';
-import type { History } from './history';
-import { rollbackSession, undoRollback, type RollbackReport } from './rollback';
+import type { AuditLog } from '../core/audit/auditLog';
+import type { TrustStore } from '../core/trust/trustStore';
+import type { History } from '../core/history/history';
+import { rollbackSession, undoRollback, type RollbackReport } from '../core/history/rollback';
 
 /** Where a person's actions are recorded. */
 export interface Accountability {

@@ -1,0 +1,213 @@
+/**
+ * One hook event, end to end: parse the payload, decide (engine/decide.ts), ask a person when the policy
+ * says `ask` and a gate is there to ask (engine/ask.ts), record what is allowed in the shadow history
+ * before answering, audit it, and answer in the agent's own format. Used by the gate (in the editor or
+ * `airlock serve`) and by `airlock hook` itself when no gate answers.
+ *
+ * Never fails open by accident: any error while deciding a pre-tool event answers deny, naming Airlock.
+ */
+import { parseEvent, ADAPTERS } from '../agents/detect';
+import { MalformedPayloadError, type Adapter, type AgentEvent, type Dialect, type HookAnswer, type Verdict } from '../agents/types';
+import { MalformedPatchError } from '../core/edits/editErrors';
+import type { History } from '../core/history/history';
+import { sessionIdFor, type SessionRef } from '../core/history/history';
+import type { LoadedPolicy } from '../core/policy/loadPolicy';
+import type { Decision, TrustLevel } from '../core/policy/types';
+import { resolveAsk, type AskContext } from './ask';
+import { currentText, decideEvent } from './decide';
+import { PENDING_FRESH_MS, PENDING_FRESH_NO_ID_MS, PendingCalls, pendingKey, type Pending } from './pending';
+import type { AuditEvent, DecidedBy } from './record';
+import type { SandboxEnv } from './sandboxPlan';
+
+/** What the handler needs of the trust store. */
+export interface TrustKeeper {
+  level(agent: string): TrustLevel;
+  /** Counts an allowed action; returns a promotion offer when one becomes due. */
+  recordAction(agent: string, session: string): { to: TrustLevel } | undefined;
+  demote(agent: string, why: 'denied' | 'limit', detail: string): unknown;
+}
+
+/** Everything the handler needs about where it runs. */
+export interface HookContext extends AskContext {
+  policy(): LoadedPolicy;
+  readonly history: History;
+  readonly trust: TrustKeeper;
+  readonly mode: 'gate' | 'offline';
+  /** Decisions under way, by tool call (a gate shares one decision between duplicate deliveries). */
+  readonly inflight?: Map<string, Promise<Verdict>>;
+  readonly audit?: (event: AuditEvent) => void;
+  /** Told when an agent's record earns a promotion offer (the editor shows it to the person). */
+  readonly onPromotionOffer?: (agent: string, to: TrustLevel) => void;
+  /** How sandboxed commands start Airlock; without it nothing is sandboxed. */
+  readonly sandbox?: SandboxEnv;
+}
+
+const MAX_PAYLOAD = 64 * 1024 * 1024;
+
+/** The pending calls of each history folder (one per process, so sweeping is rate-limited per folder). */
+const pendingByDir = new Map<string, PendingCalls>();
+function pendingOf(ctx: HookContext): PendingCalls {
+  let p = pendingByDir.get(ctx.history.dir);
+  if (!p) pendingByDir.set(ctx.history.dir, (p = new PendingCalls(ctx.history.dir)));
+  return p;
+}
+
+/** Parses the payload text into an object, refusing anything an agent would not send. */
+function parsePayload(text: string): Record<string, unknown> {
+  if (text.length > MAX_PAYLOAD) throw new MalformedPayloadError(`the payload is larger than ${MAX_PAYLOAD / 1024 / 1024} MiB`);
+  if (text.trim() === '') throw new MalformedPayloadError('the payload is empty');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new MalformedPayloadError(`the payload is not JSON (${(e as Error).message})`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new MalformedPayloadError('the payload is not a JSON object');
+  return value as Record<string, unknown>;
+}
+
+async function decideVerdict(ctx: HookContext, adapter: Adapter, event: AgentEvent, signal?: AbortSignal): Promise<Verdict> {
+  const ref: SessionRef = { agent: event.agent, agentSessionId: event.agentSessionId };
+  const session = sessionIdFor(ref);
+  const pending = pendingOf(ctx);
+  pending.sweep();
+  const key = pendingKey(event);
+  const earlier = pending.read(key);
+  // Replay only a real decision, and for calls without an id only within seconds (the same call arriving
+  // through a second hook file), never a withdrawn or timed-out one.
+  const fresh = event.toolUseId ? PENDING_FRESH_MS : PENDING_FRESH_NO_ID_MS;
+  if (earlier && Date.now() - earlier.time < fresh && earlier.by !== 'cancelled' && earlier.by !== 'timeout') {
+    // The same tool call through a second hook file (VS Code reads .claude/ and .github/hooks/): same answer, recorded once.
+    return earlier.verdict;
+  }
+  const audit = (verdict: Verdict, decidedBy: DecidedBy, target: string, kind: string, decision?: Decision): void => {
+    ctx.audit?.({ type: 'decision', agent: event.agent, agentSessionId: event.agentSessionId, session, tool: event.tool, kind, target, action: verdict.action, decidedBy, ...(decision ? { source: decision.source, rule: decision.rule ?? null } : {}), reason: verdict.reason });
+  };
+
+  if (event.action.category === 'passthrough') {
+    const verdict: Verdict = { action: 'none', reason: `${event.tool} neither edits files nor runs commands; ${event.agent}'s own permissions decide` };
+    audit(verdict, 'passthrough', event.tool, 'other');
+    return verdict;
+  }
+
+  const trust = ctx.trust.level(event.agent);
+  const { decision, action: req, plan } = decideEvent({ workspace: ctx.history.workspace, policy: ctx.policy(), trust, usage: ctx.history.usage(ref), ...(ctx.sandbox ? { sandbox: ctx.sandbox } : {}) }, event);
+  let verdict: Verdict;
+  let by: DecidedBy = 'policy';
+  if (decision.action === 'ask') ({ verdict, by } = await resolveAsk(ctx, event, adapter, decision, req, session, trust, signal, plan?.note));
+  else verdict = { action: decision.action, reason: decision.reason };
+  if (verdict.action === 'allow' && plan) verdict = { ...verdict, reason: `${verdict.reason}; ${plan.note}`, ...(plan.updatedInput ? { updatedInput: plan.updatedInput } : {}) };
+  // Trust moves with what the agent does: a denied attempt or a breached limit demotes it by one level.
+  if (decision.action === 'deny') ctx.trust.demote(event.agent, 'denied', decision.reason);
+  if (decision.source === 'limit' && decision.limit) ctx.trust.demote(event.agent, 'limit', `${decision.limit.name}: ${decision.limit.value} of ${decision.limit.limit}`);
+
+  // Record before answering allow (or handing an ask to the agent's own prompt, which may allow it).
+  let actionId: string | undefined;
+  if ((verdict.action === 'allow' || verdict.action === 'ask') && req && (event.action.category === 'edit' || event.action.category === 'command')) {
+    const summary = { action: decision.action, source: decision.source, reason: decision.reason };
+    if (event.action.category === 'edit') {
+      actionId = ctx.history.beginEdit(ref, { kind: req.recordKind, paths: req.paths, tool: event.tool, decision: summary, ...(req.lines !== undefined ? { lines: req.lines } : {}) });
+    } else {
+      actionId = await ctx.history.beginCommand(ref, { command: event.action.command, cwd: event.action.cwd, tool: event.tool, decision: summary });
+    }
+  }
+  if (verdict.action === 'allow' && actionId) {
+    const offer = ctx.trust.recordAction(event.agent, session);
+    if (offer) ctx.onPromotionOffer?.(event.agent, offer.to);
+  }
+  const record: Pending = {
+    ...(actionId ? { actionId } : {}),
+    by,
+    category: event.action.category === 'edit' || event.action.category === 'command' || event.action.category === 'read' ? event.action.category : 'other',
+    kind: req?.recordKind ?? 'edit',
+    paths: req?.paths ?? [],
+    time: Date.now(),
+    verdict,
+  };
+  pending.write(key, record);
+  // Agents without a tool-call id pair the post event by its input, which is now the rewritten one.
+  if (verdict.updatedInput && !event.toolUseId) pending.write(pendingKey({ ...event, toolInput: verdict.updatedInput }), record);
+  audit(verdict, by, req?.target ?? event.tool, req?.kind ?? 'unknown', decision);
+  return verdict;
+}
+
+/**
+ * Decides a pre-tool event. The same tool call can arrive twice at once (VS Code runs both the
+ * `.claude/` and the `.github/hooks/` hook for it): the second waits for the first's decision instead of
+ * asking the person again.
+ */
+async function decidePre(ctx: HookContext, adapter: Adapter, event: AgentEvent, signal?: AbortSignal): Promise<HookAnswer> {
+  const key = pendingKey(event);
+  const running = ctx.inflight?.get(key);
+  if (running) return adapter.answer(event, await running);
+  const work = decideVerdict(ctx, adapter, event, signal);
+  ctx.inflight?.set(key, work);
+  try {
+    return adapter.answer(event, await work);
+  } finally {
+    ctx.inflight?.delete(key);
+  }
+}
+
+/** Cursor reports edits only after they happened: the content before is the current one with each edit reversed. */
+function reconstructBefore(current: string, edits: readonly { old_string?: unknown; new_string?: unknown }[]): string | undefined {
+  let text = current;
+  for (const e of [...edits].reverse()) {
+    if (typeof e.old_string !== 'string' || typeof e.new_string !== 'string') return undefined;
+    const at = text.indexOf(e.new_string);
+    if (at === -1) return undefined;
+    text = text.slice(0, at) + e.old_string + text.slice(at + e.new_string.length);
+  }
+  return text;
+}
+
+async function finishPost(ctx: HookContext, adapter: Adapter, event: AgentEvent): Promise<HookAnswer> {
+  const ref: SessionRef = { agent: event.agent, agentSessionId: event.agentSessionId };
+  const calls = pendingOf(ctx);
+  const key = pendingKey(event);
+  const pending = calls.read(key);
+  const ok = event.phase === 'post';
+  if (pending) {
+    calls.remove(key);
+    if (pending.actionId) {
+      if (pending.category === 'command') await ctx.history.endCommand(ref, pending.actionId, ok);
+      else ctx.history.endEdit(ref, pending.actionId, pending.paths, ok, pending.kind);
+    }
+  } else if (event.dialect === 'cursor' && event.eventName === 'afterFileEdit' && event.action.category === 'edit') {
+    const input = event.toolInput as { file_path: string; edits: { old_string?: unknown; new_string?: unknown }[] };
+    const cur = currentText(input.file_path);
+    const before = cur.text !== undefined ? reconstructBefore(cur.text, input.edits) : undefined;
+    if (before !== undefined) ctx.history.recordAfterTheFact(ref, input.file_path, before, event.tool);
+    else ctx.log.warn(`[gate] could not reconstruct ${input.file_path} before Cursor's edit; it is not in the history`);
+  }
+  return adapter.answer(event, { action: 'none', reason: '' });
+}
+
+/** Handles one hook payload. Never throws: errors become a deny (before a tool) or are logged (after one). */
+export async function handleHook(text: string, dialect: Dialect, eventArg: string | undefined, ctx: HookContext, signal?: AbortSignal): Promise<HookAnswer> {
+  let adapter: Adapter = ADAPTERS[dialect];
+  let event: AgentEvent | undefined;
+  try {
+    const payload = parsePayload(text);
+    ({ adapter, event } = parseEvent(dialect, payload, eventArg));
+    switch (event.phase) {
+      case 'pre':
+        return await decidePre(ctx, adapter, event, signal);
+      case 'post':
+      case 'post-failure':
+        return await finishPost(ctx, adapter, event);
+      case 'session-end':
+        ctx.history.endSession({ agent: event.agent, agentSessionId: event.agentSessionId });
+        return adapter.answer(event, { action: 'none', reason: '' });
+      default:
+        return adapter.answer(event, { action: 'none', reason: '' });
+    }
+  } catch (e) {
+    const malformed = e instanceof MalformedPayloadError || e instanceof MalformedPatchError;
+    const reason = malformed ? `the hook payload is not valid: ${(e as Error).message}` : `Airlock failed while deciding (${(e as Error).message}); it denies rather than let the action through unchecked`;
+    ctx.log.error(`[gate] ${reason}${malformed ? '' : `\n${(e as Error).stack ?? ''}`}`);
+    if (event && event.phase !== 'pre') return adapter.answer(event, { action: 'none', reason: '' });
+    ctx.audit?.({ type: 'decision', agent: event?.agent ?? dialect, agentSessionId: event?.agentSessionId ?? '', session: '', tool: event?.tool ?? '', kind: 'unknown', target: '', action: 'deny', decidedBy: 'error', reason });
+    return adapter.answer(undefined, { action: 'deny', reason });
+  }
+}

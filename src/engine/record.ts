@@ -1,0 +1,31 @@
+/** The audit trail of decisions, as the engine reports them. */
+import type { AuditLog } from '../core/audit/auditLog';
+import type { Logger } from '../core/logger';
+
+/** Who or what settled a decision. */
+export type DecidedBy = 'policy' | 'person' | 'timeout' | 'cancelled' | 'offline' | 'session' | 'error' | 'passthrough';
+
+/** One line of the audit trail, as the engine reports it. */
+export interface AuditEvent {
+  readonly type: 'decision';
+  readonly agent: string;
+  readonly agentSessionId: string;
+  readonly session: string;
+  readonly tool: string;
+  readonly kind: string;
+  readonly target: string;
+  readonly action: 'allow' | 'deny' | 'ask' | 'none';
+  readonly decidedBy: DecidedBy;
+  readonly source?: string;
+  readonly rule?: unknown;
+  readonly reason: string;
+}
+
+/** Writes a decision to the audit log; an audit failure is logged, and never turns a deny into an allow. */
+export function auditDecision(log: AuditLog, event: AuditEvent, logger: Logger): void {
+  try {
+    log.append({ ...event });
+  } catch (e) {
+    logger.error(`[audit] could not write the audit log: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Whether a command the policy lets through runs in the sandbox, and the tool input that runs it so.
+ * Where the policy wants the sandbox and none is available, an `allow` becomes `ask` (a person decides,
+ * told it will run unsandboxed) unless the policy allows unsandboxed commands: a command never runs
+ * unsandboxed silently.
+ */
+import { join } from 'node:path';
+import { cannotRewrite, rewriteCommandInput } from '../agents/rewriteCommand';
+import type { AgentEvent } from '../agents/types';
+import type { CompiledPolicy } from '../core/policy/evaluate';
+import type { Decision, TrustLevel } from '../core/policy/types';
+import { sandboxAvailability, type SandboxAvailability } from '../core/sandbox/backends';
+import { buildProfile } from '../core/sandbox/profile';
+import { RewriteError, sandboxedCommand, type SandboxRunner } from '../core/sandbox/rewrite';
+import { describeSandbox, wantsSandbox } from '../core/sandbox/sandboxPolicy';
+
+/** How sandboxed commands start Airlock, and the folders their profile needs. */
+export interface SandboxEnv {
+  readonly runner: SandboxRunner;
+  readonly home: string;
+  readonly dataRoot: string;
+  readonly availability?: () => SandboxAvailability;
+}
+
+/** The sandbox as a CLI process starts it: the Node.js running now and the CLI bundle in `distDir`. */
+export function cliSandboxEnv(distDir: string, home: string, dataRoot: string): SandboxEnv {
+  return { runner: { node: process.execPath, cli: join(distDir, 'cli.js'), ...(process.versions.electron ? { env: { ELECTRON_RUN_AS_NODE: '1' } } : {}) }, home, dataRoot };
+}
+
+/** What happens to a command with respect to the sandbox. */
+export interface SandboxPlan {
+  /** Set when the command runs sandboxed: the tool input that runs it so. */
+  readonly updatedInput?: Record<string, unknown>;
+  /** For the person and the agent: how it runs, or why not in the sandbox. */
+  readonly note: string;
+}
+
+/** Plans the sandbox for a decided event; returns the decision, changed to `ask` where it must be. */
+export function planSandbox(policy: CompiledPolicy, workspace: string, env: SandboxEnv | undefined, event: AgentEvent, decision: Decision, trust: TrustLevel): { plan?: SandboxPlan; decision: Decision } {
+  if (event.action.category !== 'command' || decision.action === 'deny') return { decision };
+  const want = wantsSandbox(policy.sandbox, decision, trust, policy.restricted);
+  if (!want.sandboxed) return { decision };
+  let why: string | undefined;
+  let updatedInput: Record<string, unknown> | undefined;
+  const available = env ? (env.availability ?? sandboxAvailability)() : { available: false as const, reason: 'this Airlock process cannot start sandboxed commands', fix: '' };
+  if (!available.available) why = `${available.reason}${available.fix ? ` (${available.fix})` : ''}`;
+  else {
+    why = cannotRewrite(event);
+    if (!why && env) {
+      try {
+        const profile = buildProfile(policy.sandbox, { workspace, home: env.home, dataRoot: env.dataRoot });
+        updatedInput = rewriteCommandInput(event, sandboxedCommand(event.action.command, profile, env.runner));
+      } catch (e) {
+        if (!(e instanceof RewriteError)) throw e;
+        why = e.message;
+      }
+    }
+  }
+  if (updatedInput) return { plan: { updatedInput, note: `runs in Airlock's sandbox: ${describeSandbox(policy.sandbox)}` }, decision };
+  const note = `runs WITHOUT Airlock's sandbox: the policy wants one (${want.why}), but ${why}`;
+  if (policy.sandbox.allowUnsandboxed) return { plan: { note: `${note}; the policy allows unsandboxed commands` }, decision };
+  if (decision.action === 'allow') {
+    return { plan: { note }, decision: { ...decision, action: 'ask', reason: `${decision.reason}; it would run in Airlock's sandbox, but ${why}, so a person decides whether it runs without one` } };
+  }
+  return { plan: { note }, decision };
+}
