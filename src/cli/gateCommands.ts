@@ -85,7 +85,7 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
     warn: (m: string) => ctx.err(`${m}\n`),
     error: (m: string) => ctx.err(`${m}\n`),
   };
-  const runtime = new GateRuntime({ workspace: ctx.workspace, dataRoot: ctx.dataRoot, policy, asker, log, approvalTimeoutMs: settings.approvalTimeoutMs, sandboxRunner: { node: process.execPath, cli: cliScriptPath() }, home: ctx.home });
+  const runtime = new GateRuntime({ workspace: ctx.workspace, dataRoot: ctx.dataRoot, policy, asker, log, approvalTimeoutMs: settings.approvalTimeoutSeconds * 1000, sandboxRunner: { node: process.execPath, cli: cliScriptPath() }, home: ctx.home });
   try {
     await runtime.start();
   } catch (e) {

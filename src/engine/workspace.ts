@@ -8,7 +8,7 @@ import { AuditLog } from '../core/audit/auditLog';
 import { History } from '../core/history/history';
 import { loadPolicy, type LoadedPolicy, type LoadPolicyOptions } from '../core/policy/loadPolicy';
 import { TrustStore } from '../core/trust/trustStore';
-import { readUserSettings, type UserSettings } from '../core/userSettings';
+import { readUserSettings, type Settings } from '../core/settings';
 
 /** Where a workspace is and who works in it. */
 export interface WorkspaceLocation {
@@ -26,7 +26,7 @@ export interface WorkspaceLocation {
 export interface OpenWorkspace extends WorkspaceLocation {
   /** This workspace's data folder. */
   readonly dir: string;
-  readonly settings: UserSettings;
+  readonly settings: Settings;
   readonly history: History;
   readonly audit: AuditLog;
   readonly trust: TrustStore;
@@ -37,7 +37,7 @@ export interface OpenWorkspace extends WorkspaceLocation {
 /** Opens a workspace's stores; nothing is read until it is used. */
 export function openWorkspace(location: WorkspaceLocation): OpenWorkspace {
   const dir = workspaceDataDir(location.dataRoot, location.workspace);
-  let settings: UserSettings | undefined;
+  let settings: Settings | undefined;
   let history: History | undefined;
   let audit: AuditLog | undefined;
   let trust: TrustStore | undefined;

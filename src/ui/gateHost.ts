@@ -5,7 +5,7 @@ import type { AuditEvent } from '../engine/record';
 import type { TrustLevel } from '../core/policy/types';
 import type { SandboxRunner } from '../core/sandbox/rewrite';
 import { Disposable } from '../shared/lifecycle';
-import type { Settings } from '../shared/settings';
+import type { Settings } from '../core/settings';
 import type { ApprovalQueue } from './approvalQueue';
 import type { PolicyService } from './policyService';
 

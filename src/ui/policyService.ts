@@ -2,11 +2,11 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
 import { loadPolicy, POLICY_FILE, type LoadedPolicy } from '../core/policy/loadPolicy';
-import { writeUserSettings } from '../core/userSettings';
+import { writeUserSettings } from '../core/settings';
 import { parsePolicyText, positionAt } from '../core/policy/policyFile';
 import type { PolicyProblem } from '../core/policy/types';
 import { Disposable } from '../shared/lifecycle';
-import type { Settings } from '../shared/settings';
+import type { Settings } from '../core/settings';
 
 /**
  * Keeps one workspace folder's policy loaded: reloads it when the file, the settings or the workspace's
@@ -93,7 +93,7 @@ export class PolicyService extends Disposable {
 
   private mirrorUserSettings(settings: Settings): void {
     try {
-      writeUserSettings(this.dataRoot, { rules: settings.rules, history: { ...settings.historyRaw }, offline: settings.offline, approvalTimeoutSeconds: settings.approvalTimeoutSeconds });
+      writeUserSettings(this.dataRoot, settings);
     } catch (e) {
       this.log.error(`[policy] could not write personal settings for hooks: ${(e as Error).message}`);
     }

@@ -8,7 +8,7 @@ import { addRuleToPolicy } from '../core/policy/editPolicy';
 import { TRUST_NAMES, type TrustLevel } from '../core/policy/types';
 import type { AuditEvent } from '../engine/record';
 import { Disposable } from '../shared/lifecycle';
-import { parseSettings, type Settings } from '../shared/settings';
+import { parseSettings, type Settings } from '../core/settings';
 import { hookRunner, repairHooks } from './agentCommands';
 import type { SandboxRunner } from '../core/sandbox/rewrite';
 import { ApprovalPanel } from './approvalPanel';

@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readUserSettings } from '../userSettings';
+import { readUserSettings } from '../settings';
 import { compilePolicy, type CompiledPolicy, type WorkspacePolicyState } from './evaluate';
 import { createPathContext, type PathContext } from './paths';
 import { parsePolicyText, parseRuleList } from './policyFile';

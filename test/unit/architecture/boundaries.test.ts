@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { build } from 'esbuild';
+import ts from 'typescript';
 import { COMMAND_IDS } from '../../../src/shared/commandIds';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -11,9 +12,56 @@ function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 }
 
+/**
+ * The layers, bottom up, and what each may import (ARCHITECTURE.md). Every import counts, type-only
+ * ones included: a type that points upward drags the upper layer's model into the lower one.
+ */
+const LAYERS: Readonly<Record<string, readonly string[]>> = {
+  shared: [],
+  core: ['shared'],
+  agents: ['core', 'shared'],
+  engine: ['agents', 'core', 'shared'],
+  gate: ['engine', 'agents', 'core', 'shared'],
+  cli: ['gate', 'engine', 'agents', 'core', 'shared'],
+  ui: ['gate', 'engine', 'agents', 'core', 'shared'],
+  webview: ['shared'],
+};
+
+/** The layer of a source file: its top folder under src/, with the entry files placed where they belong. */
+function layerOf(file: string): string {
+  const top = relative(join(root, 'src'), file).split('/')[0]!.replace(/\.js$/, '.ts');
+  // The CLI's three entries: dist/cli.js (dispatch), dist/hook.js (the lean hook) and dist/main.js (the rest).
+  if (top === 'cli.ts' || top === 'main.ts' || top === 'hook.ts' || top === 'hook' || top === 'main') return 'cli';
+  if (top === 'extension.ts') return 'ui';
+  return top;
+}
+
 describe('architecture', () => {
-  it('the core, the agents, the gate and the CLI never load vscode', async () => {
-    const entryPoints = [...tsFiles(join(root, 'src/core')), join(root, 'src/cli.ts')];
+  it('every import follows the layer table, type-only imports included', () => {
+    const violations: string[] = [];
+    const layers = new Set<string>();
+    for (const file of tsFiles(join(root, 'src'))) {
+      const from = layerOf(file);
+      layers.add(from);
+      const allowed = LAYERS[from];
+      assert.ok(allowed, `${relative(root, file)} is in src/${from}, which the layer table does not place`);
+      for (const imported of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
+        if (!imported.fileName.startsWith('.')) continue;
+        const to = layerOf(resolve(dirname(file), imported.fileName));
+        if (to !== from && !allowed.includes(to)) violations.push(`${relative(root, file)} imports ${imported.fileName} (${from} -> ${to})`);
+      }
+    }
+    assert.deepEqual(violations, []);
+    assert.deepEqual([...layers].sort(), Object.keys(LAYERS).sort(), 'every layer in the table exists');
+  });
+
+  it('the layer table itself only points down', () => {
+    const order = Object.keys(LAYERS);
+    for (const [layer, deps] of Object.entries(LAYERS)) for (const d of deps) assert.ok(order.indexOf(d) < order.indexOf(layer) || layer === 'webview', `${layer} -> ${d} points up`);
+  });
+
+  it('the core, the agents, the engine, the gate and the CLI never load vscode', async () => {
+    const entryPoints = [...['core', 'agents', 'engine', 'gate', 'cli', 'shared'].flatMap((d) => tsFiles(join(root, 'src', d))), join(root, 'src/cli.ts'), join(root, 'src/main.ts'), join(root, 'src/hook.ts')];
     const result = await build({ entryPoints, bundle: true, write: false, platform: 'node', format: 'cjs', outdir: '/tmp/airlock-boundary', metafile: true, external: ['vscode'], logLevel: 'silent', mainFields: ['module', 'main'] });
     const offenders = Object.entries(result.metafile.inputs)
       .filter(([, input]) => input.imports.some((i) => i.path === 'vscode'))
