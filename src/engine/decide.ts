@@ -15,7 +15,7 @@ import type { Decision, TrustLevel } from '../core/policy/types';
 import type { ActionRequest } from '../core/request';
 import type { AgentId } from '../shared/ids';
 import type { ApprovalFile, ApprovalRequest } from './ask';
-import { planSandbox, type SandboxEnv, type SandboxPlan } from './sandboxPlan';
+import { containment, planSandbox, type SandboxEnv, type SandboxPlan } from './sandboxPlan';
 
 const MAX_PREVIEW = 2 * 1024 * 1024;
 
@@ -145,7 +145,15 @@ export function decideEvent(inputs: DecideInputs, event: AgentEvent): Decided {
     return { decision: { action: 'ask', source: 'default', reason: `Airlock does not know the tool ${event.tool}, so a person decides`, trustApplied: false } };
   }
   const compiled = inputs.policy.compiled;
-  const decision = evaluate(compiled, action.prepared, { agent: event.agent, trust: inputs.trust, ...(inputs.usage ? { session: inputs.usage } : {}), ...(inputs.now !== undefined ? { now: inputs.now } : {}) });
+  const box = event.action.category === 'command' ? containment(compiled, inputs.sandbox, event, inputs.trust) : { contained: false };
+  const decision = evaluate(compiled, action.prepared, {
+    agent: event.agent,
+    trust: inputs.trust,
+    contained: box.contained,
+    ...(box.why ? { uncontainedBecause: box.why } : {}),
+    ...(inputs.usage ? { session: inputs.usage } : {}),
+    ...(inputs.now !== undefined ? { now: inputs.now } : {}),
+  });
   const planned = planSandbox(compiled, inputs.workspace, inputs.sandbox, event, decision, inputs.trust);
   return { decision: planned.decision, action, ...(planned.plan ? { plan: planned.plan } : {}) };
 }

@@ -98,7 +98,7 @@ async function decideVerdict(ctx: HookContext, adapter: Adapter, event: AgentEve
   else verdict = { action: decision.action, reason: decision.reason };
   if (verdict.action === 'allow' && plan) verdict = { ...verdict, reason: `${verdict.reason}; ${plan.note}`, ...(plan.updatedInput ? { updatedInput: plan.updatedInput } : {}) };
   // Trust moves with what the agent does: a denied attempt or a breached limit demotes it by one level.
-  if (decision.action === 'deny') ctx.trust.demote(event.agent, 'denied', decision.reason);
+  if (decision.action === 'deny' && !decision.noDemote) ctx.trust.demote(event.agent, 'denied', decision.reason);
   if (decision.source === 'limit' && decision.limit) ctx.trust.demote(event.agent, 'limit', `${decision.limit.name}: ${decision.limit.value} of ${decision.limit.limit}`);
 
   // Record before answering allow (or handing an ask to the agent's own prompt, which may allow it).

@@ -35,11 +35,31 @@ export interface SandboxPlan {
   readonly note: string;
 }
 
+/**
+ * Would a command of this event run inside the sandbox, before anything is decided? (The policy turns the
+ * sandbox on for this trust level, the machine has one, and the agent's hook can rewrite the command.)
+ * Code-running commands pass by trust at level 2 only when they would.
+ */
+export function containment(policy: CompiledPolicy, env: SandboxEnv | undefined, event: AgentEvent, trust: TrustLevel): { contained: boolean; why?: string } {
+  const s = policy.sandbox;
+  if (!s.enabled) return { contained: false, why: 'the policy does not turn Airlock\'s sandbox on ("sandbox": { "enabled": true })' };
+  if (!s.trustLevels.includes(trust)) return { contained: false, why: `the policy sandboxes commands only at trust level${s.trustLevels.length === 1 ? '' : 's'} ${s.trustLevels.join(', ')}` };
+  const available = env ? (env.availability ?? sandboxAvailability)() : { available: false as const, reason: 'this Airlock process cannot start sandboxed commands', fix: '' };
+  if (!available.available) return { contained: false, why: `no sandbox is available on this machine (${available.reason})` };
+  const why = cannotRewrite(event);
+  return why ? { contained: false, why } : { contained: true };
+}
+
 /** Plans the sandbox for a decided event; returns the decision, changed to `ask` where it must be. */
 export function planSandbox(policy: CompiledPolicy, workspace: string, env: SandboxEnv | undefined, event: AgentEvent, decision: Decision, trust: TrustLevel): { plan?: SandboxPlan; decision: Decision } {
   if (event.action.category !== 'command' || decision.action === 'deny') return { decision };
   const want = wantsSandbox(policy.sandbox, decision, trust, policy.restricted);
-  if (!want.sandboxed) return { decision };
+  if (!want.sandboxed) {
+    if (decision.action === 'allow' && decision.needsSandbox) {
+      return { decision: { ...decision, action: 'ask', failed: 'contained', reason: `${decision.reason}; it runs code and passes at trust level 2 only inside the sandbox, but it would not run in it (${want.why}), so a person decides` } };
+    }
+    return { decision };
+  }
   let why: string | undefined;
   let updatedInput: Record<string, unknown> | undefined;
   const available = env ? (env.availability ?? sandboxAvailability)() : { available: false as const, reason: 'this Airlock process cannot start sandboxed commands', fix: '' };
@@ -58,6 +78,10 @@ export function planSandbox(policy: CompiledPolicy, workspace: string, env: Sand
   }
   if (updatedInput) return { plan: { updatedInput, note: `runs in Airlock's sandbox: ${describeSandbox(policy.sandbox)}` }, decision };
   const note = `runs WITHOUT Airlock's sandbox: the policy wants one (${want.why}), but ${why}`;
+  if (decision.action === 'allow' && decision.needsSandbox) {
+    // Allowed by trust only because it would be contained: uncontained, a person decides.
+    return { plan: { note }, decision: { ...decision, action: 'ask', failed: 'contained', reason: `${decision.reason}; it runs code (${decision.needsSandbox}) and passes at trust level 2 only inside the sandbox, but ${why}, so a person decides` } };
+  }
   if (policy.sandbox.allowUnsandboxed) return { plan: { note: `${note}; the policy allows unsandboxed commands` }, decision };
   if (decision.action === 'allow') {
     return { plan: { note }, decision: { ...decision, action: 'ask', reason: `${decision.reason}; it would run in Airlock's sandbox, but ${why}, so a person decides whether it runs without one` } };

@@ -1,14 +1,26 @@
 /**
- * Turns a command line into the list of simple commands it would run and the files it would touch
- * (spec/policy.md "Commands"). Parsing uses unbash, a maintained, typed, synchronous Bash parser with no
- * native or WASM runtime. Nothing here runs anything or reads the disk: file globs are left for the
- * caller to expand.
+ * Turns a command line into the simple commands it would run and the files it would touch (spec/policy.md
+ * "Commands" and "What may pass without a person"). Parsing uses unbash, a maintained, typed, synchronous
+ * Bash parser with no native or WASM runtime. Each simple command is looked up in Airlock's tables
+ * (tools/*.ts); what a table does not model, and shell code that arrives from a string, a file or stdin,
+ * is **unknown**. Nothing here runs anything; the disk is read only through the probe (package.json
+ * scripts, recognising Airlock's own CLI).
  */
-import { basename, join, posix, win32 } from 'node:path';
+import { basename, posix, win32 } from 'node:path';
 import { forEachChild, parse, type Command, type ParsedScript, type Pipeline, type Redirection, type SyntaxNode, type Word } from 'unbash';
-import { commandFacts, DOWNLOADERS, SHELLS, STDIN_INTERPRETERS, type CommandClass, type EffectRef } from './commandTable';
-import { scanOptions } from './options';
+import type { CommandFacts, Effect, ScopeFilter } from './facts';
+import { FILE_TOOLS } from './tools/fileTools';
+import { gitFacts } from './tools/git';
+import { DOWNLOADERS, NETWORK_TOOLS } from './tools/network';
+import { PACKAGE_TOOLS, type PackageFacts } from './tools/packages';
+import { programFacts, type ProgramFacts } from './tools/programs';
+import { READ_ONLY_TOOLS, XXD } from './tools/readOnly';
+import { simpleFacts } from './tools/simple';
+import { SHELLS, unwrap, type Unwrapped } from './tools/wrappers';
 import { clip, evaluateWord, expandBraces, type WordValue } from './words';
+
+/** Labels for the person: what Airlock found a command to be. */
+export type CommandClass = 'readonly' | 'runs-code' | 'irreversible' | 'unknown' | 'network';
 
 /** One simple command the line would run. */
 export interface SimpleCommand {
@@ -22,11 +34,28 @@ export interface SimpleCommand {
   readonly via: string;
   /** True for an outer wrapper (`timeout 5 …`, `env …`): matched against deny/ask patterns, while what it runs decides allow. */
   readonly wrapper: boolean;
-  /** Set when the command cannot be resolved statically; it can never be allowed. Says why. */
+  /** Set when something it runs is only known at run time (a command name from a variable, `eval "$x"`); it is never allowed. */
   readonly dynamic?: string;
+  /** Set when Airlock does not understand it (an option or form it does not model, shell code from input); says why. */
+  readonly unknown?: string;
+  /** The program is not in Airlock's tables at all (a rule naming it may still allow it). */
+  readonly unknownProgram?: boolean;
+  /** Set when it runs code Airlock cannot read; says what. */
+  readonly runsCode?: string;
+  /** Set when its effects leave the shadow history's reach; says what. */
+  readonly irreversible?: string;
+  /** It only reads. */
+  readonly readonly: boolean;
+  /** Labels for the person. */
   readonly classes: readonly CommandClass[];
   /** Set when a built-in protection denies this command; says why. */
   readonly builtin?: string;
+  /** It sends data to the network. */
+  readonly sends?: boolean;
+  /** Its output holds the environment. */
+  readonly emitsEnv?: boolean;
+  /** It runs what it reads on its input as code. */
+  readonly runsInput?: boolean;
 }
 
 /** A file a command line writes, deletes or reads. */
@@ -46,6 +75,10 @@ export interface FileEffect {
   readonly recursive: boolean;
   /** A read that is only a mention (an argument); decided only against `deny`/`ask` read rules. */
   readonly mention: boolean;
+  /** For recursive reads: which files below are read. */
+  readonly filter?: ScopeFilter;
+  /** The path is bounded by a folder but not known exactly (`{}` of `find DIR -exec`): everything below `path` may be hit. */
+  readonly bounded?: string;
 }
 
 /** Everything the analyzer found in one command line. */
@@ -56,12 +89,21 @@ export interface CommandAnalysis {
   readonly lines: readonly string[];
 }
 
+/** What the analysis may look up on disk. */
+export interface AnalyzeProbe {
+  /** The `scripts` of the package.json in `dir`, if there is one. */
+  packageScripts(dir: string): Readonly<Record<string, string>> | undefined;
+  /** True when `path` (relative to `cwd`) is Airlock's own CLI or program files. */
+  isAirlock(path: string, cwd: string | undefined): boolean;
+}
+
 /** Inputs the analysis needs: where the command runs and the user's home. */
 export interface AnalyzeOptions {
   readonly cwd: string;
   readonly home: string;
   /** `posix` or `win32` path rules for joining relative paths. */
   readonly platform?: 'posix' | 'win32';
+  readonly probe?: AnalyzeProbe;
 }
 
 /** Command lines longer than this are not analyzed: they are decided `ask` at best. */
@@ -72,12 +114,95 @@ const MAX_PARTS = 4096;
 /** The placeholder for the arguments `xargs` reads from its input. */
 export const XARGS_INPUT = '<input>';
 
-interface Scope {
+/** Variables a command may be given (`NODE_ENV=test npm test`) without changing what runs. */
+const SAFE_ENV = /^(LANG|LANGUAGE|LC_[A-Z]+|TZ|CI|NODE_ENV|RAILS_ENV|RACK_ENV|APP_ENV|FLASK_ENV|DEBUG|VERBOSE|FORCE_COLOR|NO_COLOR|CLICOLOR|CLICOLOR_FORCE|COLORTERM|TERM|COLUMNS|LINES|PYTHONUNBUFFERED|PYTHONDONTWRITEBYTECODE|PYTHONIOENCODING|PYTHONHASHSEED|RUST_BACKTRACE|RUST_LOG|RUST_TEST_THREADS|CARGO_TERM_COLOR|CARGO_INCREMENTAL|GOOS|GOARCH|CGO_ENABLED|GOTOOLCHAIN|GOFLAGS_NONE|NODE_NO_WARNINGS|JEST_WORKER_ID|VITEST|TS_NODE_TRANSPILE_ONLY|HUSKY|SKIP_ENV_VALIDATION|TMPDIR|TEMP|TMP|LOG_LEVEL|LOGLEVEL|PORT|HOST|UPDATE_SNAPSHOTS|SNAPSHOT_UPDATE|TEST|TESTING|ENV|ENVIRONMENT|GIT_TERMINAL_PROMPT|GIT_AUTHOR_NAME|GIT_AUTHOR_EMAIL|GIT_COMMITTER_NAME|GIT_COMMITTER_EMAIL|GIT_AUTHOR_DATE|GIT_COMMITTER_DATE|PAGER_NONE|NPM_CONFIG_LOGLEVEL|npm_config_loglevel|npm_config_yes|NPM_CONFIG_YES|CHOKIDAR_USEPOLLING|BROWSER_NONE|JAVA_HOME_NONE|MIX_ENV|DOTNET_CLI_TELEMETRY_OPTOUT|NEXT_TELEMETRY_DISABLED|TURBO_TELEMETRY_DISABLED)$/;
+
+/** Variables that change what programs do or where they look for code, the network or configuration. */
+const SENSITIVE_ENV = /^(PATH|LD_[A-Z_]+|DYLD_[A-Z_]+|BASH_ENV|ENV|IFS|CDPATH|HOME|SHELL|SHELLOPTS|BASHOPTS|PS4|PROMPT_COMMAND|GLOBIGNORE|FPATH|ZDOTDIR|GIT_[A-Z_]+|NODE_OPTIONS|NODE_PATH|PYTHON[A-Z_]*|PERL5?[A-Z_]*|RUBY[A-Z_]*|GEM_[A-Z_]+|BUNDLE_[A-Z_]+|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS|CLASSPATH|npm_config_[a-z_]+|NPM_CONFIG_[A-Z_]+|YARN_[A-Z_]+|PNPM_[A-Z_]+|EDITOR|VISUAL|PAGER|MANPAGER|LESS[A-Z_]*|GREP_OPTIONS|RIPGREP_CONFIG_PATH|CURL_HOME|WGETRC|SSH_[A-Z_]+|GNUPGHOME|XDG_[A-Z_]+|[a-z_]*proxy|[A-Z_]*PROXY|SSL_CERT_[A-Z_]+|CURL_CA_BUNDLE|REQUESTS_CA_BUNDLE|NODE_EXTRA_CA_CERTS|DOCKER_[A-Z_]+|KUBECONFIG|CC|CXX|LD|AR|CFLAGS|CXXFLAGS|LDFLAGS|CPPFLAGS|MAKEFLAGS|MAKE|RUSTC[A-Z_]*|RUSTFLAGS|CARGO_[A-Z_]+|GO[A-Z_]+|AIRLOCK_[A-Z_]+)$/;
+
+/** Environment variables whose values are secrets (or whose names say so). */
+const SECRET_VAR = /^(.*(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL|AUTH|SESSION_KEY|CLIENT_SECRET).*|AWS_[A-Z_]+|GOOGLE_APPLICATION_CREDENTIALS|SSH_AUTH_SOCK|GPG_AGENT_INFO|DATABASE_URL|DSN|SENTRY_DSN)$/i;
+
+/** Programs that print the environment. */
+const ENV_DUMPERS = new Set(['env', 'printenv', 'set', 'export', 'declare', 'typeset', 'compgen']);
+
+/** Folders whose programs are the system's own, so `/usr/bin/rm` is `rm` but `./rm` is not. */
+const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin\/|^\/opt\/homebrew\/bin\/|^\/usr\/local\/opt\/[^/]+\/bin\/|^\/nix\/var\/nix\/profiles\/[^/]+\/bin\/|^\/run\/current-system\/sw\/bin\//;
+
+/** The state of one shell: what `cd`, assignments and definitions change for the commands after them. */
+interface Shell {
   cwd: string | undefined;
+  /** The folder before the last `cd` (for `cd -`). */
+  oldCwd: string | undefined;
+  /** `pushd`'s stack. */
+  readonly dirs: (string | undefined)[];
+  /** Set when an earlier assignment changed how later commands behave (PATH, IFS, BASH_ENV, …). */
+  tainted?: string;
+  /** CDPATH was set on this line: `cd NAME` may go elsewhere. */
+  cdpath?: boolean;
+  /** Literal values of variables assigned earlier on the line. */
+  readonly vars: Map<string, string>;
+  /** Functions and aliases defined on the line: calling them runs something else. */
+  readonly defined: Set<string>;
+}
+
+interface Scope {
+  /** The shell the commands run in: shared by `eval` and `builtin cd`, copied for subshells and child processes. */
+  readonly shell: Shell;
   readonly depth: number;
   readonly via: string;
-  /** Classes every command in this scope inherits (commands under `sudo` are privileged). */
-  readonly inherited: readonly CommandClass[];
+  /** Commands in this scope run as another user. */
+  readonly privileged?: string;
+  /** `{}` of `find DIR -exec …`: it stands for the files below DIR. */
+  readonly findBound?: string;
+  /** The names find's tests let through (`-name '*.tmp'`), when the expression is that simple. */
+  readonly findFilter?: ScopeFilter;
+  /** `xargs -I R …`: R stands for the input. */
+  readonly xargsReplace?: string;
+}
+
+function copyShell(shell: Shell, cwd?: string | null): Shell {
+  return { ...shell, ...(cwd !== undefined ? { cwd: cwd ?? undefined } : {}), dirs: [...shell.dirs], vars: new Map(shell.vars), defined: new Set(shell.defined) };
+}
+
+/** A subshell or child process: its own copy of the shell state. */
+function childScope(scope: Scope, extra: Partial<Omit<Scope, 'shell'>> & { cwd?: string | null; vars?: Map<string, string> } = {}): Scope {
+  const { cwd, vars, ...rest } = extra;
+  const shell = copyShell(scope.shell, cwd);
+  if (vars) {
+    shell.vars.clear();
+    for (const [k, v] of vars) shell.vars.set(k, v);
+  }
+  return { ...scope, ...rest, shell };
+}
+
+function uniq<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+/** `/usr/bin/rm` → `rm`; `C:\bin\git.exe` → `git`. */
+export function commandName(word: string): string {
+  const base = basename(word.replace(/\\/g, '/'));
+  return base.replace(/\.(exe|cmd|bat)$/i, '');
+}
+
+function isHarmlessDevice(path: string): boolean {
+  return /^\/dev\/(null|zero|stdout|stderr|stdin|tty|fd\/[0-2]|urandom|random)$/.test(path) || path === 'NUL' || path === 'nul';
+}
+
+/** `/dev/tcp/HOST/PORT` and `/dev/udp/…`: bash opens a network connection. */
+function isNetworkDevice(path: string): boolean {
+  return /^\/dev\/(tcp|udp)\//.test(path);
+}
+
+function labels(c: { readonly?: boolean; runsCode?: string; irreversible?: string; unknown?: string; dynamic?: string; sends?: boolean }): CommandClass[] {
+  const out: CommandClass[] = [];
+  if (c.unknown || c.dynamic) out.push('unknown');
+  if (c.runsCode) out.push('runs-code');
+  if (c.irreversible) out.push('irreversible');
+  if (c.sends) out.push('network');
+  if (c.readonly && out.length === 0) out.push('readonly');
+  return out;
 }
 
 class Analyzer {
@@ -94,20 +219,20 @@ class Analyzer {
     return this.commands.length + this.effects.length > MAX_PARTS;
   }
 
-  opaque(text: string, via: string, why: string): void {
-    this.commands.push({ text, variants: [], name: '', via, wrapper: false, dynamic: why, classes: [] });
+  opaque(text: string, via: string, why: string, dynamic = true): void {
+    this.commands.push({ text, variants: [], name: '', via, wrapper: false, ...(dynamic ? { dynamic: why } : { unknown: why }), readonly: false, classes: ['unknown'] });
   }
 
   script(source: string, scope: Scope): void {
     if (scope.depth > MAX_DEPTH) {
-      this.opaque(source, scope.via, 'the command nests shells more deeply than Airlock follows');
+      this.opaque(clip(source, 200), scope.via, 'the command nests shells more deeply than Airlock follows');
       return;
     }
     let ast: ParsedScript;
     try {
       ast = parse(source);
     } catch (e) {
-      this.opaque(source, scope.via, `the command line could not be parsed (${(e as Error).message})`);
+      this.opaque(clip(source, 200), scope.via, `the command line could not be parsed (${(e as Error).message})`);
       return;
     }
     this.parsed(ast, source, scope);
@@ -125,7 +250,7 @@ class Analyzer {
     if (scope.depth === 0 && texts.length > 1) this.lines.push(texts.join(' ; '));
   }
 
-  /** Walks any syntax node, in source order, keeping track of `cd`. */
+  /** Walks any syntax node, in source order, keeping track of `cd` and variables. */
   node(node: SyntaxNode, scope: Scope): void {
     if (this.full()) return;
     switch (node.type) {
@@ -135,42 +260,61 @@ class Analyzer {
       case 'Pipeline':
         this.lines.push(this.lineText(node));
         this.pipeline(node, scope);
-        // Every element of a pipeline runs in its own subshell: a `cd` there does not last.
-        for (const c of node.commands) this.node(c, { ...scope });
         return;
       case 'AndOr':
         this.lines.push(this.lineText(node));
         for (const c of node.commands) this.node(c, scope);
         return;
       case 'Subshell':
-        this.node(node.body, { ...scope });
+        this.node(node.body, childScope(scope));
         return;
       case 'Function':
-        // A function body is decided as if it ran: calling it later runs exactly this.
-        this.node(node.body, { ...scope });
+        // A function makes its name run something else later (`ls() { rm -rf ~; }; ls`): not understood.
+        this.opaque(`${node.name.text}() { … }`, scope.via, `it defines the shell function ${node.name.text}, which changes what later commands run`, false);
+        scope.shell.defined.add(node.name.text);
+        this.node(node.body, childScope(scope));
+        return;
+      case 'For':
+        // The loop variable's value is only known when the loop runs.
+        for (const w of node.wordlist ?? []) this.substitutions(w, scope);
+        this.node(node.body, childScope(scope, { vars: new Map([...scope.shell.vars].filter(([k]) => k !== node.name.text)) }));
+        return;
+      case 'Select':
+      case 'Coproc':
+        this.opaque(this.sourceText(node), scope.via, `${node.type === 'Select' ? 'select' : 'coproc'} runs commands in ways Airlock does not follow`, false);
+        forEachChild(node, (child) => this.node(child, childScope(scope)));
         return;
       case 'Redirected':
         this.node(node.command, scope);
         this.redirects(node.redirects, scope);
         return;
       case 'Script':
-        this.parsed(node as ParsedScript, '', { ...scope, depth: scope.depth + 1, via: scope.via === 'command' ? '$( )' : scope.via });
+        this.parsed(node as ParsedScript, '', childScope(scope, { depth: scope.depth + 1, via: scope.via === 'command' ? '$( )' : scope.via }));
+        return;
+      case 'ExtendedGlob':
         return;
       default:
         forEachChild(node, (child) => this.node(child, scope));
     }
   }
 
+  private sourceText(node: SyntaxNode): string {
+    return 'text' in node && typeof node.text === 'string' ? clip(node.text, 120) : node.type;
+  }
+
   /** Finds command substitutions inside a word (or any node) and analyzes what they run. */
   substitutions(node: SyntaxNode, scope: Scope): void {
     forEachChild(node, (child) => {
-      if (child.type === 'Script') this.parsed(child as ParsedScript, '', { ...scope, depth: scope.depth + 1, via: '$( )', cwd: scope.cwd });
+      if (child.type === 'Script') this.parsed(child as ParsedScript, '', childScope(scope, { depth: scope.depth + 1, via: '$( )' }));
       else this.substitutions(child, scope);
     });
   }
 
   private word(word: Word, scope: Scope): WordValue {
-    return evaluateWord(word, { home: this.options.home, cwd: scope.cwd });
+    const w = evaluateWord(word, { home: this.options.home, cwd: scope.shell.cwd, vars: scope.shell.vars });
+    // zsh reads `*(…)` as glob qualifiers, which can run code (`*(e:'cmd':)`): a pattern with parentheses is not understood.
+    if (word.parts?.some((p) => p.type === 'ExtendedGlob')) return { ...w, dynamic: w.dynamic ?? `the pattern ${clip(word.text, 40)} has parentheses, which zsh reads as glob qualifiers that can run code` };
+    return w;
   }
 
   private lineText(node: SyntaxNode): string {
@@ -190,29 +334,46 @@ class Analyzer {
     }
   }
 
-  /** `curl … | sh`: a download piped into something that runs its input. */
-  private pipeline(node: Pipeline, _scope: Scope): void {
-    let downloadAt = -1;
-    node.commands.forEach((c, i) => {
-      if (c.type !== 'Command' || !c.name) return;
-      const name = commandName(c.name.value);
-      if (downloadAt === -1 && DOWNLOADERS.has(name)) downloadAt = i;
-      else if (downloadAt !== -1 && runsStdin(c)) {
-        this.commands.push({
-          text: this.lineText(node),
-          variants: [],
-          name,
-          via: 'pipeline',
-          wrapper: false,
-          classes: ['network'],
-          builtin: `it pipes a download (${commandName((node.commands[downloadAt] as Command).name!.value)}) into ${name}, which runs whatever the server sends`,
-        });
+  /**
+   * A pipeline: every element runs in its own subshell. What flows between elements matters: a download
+   * piped into something that runs its input (`curl … | sh`), and the environment or a secret piped into
+   * something that sends (`env | curl -d @- …`).
+   */
+  private pipeline(node: Pipeline, scope: Scope): void {
+    const start = this.commands.length;
+    const marks: { from: number; to: number }[] = [];
+    for (const c of node.commands) {
+      const from = this.commands.length;
+      this.node(c, childScope(scope));
+      marks.push({ from, to: this.commands.length });
+    }
+    const facts = marks.map((m) => this.commands.slice(m.from, m.to));
+    const stageOf = (i: number): SimpleCommand[] => facts[i] ?? [];
+    for (let i = 1; i < facts.length; i++) {
+      const downstream = stageOf(i);
+      const upstream = facts.slice(0, i).flat();
+      const download = upstream.find((c) => DOWNLOADERS.has(c.name));
+      const runner = downstream.find((c) => c.runsInput);
+      if (download && runner) {
+        this.commands.push({ text: this.lineText(node), variants: [], name: runner.name, via: 'pipeline', wrapper: false, readonly: false, classes: ['network'], builtin: `it pipes a download (${download.name}) into ${runner.name}, which runs whatever the server sends` });
       }
-    });
+      const secret = upstream.find((c) => c.emitsEnv);
+      const sender = downstream.find((c) => c.sends);
+      if (secret && sender) {
+        this.commands.push({ text: this.lineText(node), variants: [], name: sender.name, via: 'pipeline', wrapper: false, readonly: false, classes: ['network'], builtin: `it pipes the environment (${secret.name}), which holds secrets, into ${sender.name}, which sends it off this machine` });
+      }
+    }
+    void start;
   }
 
-  private redirects(list: readonly Redirection[], scope: Scope): void {
+  private redirects(list: readonly Redirection[], scope: Scope, stdinTo?: string): void {
     for (const r of list) {
+      if (r.type === 'HereDoc' || r.type === 'HereString') {
+        if (r.type === 'HereString' && r.target) this.substitutions(r.target, scope);
+        if (r.type === 'HereDoc' && r.body && !(r.delimiter?.quoted ?? false)) this.substitutions(r.body, scope);
+        void stdinTo;
+        continue;
+      }
       if (r.type !== 'Redirect' || !r.target) continue;
       this.substitutions(r.target, scope);
       const target = this.word(r.target, scope);
@@ -221,31 +382,77 @@ class Analyzer {
         // `2>&1` duplicates a descriptor; `>& file` (no digit) writes a file.
         if (/^\d+-?$|^-$/.test(target.value)) continue;
       }
+      if (isNetworkDevice(target.value)) {
+        this.commands.push({ text: `${op} ${target.text}`, variants: [], name: '', via: `redirect ${op}`, wrapper: false, readonly: false, sends: true, irreversible: `the redirection ${op} ${target.text} opens a network connection`, classes: ['irreversible', 'network'] } as SimpleCommand);
+        continue;
+      }
       if (op === '<') {
-        this.effect('read', target, scope, `redirect <`, false, false);
+        this.effect({ op: 'read', word: target }, scope, 'redirect <');
         continue;
       }
       if (['>', '>>', '>|', '&>', '&>>', '<>', '>&'].includes(op)) {
         if (isHarmlessDevice(target.value)) continue;
-        this.effect('write', target, scope, `redirect ${op}`, false, false);
+        this.effect({ op: 'write', word: target }, scope, `redirect ${op}`);
       }
     }
   }
 
-  private effect(op: FileEffect['op'], word: WordValue, scope: Scope, via: string, recursive: boolean, mention: boolean, override?: string): void {
-    const values = override !== undefined ? [override] : word.brace && !word.dynamic ? expandBraces(word.value) : [word.value];
-    for (const value of values) {
-      this.effects.push({
-        op,
-        path: value,
-        cwd: scope.cwd,
-        via,
-        glob: word.glob,
-        recursive,
-        mention,
-        ...(word.dynamic ? { dynamic: word.dynamic } : {}),
-      });
+  private effect(e: Effect, scope: Scope, via: string): void {
+    const word = e.word;
+    let cwd = scope.shell.cwd;
+    if (e.base) {
+      cwd = this.resolveDir(scope.shell.cwd, e.base);
+      if (cwd === undefined && !this.path.isAbsolute(word?.value ?? e.literal ?? '')) {
+        this.pushEffect({ op: e.op, path: word?.value ?? e.literal ?? '.', cwd: undefined, via, glob: false, recursive: e.recursive === true, mention: e.mention === true, dynamic: `it is relative to ${e.base.text}, which Airlock cannot follow` });
+        return;
+      }
     }
+    const base = { op: e.op, cwd, via, recursive: e.recursive === true, mention: e.mention === true, ...(e.filter ? { filter: e.filter } : {}) };
+    if (e.literal !== undefined) {
+      const literal = e.literal === '~' || e.literal.startsWith('~/') ? this.options.home + e.literal.slice(1) : e.literal;
+      if (e.intoDirOf) {
+        const src = e.intoDirOf;
+        this.pushEffect({ ...base, path: this.path.join(literal, this.path.basename(src.value.replace(/\/+$/, '')) || '.'), glob: src.glob, ...(src.dynamic ? { dynamic: src.dynamic } : {}) });
+      } else this.pushEffect({ ...base, path: literal, glob: false });
+      return;
+    }
+    if (!word) return;
+    // `{}` of `find DIR -exec`, and xargs' input: paths that are only bounded, or not known at all.
+    if (scope.findBound !== undefined && word.value.includes('{}')) {
+      this.pushEffect({ ...base, path: scope.findBound, glob: false, recursive: true, bounded: `{} stands for the files find lists below ${scope.findBound}`, ...(scope.findFilter ? { filter: scope.findFilter } : {}) });
+      return;
+    }
+    if (word.value.includes(XARGS_INPUT) || (scope.xargsReplace !== undefined && word.value.includes(scope.xargsReplace))) {
+      this.pushEffect({ ...base, path: word.text, glob: false, dynamic: INPUT_FILES });
+      return;
+    }
+    let value = word.value;
+    let glob = word.glob;
+    let dynamic = word.dynamic;
+    if (e.intoDirOf) {
+      const src = e.intoDirOf;
+      if (src.dynamic && !dynamic) dynamic = src.dynamic;
+      if (scope.findBound !== undefined && src.value.includes('{}')) {
+        this.pushEffect({ ...base, path: value, glob: word.glob, recursive: true, ...(dynamic ? { dynamic } : {}) });
+        return;
+      }
+      if (src.value.includes(XARGS_INPUT) || (scope.xargsReplace !== undefined && src.value.includes(scope.xargsReplace))) dynamic ??= INPUT_FILES;
+      value = this.path.join(value, this.path.basename(src.value.replace(/\/+$/, '')) || '.');
+      glob = glob || src.glob;
+    }
+    const values = word.brace && !dynamic ? expandBraces(value) : [value];
+    for (const v of values) this.pushEffect({ ...base, path: v, glob, ...(dynamic ? { dynamic } : {}) });
+  }
+
+  private pushEffect(e: FileEffect): void {
+    if (!isHarmlessDevice(e.path) || e.op === 'read') this.effects.push(e);
+  }
+
+  private push(scope: Scope, c: Omit<SimpleCommand, 'classes' | 'via'> & { via?: string }): void {
+    const privileged = scope.privileged && !c.wrapper ? { irreversible: c.irreversible ?? scope.privileged } : {};
+    const tainted = scope.shell.tainted && !c.unknown && !c.dynamic && !c.builtin ? { unknown: scope.shell.tainted } : {};
+    const full = { via: scope.via, ...c, ...privileged, ...tainted };
+    this.commands.push({ ...full, classes: labels(full) });
   }
 
   private simple(node: Command, scope: Scope): void {
@@ -254,193 +461,424 @@ class Analyzer {
     for (const p of node.prefix) this.substitutions(p, scope);
     for (const s of node.suffix) this.substitutions(s, scope);
     this.redirects(node.redirects, scope);
-    if (!node.name) return;
 
-    const assignments = node.prefix.filter((p) => p.type === 'Assignment').map((a) => a.text);
+    const assignments = node.prefix.filter((p) => p.type === 'Assignment');
+    if (!node.name) {
+      // Assignments alone change the shell: remember literal values, and what changes how programs run.
+      for (const a of assignments) this.assign(a.name, a.value.type === 'Word' ? this.word(a.value, scope) : undefined, scope, false);
+      return;
+    }
     const words: WordValue[] = [this.word(node.name, scope)];
     for (const s of node.suffix) {
       if (s.type === 'Word') words.push(this.word(s, scope));
-      else if (s.type === 'Assignment') words.push({ text: s.text, value: s.text, glob: false, brace: false });
+      else if (s.type === 'Assignment') words.push({ text: s.text, value: s.value.type === 'Word' ? `${s.name}=${this.word(s.value, scope).value}` : s.text, glob: false, brace: false });
     }
-    // Process substitutions as arguments: `bash <(curl …)`, `source <(wget …)`.
-    if (STDIN_INTERPRETERS.has(commandName(words[0]!.value))) {
+    // `bash <(curl …)`, `source <(wget …)`: a download run as a script.
+    const runner = commandName(words[0]!.value);
+    if (SHELLS.has(runner) || runner === 'source' || runner === '.' || programFacts(runner, [])?.stdinCode) {
       for (const s of node.suffix) {
-        if (s.type === 'Word' && s.parts?.some((p) => p.type === 'ProcessSubstitution' && /\b(curl|wget|fetch)\b/.test(p.text))) {
-          this.builtinCommand(words, assignments, scope, `it runs a download (${clip(s.text, 40)}) as a script`);
+        if (s.type === 'Word' && s.parts?.some((p) => p.type === 'ProcessSubstitution' && /\b(curl|wget|fetch|aria2c|http|xh)\b/.test(p.text))) {
+          this.push(scope, { text: [runner, ...words.slice(1).map((w) => w.text)].join(' '), variants: [], name: runner, wrapper: false, readonly: false, builtin: `it runs a download (${clip(s.text, 40)}) as a script` });
         }
       }
     }
-    this.run(words, assignments, scope, scope.via);
+    const envWords = assignments.map((a) => ({ name: a.name, text: a.text, value: a.value.type === 'Word' ? this.word(a.value, scope) : undefined }));
+    const prefixText = assignments.map((a) => a.text);
+    const stdinFed = node.redirects.some((r) => r.type === 'HereDoc' || r.type === 'HereString' || (r.type === 'Redirect' && r.operator === '<'));
+    this.run(words, prefixText, envWords, scope, scope.via, stdinFed);
   }
 
-  private builtinCommand(words: readonly WordValue[], assignments: readonly string[], scope: Scope, why: string): void {
-    const text = [...assignments, ...words.map((w) => w.text)].join(' ');
-    this.commands.push({ text, variants: [], name: commandName(words[0]!.value), via: scope.via, wrapper: false, classes: ['network'], builtin: why });
+  /** An assignment without a command (`X=1`, `export X=1`). */
+  private assign(name: string, value: WordValue | undefined, scope: Scope, exported: boolean): void {
+    if (value && !value.dynamic) scope.shell.vars.set(name, value.value);
+    else scope.shell.vars.delete(name);
+    if (name === 'CDPATH') scope.shell.cdpath = true;
+    if (SENSITIVE_ENV.test(name) || (exported && !SAFE_ENV.test(name))) {
+      scope.shell.tainted ??= `${name} was set earlier on the command line, which can change what the commands after it run`;
+    }
   }
 
   /** Decides what a list of words runs: unwraps wrappers, descends into shells, records the command and its effects. */
-  private run(words: readonly WordValue[], assignments: readonly string[], scope: Scope, via: string): void {
+  private run(words: readonly WordValue[], prefix: readonly string[], env: readonly { name: string; text: string; value?: WordValue }[], scope: Scope, via: string, stdinFed = false): void {
     if (this.full() || words.length === 0) return;
     const head = words[0]!;
-    const text = [...assignments, ...words.map((w) => w.text)].join(' ');
+    const text = [...prefix, ...words.map((w) => w.text)].join(' ');
     const bare = words.map((w) => w.text).join(' ');
-    if (head.dynamic || head.glob || head.brace) {
-      const why = head.dynamic ?? `the command name ${head.text} is a pattern the shell expands`;
-      this.commands.push({ text, variants: [bare], name: head.text, via, wrapper: false, dynamic: `the command name is not fixed: ${why}`, classes: [...scope.inherited] });
+    if (head.dynamic || head.glob || head.brace || head.value.includes(XARGS_INPUT)) {
+      const why = head.value.includes(XARGS_INPUT) ? 'it comes from xargs\' input' : (head.dynamic ?? `${head.text} is a pattern the shell expands`);
+      this.push(scope, { text, variants: [bare], name: head.text, via, wrapper: false, dynamic: `the command name is not fixed: ${why}`, readonly: false });
       return;
     }
+    const system = SYSTEM_BIN.test(head.value);
+    const hasSlash = /[\\/]/.test(head.value);
     const name = commandName(head.value);
     const args = words.slice(1);
-    const values = args.map((w) => w.value);
-    const variants = uniq([bare, [name, ...args.map((w) => w.text)].join(' '), [...assignments, name, ...args.map((w) => w.text)].join(' ')]).filter((v) => v !== text);
-    const push = (extra: Partial<SimpleCommand> & { classes: readonly CommandClass[] }): void => {
-      this.commands.push({ text, variants, name, via, wrapper: false, ...extra, classes: uniq([...extra.classes, ...scope.inherited]) });
-    };
+    const variants = uniq([bare, [name, ...args.map((w) => w.text)].join(' '), [...prefix, name, ...args.map((w) => w.text)].join(' ')]).filter((v) => v !== text);
+    const base = { text, variants, name, via, wrapper: false };
 
-    const inner = unwrap(name, values);
-    if (inner) {
-      const privileged = inner.privileged === true;
-      const innerScope: Scope = {
-        ...scope,
-        cwd: inner.cwdArg !== undefined ? this.resolveDir(scope.cwd, args[inner.cwdArg]!) : inner.unknownCwd ? undefined : scope.cwd,
-        inherited: privileged ? uniq([...scope.inherited, 'privileged']) : scope.inherited,
-      };
-      push({ wrapper: !privileged, classes: privileged ? ['privileged'] : [] });
-      if (inner.shellString !== undefined) {
-        const w = args[inner.shellString];
-        if (!w) return;
-        if (w.dynamic) {
-          this.commands.push({ text: w.text, variants: [], name: '', via: `${name} -c`, wrapper: false, dynamic: `${name} runs a string only known at run time: ${w.dynamic}`, classes: [...innerScope.inherited] });
-          this.downloadInString(w, innerScope, name);
-          return;
-        }
-        this.script(w.value, { ...innerScope, depth: scope.depth + 1, via: `${name} -c` });
-        return;
-      }
-      if (inner.evalFrom !== undefined) {
-        const rest = args.slice(inner.evalFrom);
-        const dynamicWord = rest.find((w) => w.dynamic);
-        if (dynamicWord) {
-          this.commands.push({ text: rest.map((w) => w.text).join(' '), variants: [], name: '', via: name, wrapper: false, dynamic: `${name} runs a string only known at run time: ${dynamicWord.dynamic}`, classes: [...innerScope.inherited] });
-          this.downloadInString(dynamicWord, innerScope, name);
-          return;
-        }
-        this.script(rest.map((w) => w.value).join(' '), { ...innerScope, depth: scope.depth + 1, via: name });
-        return;
-      }
-      if (inner.from !== undefined && inner.from < args.length) {
-        let innerWords = args.slice(inner.from);
-        if (inner.appendInput) innerWords = [...innerWords, { text: XARGS_INPUT, value: XARGS_INPUT, glob: false, brace: false }];
-        this.run(innerWords, inner.assignments ?? [], { ...innerScope, depth: scope.depth + 1 }, inner.via ?? name);
-      }
-      if (inner.effects) this.effectsOf(inner.effects, args, innerScope, name);
-      return;
-    }
+    // Variables given to this command only: harmless ones, or the command is not understood.
+    const badEnv = env.find((e) => !SAFE_ENV.test(e.name));
+    const envUnknown = badEnv ? { unknown: `it runs with ${badEnv.name}=… set, which can change what ${name} runs or where it looks` } : {};
+    const secretEnv = env.find((e) => e.value?.text && secretExpansion(e.value.text));
 
-    if (name === 'find') {
-      this.find(args, scope, text, variants);
-      return;
-    }
-
-    if (name === 'cd' || name === 'pushd') {
-      const target = args.find((w) => !w.value.startsWith('-'));
-      scope.cwd = target ? this.resolveDir(scope.cwd, target) : this.options.home;
-    }
-
-    const facts = commandFacts(name, values);
-    const classes = [...facts.classes];
-    const self = airlockSelfChange(name, values);
+    // Airlock's own control plane: no agent changes trust, answers approvals, installs hooks or rolls back.
+    const self = this.airlockUse(name, head, args, scope);
     if (self) {
-      push({ classes, builtin: self });
-    } else if (facts.unknownWrites) {
-      push({ classes, dynamic: facts.unknownWrites });
-    } else {
-      push({ classes });
+      this.push(scope, { ...base, readonly: false, builtin: self });
+      return;
     }
-    // Root, home and the whole disk: deleting or overwriting them is a built-in protection (spec/policy.md).
-    const effectScope = facts.cwdOption !== undefined ? { ...scope, cwd: this.resolveDir(scope.cwd, args[facts.cwdOption]!) } : scope;
-    this.effectsOf(facts.effects, args, effectScope, name);
-    this.mentions(args, scope, name, facts.effects);
+
+    if (scope.shell.defined.has(head.value)) {
+      this.push(scope, { ...base, readonly: false, unknown: `${head.text} is a function or alias defined earlier on the line` });
+      return;
+    }
+    if (hasSlash && !system) {
+      this.push(scope, { ...base, readonly: false, ...envUnknown, runsCode: `it runs the program ${head.text}, whose code Airlock does not read` });
+      this.mentions(args, scope, name);
+      return;
+    }
+
+    // cd and its relatives move the scope; they run nothing else.
+    if (name === 'cd' || name === 'pushd' || name === 'popd' || name === 'chdir') {
+      this.changeDirectory(name, args, scope);
+      this.push(scope, { ...base, readonly: true, ...envUnknown });
+      return;
+    }
+    if (name === 'export' || name === 'declare' || name === 'typeset' || name === 'local' || name === 'readonly') {
+      for (const a of args) {
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)(\+?=)?/.exec(a.value);
+        if (!m) continue;
+        if (m[2]) this.assign(m[1]!, { ...a, value: a.value.slice(m[0].length), text: a.text.slice(m[0].length) }, scope, name === 'export' || args.some((w) => w.value === '-x'));
+        else if (name === 'export') this.assign(m[1]!, undefined, scope, true);
+      }
+    }
+
+    const wrapped = unwrap(name, args);
+    if (wrapped) {
+      this.wrapper(wrapped, { ...base, ...envUnknown }, scope, stdinFed);
+      return;
+    }
+    if (name === 'find') {
+      this.find(args, scope, base, envUnknown);
+      return;
+    }
+
+    const facts = this.factsOf(name, args);
+    if (!facts) {
+      // Not in Airlock's tables: its effects are not known.
+      this.push(scope, { ...base, readonly: false, unknown: `Airlock does not know the program ${name}`, unknownProgram: true, ...envUnknown });
+      this.mentions(args, scope, name);
+      return;
+    }
+    let f: CommandFacts & PackageFacts & ProgramFacts = facts;
+    // Package scripts and fetched packages: what no agent may run at all (Airlock's CLI) is denied even there.
+    const scripts = f.scripts && this.options.probe && scope.shell.cwd !== undefined ? this.options.probe.packageScripts(scope.shell.cwd) : undefined;
+    let builtin: string | undefined;
+    if (f.runsPackage && isAirlockPackage(f.runsPackage.value)) builtin = `it runs Airlock's own CLI (${f.runsPackage.text}) through ${name}; ${CONTROL}`;
+    if (f.runsPackage && !builtin && this.options.probe?.isAirlock(f.runsPackage.value, scope.shell.cwd)) builtin = `it runs Airlock's own CLI through ${name}; ${CONTROL}`;
+    for (const s of f.scripts ?? []) {
+      const body = scripts?.[s];
+      if (body === undefined) continue;
+      const nested = new Analyzer(this.options);
+      nested.script(body, childScope(scope, { depth: scope.depth + 1, via: `${name} ${s}` }));
+      const denied = nested.commands.find((c) => c.builtin);
+      if (denied) builtin ??= `the package script ${s} (${clip(body, 60)}): ${denied.builtin}`;
+    }
+    for (const w of f.scriptWords ?? []) if (!builtin && this.options.probe?.isAirlock(w.value, scope.shell.cwd)) builtin = `it runs Airlock's own program (${w.text}); ${CONTROL}`;
+    if (builtin) {
+      this.push(scope, { ...base, readonly: false, builtin });
+      return;
+    }
+    if (f.stdinCode === 'shell') f = { ...f, unknown: f.unknown ?? `${name} runs the shell commands it reads from its input` };
+    if (stdinFed && f.stdinCode === 'interpreter') f = { ...f, runsCode: f.runsCode ?? `${name} runs the code it reads from its input` };
+    const secretArg = (f.sends || f.downloads || NETWORK_NAMES.has(name)) && (secretEnv ?? args.find((a) => secretExpansion(a.text)));
+    if (secretArg) {
+      this.push(scope, { ...base, readonly: false, builtin: `it passes a secret from the environment (${clip(secretArg.text, 40)}) to ${name}, which sends it off this machine`, sends: true });
+      return;
+    }
+    this.push(scope, {
+      ...base,
+      readonly: f.readonly === true && !badEnv,
+      ...(f.unknown ? { unknown: f.unknown } : envUnknown),
+      ...(f.unknownProgram ? { unknownProgram: true } : {}),
+      ...(f.runsCode ? { runsCode: f.runsCode } : {}),
+      ...(f.irreversible ? { irreversible: f.irreversible } : {}),
+      ...(f.builtin ? { builtin: f.builtin } : {}),
+      ...(f.sends ? { sends: true } : {}),
+      ...(f.emitsEnv || (ENV_DUMPERS.has(name) && args.length === 0) ? { emitsEnv: true } : {}),
+      ...(f.stdinCode ? { runsInput: true } : {}),
+    });
+    for (const e of f.effects) this.effect(e, scope, name);
+    // Programs that run code may read any file they are given: a denied one in their arguments is a read.
+    if (f.unknownProgram || (f.runsCode && !f.effects.length)) this.mentions(args, scope, name);
+  }
+
+  private factsOf(name: string, args: readonly WordValue[]): (CommandFacts & PackageFacts & ProgramFacts) | undefined {
+    const ro = READ_ONLY_TOOLS[name];
+    if (ro) return simpleFacts(name, ro, args);
+    if (name === 'xxd') return simpleFacts(name, XXD, args);
+    const file = FILE_TOOLS[name];
+    if (file) return file(args, name);
+    const net = NETWORK_TOOLS[name];
+    if (net) return net(args, name);
+    const pkg = PACKAGE_TOOLS[name];
+    if (pkg) return pkg(args, name);
+    if (name === 'git') return gitFacts(args);
+    if (name === 'perl') return perlFacts(args);
+    return programFacts(name, args);
+  }
+
+  private wrapper(u: Unwrapped, base: { text: string; variants: readonly string[]; name: string; via: string; wrapper: boolean; unknown?: string }, scope: Scope, stdinFed: boolean): void {
+    const name = base.name;
+    const part = (extra: Partial<SimpleCommand>): void => this.push(scope, { ...base, readonly: false, wrapper: true, ...(u.unknown ? { unknown: u.unknown } : {}), ...(u.irreversible ? { irreversible: u.irreversible } : {}), ...extra });
+    for (const e of u.effects ?? []) this.effect(e, scope, name);
+    const innerScope = (): Scope => {
+      const s: Scope = u.sameShell ? { ...scope, depth: scope.depth + 1, via: u.via } : childScope(scope, { depth: scope.depth + 1 });
+      if (u.cwd) s.shell.cwd = this.resolveDir(scope.shell.cwd, u.cwd);
+      if (u.unknownCwd) s.shell.cwd = undefined;
+      return u.irreversible ? { ...s, privileged: u.irreversible } : s;
+    };
+    if (u.stdinShell) {
+      part({ wrapper: false, unknown: u.unknown ?? `${name} runs the shell commands it reads from its input${stdinFed ? '' : ' or terminal'}`, runsInput: true });
+      return;
+    }
+    if (u.shellFile) {
+      const self = this.options.probe?.isAirlock(u.shellFile.value, scope.shell.cwd);
+      part({ wrapper: false, runsCode: `${name} runs the shell script ${u.shellFile.text}, which Airlock does not read`, ...(self ? { builtin: `it runs Airlock's own program; ${CONTROL}` } : {}) });
+      return;
+    }
+    if (u.script) {
+      part({});
+      const injected = (scope.xargsReplace !== undefined && u.script.value.includes(scope.xargsReplace)) || (scope.findBound !== undefined && u.script.value.includes('{}'));
+      if (injected) {
+        this.push(scope, { text: u.script.text, variants: [], name: '', via: u.via, wrapper: false, readonly: false, dynamic: `${name} runs a string that ${scope.findBound !== undefined ? 'find' : 'xargs'} fills in with file names from its input, which can be shell code` });
+        return;
+      }
+      if (u.script.dynamic) {
+        this.push(scope, { text: u.script.text, variants: [], name: '', via: u.via, wrapper: false, readonly: false, dynamic: `${name} runs a string only known at run time: ${u.script.dynamic}` });
+        this.downloadInString(u.script, scope, name);
+        return;
+      }
+      this.script(u.script.value, { ...innerScope(), depth: scope.depth + 1, via: u.via });
+      return;
+    }
+    if (u.evalWords) {
+      part({});
+      const dynamicWord = u.evalWords.find((w) => w.dynamic);
+      if (dynamicWord) {
+        this.push(scope, { text: u.evalWords.map((w) => w.text).join(' '), variants: [], name: '', via: u.via, wrapper: false, readonly: false, dynamic: `${name} runs a string only known at run time: ${dynamicWord.dynamic}` });
+        this.downloadInString(dynamicWord, scope, name);
+        return;
+      }
+      const source = u.evalWords.map((w) => w.value).join(' ');
+      // eval runs in this shell: a `cd` inside it lasts. (watch runs its string in a child shell.)
+      this.script(source, { ...innerScope(), depth: scope.depth + 1, via: u.via });
+      return;
+    }
+    if (u.emitsEnv) {
+      part({ wrapper: false, readonly: true, emitsEnv: true });
+      return;
+    }
+    const inner = u.inner ?? [];
+    if (inner.length === 0) {
+      part({ wrapper: false, readonly: !u.irreversible && !u.unknown });
+      return;
+    }
+    part({ ...(u.envChange ? { unknown: u.envChange } : {}) });
+    let innerWords = inner;
+    const s = innerScope();
+    if (u.fromInput) {
+      const commandsBefore = this.commands.length;
+      const effectsBefore = this.effects.length;
+      if (u.fromInput.replace !== undefined) {
+        this.run(innerWords, [], [], { ...s, xargsReplace: u.fromInput.replace }, u.via, stdinFed);
+      } else {
+        innerWords = [...innerWords, { text: XARGS_INPUT, value: XARGS_INPUT, glob: false, brace: false }];
+        this.run(innerWords, [], [], s, u.via, stdinFed);
+      }
+      // Whatever xargs runs takes arguments from its input: when those are files, which ones is not known.
+      const inputHit = this.effects.slice(effectsBefore).some((e) => e.dynamic === INPUT_FILES);
+      for (let i = commandsBefore; i < this.commands.length; i++) {
+        const ran = this.commands[i]!;
+        if (ran.wrapper || ran.unknown || ran.builtin || ran.dynamic) continue;
+        if (!inputHit && ran.readonly) continue;
+        this.commands[i] = { ...ran, unknown: `\`xargs ${ran.name}\` takes its ${inputHit ? 'files' : 'arguments'} from its input: Airlock cannot tell which files it ${ran.readonly ? 'reads' : 'changes'}`, classes: uniq([...ran.classes, 'unknown' as const]) };
+        break;
+      }
+      return;
+    }
+    const env = (u.assignments ?? []).map((w) => {
+      const eq = w.value.indexOf('=');
+      return { name: w.value.slice(0, eq), text: w.text, value: { ...w, value: w.value.slice(eq + 1), text: w.text.slice(w.text.indexOf('=') + 1) } };
+    });
+    this.run(innerWords, env.map((e) => e.text), env, s, u.via, stdinFed);
+  }
+
+  /** `cd`, `pushd`, `popd`: followed when the target is known; otherwise the folder of what follows is unknown. */
+  private changeDirectory(name: string, args: readonly WordValue[], scope: Scope): void {
+    const operands = args.filter((w) => !/^-[LPe@]+$/.test(w.value) && w.value !== '--');
+    const target = operands[0];
+    const before = scope.shell.cwd;
+    const go = (dir: string | undefined): void => {
+      scope.shell.oldCwd = before;
+      scope.shell.cwd = dir;
+    };
+    if (name === 'popd') {
+      if (operands.length > 0 || scope.shell.dirs.length === 0) go(undefined);
+      else go(scope.shell.dirs.pop());
+      return;
+    }
+    if (name === 'pushd') {
+      if (!target || /^[+-]\d+$/.test(target.value)) {
+        go(undefined);
+        return;
+      }
+      scope.shell.dirs.push(before);
+    }
+    if (!target) {
+      go(this.options.home);
+      return;
+    }
+    if (operands.length > 1) {
+      go(undefined); // zsh's `cd OLD NEW` substitutes in the current path
+      return;
+    }
+    if (target.value === '-') {
+      go(scope.shell.oldCwd);
+      return;
+    }
+    // With CDPATH set on this line, `cd NAME` may go to a folder named NAME anywhere on the CDPATH.
+    if (scope.shell.cdpath && !/^(\.{1,2}(\/|$)|\/)/.test(target.value)) {
+      go(undefined);
+      return;
+    }
+    go(this.resolveDir(scope.shell.cwd, target));
+  }
+
+  /** `find`: start points, an expression, and actions that run commands or write files. */
+  private find(args: readonly WordValue[], scope: Scope, base: { text: string; variants: readonly string[]; name: string; via: string; wrapper: boolean }, envUnknown: { unknown?: string }): void {
+    const values = args.map((w) => w.value);
+    let i = 0;
+    // Options before the start points: -H -L -P -E -X -s -x -f, -O LEVEL, -D FLAGS.
+    while (i < values.length && /^-([HLPEXsx]+|O\d*|D|f)$/.test(values[i]!)) {
+      if (values[i] === '-D' || values[i] === '-f' || values[i] === '-O') i++;
+      i++;
+    }
+    const starts: WordValue[] = [];
+    while (i < values.length && !/^[-(!]/.test(values[i]!) && values[i] !== ',') starts.push(args[i++]!);
+    if (starts.length === 0) starts.push({ text: '.', value: '.', glob: false, brace: false });
+    let unknown: string | undefined = envUnknown.unknown;
+    let writes = false;
+    let deletes = false;
+    const filtered = { any: false };
+    const execs: { at: number; end: number; kind: string }[] = [];
+    for (; i < values.length; i++) {
+      const v = values[i]!;
+      if (args[i]!.dynamic) {
+        unknown ??= `the find expression ${args[i]!.text} is only known when the command runs`;
+        continue;
+      }
+      if (FIND_FLAGS.has(v)) {
+        if (!FIND_STRUCTURAL.has(v)) filtered.any = true;
+        continue;
+      }
+      if (FIND_VALUE.has(v)) {
+        filtered.any = true;
+        i++;
+        continue;
+      }
+      if (v === '-newerXY' || /^-newer[amcBt][amcBt]$/.test(v)) {
+        i++;
+        continue;
+      }
+      if (v === '-delete') {
+        deletes = true;
+        continue;
+      }
+      if (['-exec', '-execdir', '-ok', '-okdir'].includes(v)) {
+        let end = i + 1;
+        while (end < values.length && values[end] !== ';' && !(values[end] === '+' && values[end - 1] === '{}')) end++;
+        execs.push({ at: i + 1, end, kind: v });
+        i = end;
+        continue;
+      }
+      if (['-fprint', '-fprint0', '-fls'].includes(v) || v === '-fprintf') {
+        const target = args[i + 1];
+        if (target) this.effect({ op: 'write', word: target }, scope, `find ${v}`);
+        writes = true;
+        i += v === '-fprintf' ? 2 : 1;
+        continue;
+      }
+      if (v === '-printf') {
+        i++;
+        continue;
+      }
+      unknown ??= `find ${v} is a test or action Airlock does not model`;
+    }
+    this.push(scope, { ...base, readonly: !deletes && !writes && execs.length === 0 && !unknown, ...(unknown ? { unknown } : {}) });
+    const filter = findNameFilter(values.slice(starts.length));
+    if (deletes) {
+      // `find DIR -delete` with no test deletes everything below DIR; with `-name` tests, the files below that match.
+      for (const s of starts) {
+        if (filter) this.pushEffect({ op: 'delete', path: s.value, cwd: scope.shell.cwd, via: 'find -delete', glob: false, recursive: true, mention: false, filter, bounded: `find deletes the files below ${s.text} that its tests match`, ...(s.dynamic ? { dynamic: s.dynamic } : {}) });
+        else this.effect({ op: 'delete', word: s, recursive: true }, scope, 'find -delete');
+      }
+    }
+    for (const x of execs) {
+      const inner = args.slice(x.at, x.end);
+      if (inner.length === 0) continue;
+      for (const s of starts) {
+        const dir = s.dynamic ? undefined : this.resolveDir(scope.shell.cwd, s);
+        const bound = dir ?? s.value;
+        const innerScope = childScope(scope, { depth: scope.depth + 1, findBound: bound, ...(filter ? { findFilter: filter } : {}), ...(x.kind === '-execdir' || x.kind === '-okdir' ? { cwd: bound } : {}) });
+        if (s.dynamic) innerScope.shell.cwd = undefined;
+        this.run(inner, [], [], innerScope, `find ${x.kind}`);
+      }
+    }
   }
 
   /** `sh -c "$(curl …)"`, `eval "$(wget …)"`: a download run as a script. */
   private downloadInString(w: WordValue, scope: Scope, name: string): void {
     if (/\$\(\s*(curl|wget|fetch)\b|`\s*(curl|wget|fetch)\b/.test(w.text)) {
-      this.commands.push({ text: w.text, variants: [], name, via: name, wrapper: false, classes: ['network', ...scope.inherited], builtin: `it runs a download (${clip(w.text, 40)}) as a script` });
-    }
-  }
-
-  private effectsOf(refs: readonly EffectRef[], args: readonly WordValue[], scope: Scope, via: string): void {
-    for (const ref of refs) {
-      if (ref.literal !== undefined) {
-        this.effects.push({ op: ref.op, path: ref.literal, cwd: scope.cwd, via, glob: false, recursive: false, mention: false });
-        continue;
-      }
-      const word = args[ref.index];
-      if (!word) continue;
-      let override: string | undefined;
-      let target = word;
-      if (ref.prefix) {
-        override = word.value.slice(ref.prefix);
-        target = { ...word, text: word.text.slice(ref.prefix) };
-      }
-      if (ref.intoDirOf !== undefined) {
-        const src = args[ref.intoDirOf];
-        if (!src) continue;
-        if (src.dynamic && !target.dynamic) target = { ...target, dynamic: src.dynamic };
-        override = this.path.join(override ?? word.value, this.path.basename(src.value.replace(/\/+$/, '')) || '.');
-        target = { ...target, glob: target.glob || src.glob };
-      }
-      this.effect(ref.op, target, scope, via, ref.recursive === true, ref.mention === true, override);
+      this.push(scope, { text: w.text, variants: [], name, via: name, wrapper: false, readonly: false, builtin: `it runs a download (${clip(w.text, 40)}) as a script` });
     }
   }
 
   /**
-   * Arguments that name files a `deny`/`ask` read rule covers are reads: `cat .env`, `python x.py .env`,
-   * `curl -d @.env …`. Options and their values are skipped unless they hold a path after `=` or `@`.
+   * Arguments of a program Airlock does not model that name files a `deny`/`ask` read rule covers are
+   * reads: `python x.py .env`, `tool --config=.env`. Options and their values are skipped unless they hold
+   * a path after `=` or `@`.
    */
-  private mentions(args: readonly WordValue[], scope: Scope, via: string, known: readonly EffectRef[]): void {
-    const taken = new Set(known.filter((r) => r.literal === undefined && !r.prefix && r.intoDirOf === undefined).map((r) => r.index));
-    args.forEach((w, i) => {
-      if (taken.has(i) || w.dynamic) return;
+  private mentions(args: readonly WordValue[], scope: Scope, via: string): void {
+    for (const w of args) {
+      if (w.dynamic) continue;
       let value = w.value;
       if (value.startsWith('-')) {
         const eq = value.indexOf('=');
-        if (eq === -1) return;
+        if (eq === -1) continue;
         value = value.slice(eq + 1);
       }
       if (value.startsWith('@')) value = value.slice(1);
-      if (value === '' || value === '-' || value === XARGS_INPUT || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return;
-      this.effect('read', w, scope, via, false, true, value === w.value ? undefined : value);
-    });
+      if (value === '' || value === '-' || value === XARGS_INPUT || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) continue;
+      this.effect({ op: 'read', word: { ...w, value }, mention: true }, scope, via);
+    }
   }
 
-  private find(args: readonly WordValue[], scope: Scope, text: string, variants: readonly string[]): void {
-    const values = args.map((w) => w.value);
-    const facts = commandFacts('find', values);
-    this.commands.push({ text, variants, name: 'find', via: scope.via, wrapper: false, classes: uniq([...facts.classes, ...scope.inherited]) });
-    this.effectsOf(facts.effects, args, scope, 'find');
-    // Start points are the leading arguments before the expression.
-    const starts: number[] = [];
-    for (let i = 0; i < values.length && !/^[-(!]/.test(values[i]!); i++) starts.push(i);
-    // `find DIR -delete` with no test deletes everything below DIR, like `rm -rf DIR`; with tests
-    // (`-name '*.pyc'`) which files go is only known when it runs, and the command is destructive.
-    const structural = new Set(['-delete', '-depth', '-maxdepth', '-mindepth', '-xdev', '-mount', '-follow', '-ignore_readdir_race', '-noleaf', '-d']);
-    const expression = values.slice(starts.length);
-    const filtered = expression.some((v) => (v.startsWith('-') && !structural.has(v)) || v === '(' || v === '!');
-    if (values.includes('-delete') && !filtered) for (const i of starts) this.effect('delete', args[i]!, scope, 'find -delete', true, false);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (!['-exec', '-execdir', '-ok', '-okdir'].includes(v)) continue;
-      let end = i + 1;
-      while (end < values.length && values[end] !== ';' && values[end] !== '+') end++;
-      const inner = args.slice(i + 1, end);
-      if (inner.length > 0) {
-        const innerScope = v === '-execdir' || v === '-okdir' ? { ...scope, cwd: undefined } : scope;
-        this.run(inner, [], { ...innerScope, depth: scope.depth + 1 }, `find ${v}`);
-      }
-      i = end;
-    }
+  /** Airlock's own CLI run by an agent, in any spelling: what it may not do, or undefined. */
+  private airlockUse(name: string, head: WordValue, args: readonly WordValue[], scope: Scope): string | undefined {
+    let rest: readonly WordValue[] | undefined;
+    if (name === 'airlock' || name === 'airlock-cli') rest = args;
+    else if (/[\\/]/.test(head.value) && this.options.probe?.isAirlock(head.value, scope.shell.cwd)) rest = args;
+    if (!rest) return undefined;
+    const sub = rest.find((a) => !a.value.startsWith('-'));
+    const flags = rest.filter((a) => a.value.startsWith('-')).map((a) => a.value);
+    const s = sub?.value;
+    if (s === undefined && flags.every((f) => ['--help', '-h', '--version', '--json'].includes(f))) return undefined;
+    if (s === 'check' || s === 'sessions' || s === 'show' || s === 'help') return undefined;
+    if (s === 'audit' && !flags.some((f) => f.startsWith('--export'))) return undefined;
+    if (s === 'doctor' && !flags.some((f) => f.startsWith('--repair') || f.startsWith('--fix'))) return undefined;
+    if (s === 'trust' && !flags.some((f) => f === '--set' || f.startsWith('--set='))) return undefined;
+    return `agents cannot run \`airlock ${s ?? flags.join(' ')}\`: ${CONTROL}`;
   }
 
   private resolveDir(cwd: string | undefined, w: WordValue): string | undefined {
@@ -450,191 +888,97 @@ class Analyzer {
   }
 }
 
-function uniq<T>(items: readonly T[]): T[] {
-  return [...new Set(items)];
+const CONTROL = 'changing trust, answering approvals, installing hooks, rolling back and serving the gate are for a person, in the editor or at their own terminal';
+
+/** Why a path from xargs' input is not known. */
+const INPUT_FILES = 'its file names come from xargs\' input';
+
+const NETWORK_NAMES = new Set(['curl', 'wget', 'http', 'https', 'xh', 'nc', 'ncat', 'netcat', 'socat', 'telnet', 'ssh', 'scp', 'sftp', 'ftp', 'rsync', 'gh', 'aws', 'gcloud', 'az']);
+
+/** `$GITHUB_TOKEN`, `${AWS_SECRET_ACCESS_KEY}`, `$(env)`, `$(printenv X)`: a secret in a word. */
+function secretExpansion(text: string): boolean {
+  for (const m of text.matchAll(/\$\{?!?#?([A-Za-z_][A-Za-z0-9_]*)/g)) if (SECRET_VAR.test(m[1]!)) return true;
+  return /\$\(\s*(env|printenv|set|export|declare)\b|`\s*(env|printenv|set)\b|\/proc\/[^/\s]+\/environ/.test(text);
 }
 
-/** `/usr/bin/rm` → `rm`; `C:\bin\git.exe` → `git`. */
-export function commandName(word: string): string {
-  const base = basename(word.replace(/\\/g, '/'));
-  return base.replace(/\.(exe|cmd|bat)$/i, '');
+/** `npx airlock`, `npm exec @scope/airlock@1.2`: Airlock's own package. */
+function isAirlockPackage(spec: string): boolean {
+  return /^(@[^/]+\/)?airlock(-cli)?(@.*)?$/i.test(spec) || /(^|[/:])airlock(\.git)?(#.*)?$/i.test(spec);
 }
 
-function isHarmlessDevice(path: string): boolean {
-  return /^\/dev\/(null|stdout|stderr|tty|fd\/\d+)$/.test(path) || path === 'NUL' || path === 'nul';
-}
+const FIND_FLAGS = new Set([
+  '-print', '-print0', '-ls', '-prune', '-quit', '-true', '-false', '-empty', '-executable', '-readable', '-writable', '-nouser', '-nogroup',
+  '-depth', '-d', '-mount', '-xdev', '-follow', '-noleaf', '-ignore_readdir_race', '-noignore_readdir_race', '-daystart', '-warn', '-nowarn',
+  '-not', '!', '-a', '-and', '-o', '-or', ',', '(', ')', '-nofollow', '-xattr', '-sparse',
+]);
+const FIND_STRUCTURAL = new Set(['-print', '-print0', '-ls', '-depth', '-d', '-mount', '-xdev', '-follow', '-noleaf', '-ignore_readdir_race', '-noignore_readdir_race', '-daystart', '-warn', '-nowarn', '(', ')']);
+const FIND_VALUE = new Set([
+  '-name', '-iname', '-path', '-ipath', '-wholename', '-iwholename', '-regex', '-iregex', '-regextype', '-type', '-xtype', '-user', '-group',
+  '-uid', '-gid', '-size', '-perm', '-mtime', '-mmin', '-atime', '-amin', '-ctime', '-cmin', '-newer', '-anewer', '-cnewer', '-samefile',
+  '-inum', '-links', '-maxdepth', '-mindepth', '-fstype', '-context', '-used', '-lname', '-ilname', '-Bmin', '-Btime', '-Bnewer', '-flags',
+]);
 
-function runsStdin(c: Command): boolean {
-  if (!c.name) return false;
-  const name = commandName(c.name.value);
-  if (!STDIN_INTERPRETERS.has(name) && name !== 'sudo' && name !== 'env') return false;
-  if (name === 'sudo' || name === 'env') {
-    const inner = c.suffix.find((s) => s.type === 'Word' && !s.value.startsWith('-') && !s.value.includes('='));
-    return inner !== undefined && inner.type === 'Word' && STDIN_INTERPRETERS.has(commandName(inner.value));
+/**
+ * The files a find expression selects, as a filter, when it is simple enough to tell: tests joined by
+ * "and" only, with `-name` patterns. Anything else (`-o`, `!`, `-path`, parentheses) selects files Airlock
+ * does not narrow down: everything below the start points counts.
+ */
+function findNameFilter(expression: readonly string[]): ScopeFilter | undefined {
+  const names: string[] = [];
+  for (let i = 0; i < expression.length; i++) {
+    const v = expression[i]!;
+    if (['-exec', '-execdir', '-ok', '-okdir'].includes(v)) {
+      while (i < expression.length && expression[i] !== ';' && expression[i] !== '+') i++;
+      continue;
+    }
+    if (['-o', '-or', '!', '-not', '(', ')', ',', '-path', '-ipath', '-wholename', '-iwholename', '-regex', '-iregex', '-lname', '-ilname', '-iname'].includes(v)) return undefined;
+    if (v === '-name') {
+      const n = expression[i + 1];
+      if (n === undefined) return undefined;
+      names.push(n);
+      i++;
+    }
   }
-  const words = c.suffix.filter((s) => s.type === 'Word').map((s) => (s as Word).value);
-  if (words.some((w) => /^-[a-z]*c[a-z]*$/.test(w))) return false; // `bash -c STRING` runs the string, not stdin
-  const operands = words.filter((w) => !w.startsWith('-'));
-  return operands.length === 0 || words.includes('-s') || operands[0] === '-';
+  return names.length > 0 ? { include: names } : undefined;
 }
 
-interface Unwrapped {
-  /** Index of the first argument of the wrapped command. */
-  readonly from?: number;
-  /** Index of the `-c` string for shells. */
-  readonly shellString?: number;
-  /** Index from which arguments are joined and parsed (`eval`). */
-  readonly evalFrom?: number;
-  readonly privileged?: boolean;
-  readonly assignments?: readonly string[];
-  readonly appendInput?: boolean;
-  readonly cwdArg?: number;
-  readonly unknownCwd?: boolean;
-  readonly via?: string;
-  readonly effects?: readonly EffectRef[];
-}
-
-/** Wrappers run another command; this finds it (spec/policy.md lists the ones that must be unwrapped). */
-function unwrap(name: string, args: readonly string[]): Unwrapped | undefined {
-  switch (name) {
-    case 'sudo': {
-      const scan = scanOptions(args, { shortWithValue: 'ugpCDrtUTh', longWithValue: ['user', 'group', 'prompt', 'close-from', 'chdir', 'role', 'type', 'other-user', 'command-timeout', 'host'], stopAtFirst: true });
-      if (scan.options.some((o) => o.name === '-e' || o.name === '--edit')) {
-        return { privileged: true, effects: scan.operands.map((index) => ({ op: 'write' as const, index })) };
-      }
-      const chdir = scan.options.find((o) => o.name === '-D' || o.name === '--chdir');
-      return { from: scan.operands[0] ?? args.length, privileged: true, ...(chdir ? { cwdArg: chdir.index } : {}) };
-    }
-    case 'doas': {
-      const scan = scanOptions(args, { shortWithValue: 'uC', stopAtFirst: true });
-      return { from: scan.operands[0] ?? args.length, privileged: true };
-    }
-    case 'su': {
-      const scan = scanOptions(args, { shortWithValue: 'cgGsw', longWithValue: ['command', 'group', 'supp-group', 'shell', 'whitelist-environment'] });
-      const c = scan.options.find((o) => o.name === '-c' || o.name === '--command');
-      return c ? { shellString: c.index, privileged: true } : { privileged: true };
-    }
-    case 'env': {
-      const scan = scanOptions(args, { shortWithValue: 'uCS', longWithValue: ['unset', 'chdir', 'split-string'], stopAtFirst: true });
-      const split = scan.options.find((o) => o.name === '-S' || o.name === '--split-string');
-      if (split) return { evalFrom: split.index, via: 'env -S' };
-      // `env A=1 B=2 cmd`: assignments precede the command.
-      let i = scan.operands[0] ?? args.length;
-      const assignments: string[] = [];
-      while (i < args.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i]!)) assignments.push(args[i++]!);
-      const chdir = scan.options.find((o) => o.name === '-C' || o.name === '--chdir');
-      return { from: i, assignments, ...(chdir ? { cwdArg: chdir.index } : {}) };
-    }
-    case 'command':
-    case 'builtin': {
-      const scan = scanOptions(args, { stopAtFirst: true });
-      if (scan.options.some((o) => o.name === '-v' || o.name === '-V')) return undefined; // a lookup, not a run
-      return { from: scan.operands[0] ?? args.length };
-    }
-    case 'exec': {
-      const scan = scanOptions(args, { shortWithValue: 'a', stopAtFirst: true });
-      return { from: scan.operands[0] ?? args.length };
-    }
-    case 'nohup':
-    case 'setsid':
-    case 'unbuffer':
-    case 'caffeinate': {
-      const scan = scanOptions(args, { stopAtFirst: true });
-      return { from: scan.operands[0] ?? args.length };
-    }
-    case 'nice': {
-      const scan = scanOptions(args, { shortWithValue: 'n', longWithValue: ['adjustment'], stopAtFirst: true, numericOptions: true });
-      return { from: scan.operands[0] ?? args.length };
-    }
-    case 'ionice': {
-      const scan = scanOptions(args, { shortWithValue: 'cnp', longWithValue: ['class', 'classdata', 'pid'], stopAtFirst: true });
-      return { from: scan.operands[0] ?? args.length };
-    }
-    case 'stdbuf': {
-      const scan = scanOptions(args, { shortWithValue: 'ioe', longWithValue: ['input', 'output', 'error'], stopAtFirst: true });
-      return { from: scan.operands[0] ?? args.length };
-    }
-    case 'taskset': {
-      const scan = scanOptions(args, { stopAtFirst: true });
-      const first = scan.operands[0] ?? args.length;
-      return { from: first + 1 };
-    }
-    case 'timeout': {
-      const scan = scanOptions(args, { shortWithValue: 'ks', longWithValue: ['kill-after', 'signal'], stopAtFirst: true });
-      const duration = scan.operands[0] ?? args.length;
-      return { from: duration + 1 };
-    }
-    case 'time': {
-      const scan = scanOptions(args, { shortWithValue: 'fo', longWithValue: ['format', 'output'], stopAtFirst: true });
-      const out = scan.options.find((o) => o.name === '-o' || o.name === '--output');
-      return { from: scan.operands[0] ?? args.length, ...(out ? { effects: [{ op: 'write' as const, index: out.index }] } : {}) };
-    }
-    case 'flock': {
-      // `flock [options] FILE -c STRING` (options may follow the file) or `flock [options] FILE CMD ARGS…`.
-      const spec = { shortWithValue: 'cwEs', longWithValue: ['command', 'timeout', 'wait', 'conflict-exit-code'] };
-      const c = scanOptions(args, spec).options.find((o) => o.name === '-c' || o.name === '--command');
-      if (c) return { shellString: c.index };
-      const file = scanOptions(args, { ...spec, stopAtFirst: true }).operands[0] ?? args.length;
-      return { from: file + 1 };
-    }
-    case 'watch': {
-      const scan = scanOptions(args, { shortWithValue: 'nq', longWithValue: ['interval', 'equexit'], stopAtFirst: true });
-      const from = scan.operands[0] ?? args.length;
-      // watch runs its arguments through `sh -c` (unless -x): decide them as a command line.
-      return scan.options.some((o) => o.name === '-x' || o.name === '--exec') ? { from } : { evalFrom: from };
-    }
-    case 'xargs': {
-      const scan = scanOptions(args, {
-        shortWithValue: 'adEeIiLlnPs',
-        longWithValue: ['arg-file', 'delimiter', 'eof', 'replace', 'max-lines', 'max-args', 'max-procs', 'max-chars', 'process-slot-var'],
-        stopAtFirst: true,
-      });
-      const replace = scan.options.some((o) => ['-I', '-i', '--replace'].includes(o.name));
-      const from = scan.operands[0];
-      if (from === undefined) return { via: 'xargs' }; // `xargs` alone runs echo
-      return { from, appendInput: !replace, via: 'xargs' };
-    }
-    case 'eval':
-      return { evalFrom: 0 };
-    default:
+/** perl: an interpreter whose `-i` also edits files in place. */
+function perlFacts(args: readonly WordValue[]): CommandFacts & ProgramFacts {
+  const base = programFacts('perl', args) ?? { effects: [] };
+  let inPlace = false;
+  let codeGiven = false;
+  const operands: WordValue[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!.value;
+    if (a === '--') {
+      operands.push(...args.slice(i + 1));
       break;
-  }
-  if (SHELLS.has(name)) {
-    if (name === 'busybox') return { from: 0 };
-    // `bash -c STRING`, `bash -lc STRING`, `bash -o pipefail -c STRING`: find the `-c` and the string after it.
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === '--') break;
-      if (a === '-o' || a === '+o' || a === '-O' || a === '+O' || a === '--rcfile' || a === '--init-file') {
-        i++;
-        continue;
-      }
-      if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(a)) return i + 1 < args.length ? { shellString: i + 1 } : {};
-      if (!a.startsWith('-') && !a.startsWith('+')) return undefined; // `bash script.sh`: runs a file
     }
-    return undefined;
+    if (a.startsWith('-') && a.length > 1 && operands.length === 0) {
+      for (let j = 1; j < a.length; j++) {
+        const letter = a[j]!;
+        if (letter === 'i') {
+          inPlace = true;
+          break;
+        }
+        if ('eEIMmxlCD0F'.includes(letter)) {
+          if (letter === 'e' || letter === 'E') codeGiven = true;
+          if (!a.slice(j + 1) && 'eEIMm'.includes(letter)) i++;
+          break;
+        }
+      }
+      continue;
+    }
+    operands.push(args[i]!);
   }
-  return undefined;
-}
-
-/** `airlock trust --set`, `airlock install`, … run by an agent: changing Airlock itself is for people. */
-function airlockSelfChange(name: string, args: readonly string[]): string | undefined {
-  let rest: readonly string[];
-  if (name === 'airlock') rest = args;
-  else if ((name === 'node' || name === 'nodejs') && args[0] && /airlock[/\\](dist[/\\])?cli\.js$|[/\\]airlock$/.test(args[0])) rest = args.slice(1);
-  else if ((name === 'npx' || name === 'pnpx' || name === 'bunx') && args[0] === 'airlock') rest = args.slice(1);
-  else return undefined;
-  const sub = rest.find((a) => !a.startsWith('-'));
-  if (sub === 'trust' && rest.some((a) => a === '--set' || a.startsWith('--set='))) return 'agents cannot change their own trust level; a person does that in the editor or with `airlock trust --set`';
-  if (sub === 'install' || sub === 'uninstall') return `agents cannot change which hooks Airlock has installed (airlock ${sub})`;
-  if (sub === 'undo-rollback' || sub === 'gc') return `agents cannot run airlock ${sub}; a person does that`;
-  return undefined;
+  const files = codeGiven ? operands : operands.slice(1);
+  return { ...base, effects: inPlace ? files.map((word) => ({ op: 'write' as const, word })) : [] };
 }
 
 /** Analyzes a command line statically. Never throws: anything it cannot follow becomes a part that can never be allowed. */
 export function analyzeCommand(line: string, options: AnalyzeOptions): CommandAnalysis {
   const analyzer = new Analyzer(options);
-  const scope: Scope = { cwd: options.cwd, depth: 0, via: 'command', inherited: [] };
+  const scope: Scope = { shell: { cwd: options.cwd, oldCwd: undefined, dirs: [], vars: new Map(), defined: new Set() }, depth: 0, via: 'command' };
   if (line.length > MAX_COMMAND_LENGTH) {
     analyzer.opaque(clip(line, 200), 'command', `the command line is longer than ${MAX_COMMAND_LENGTH / 1024} KiB, too long to analyze`);
   } else if (line.includes('\0')) {
@@ -645,10 +989,4 @@ export function analyzeCommand(line: string, options: AnalyzeOptions): CommandAn
   }
   const lines = [...new Set(analyzer.lines.filter((l) => l.length > 0))];
   return { commands: analyzer.commands, effects: analyzer.effects, lines };
-}
-
-/** Joins a path the shell would see relative to `cwd`; undefined when `cwd` is unknown and the path is relative. */
-export function effectPath(effect: FileEffect, isAbsolute: (p: string) => boolean): string | undefined {
-  if (isAbsolute(effect.path)) return effect.path;
-  return effect.cwd === undefined ? undefined : join(effect.cwd, effect.path);
 }

@@ -15,15 +15,17 @@ export interface WordValue {
   readonly brace: boolean;
 }
 
-/** What a word evaluation may substitute: the user's home directory and the current directory when known. */
+/** What a word evaluation may substitute: the user's home directory, the current directory when known, and variables set earlier on the line. */
 export interface WordEnv {
   readonly home: string;
   readonly cwd: string | undefined;
+  /** Variables assigned a literal value earlier in the same command line (`D=src; ls $D`). */
+  readonly vars?: ReadonlyMap<string, string>;
 }
 
-const KNOWN_VARS = new Set(['HOME', 'PWD']);
-
 function variable(name: string, env: WordEnv): string | undefined {
+  const set = env.vars?.get(name);
+  if (set !== undefined) return set;
   if (name === 'HOME') return env.home;
   if (name === 'PWD') return env.cwd;
   return undefined;
@@ -34,7 +36,9 @@ export function evaluateWord(word: Word, env: WordEnv): WordValue {
   const parts = word.parts;
   if (!parts || parts.length === 0) {
     const text = word.value;
-    return { text, value: expandTilde(word.text, text, env), glob: false, brace: false };
+    const tilde = tildeOf(word.text, env);
+    if (tilde.dynamic) return { text, value: text, glob: false, brace: false, dynamic: tilde.dynamic };
+    return { text, value: tilde.prefix !== undefined ? tilde.prefix + text.slice(tilde.length) : text, glob: false, brace: false };
   }
   let value = '';
   let dynamic: string | undefined;
@@ -47,16 +51,35 @@ export function evaluateWord(word: Word, env: WordEnv): WordValue {
     const r = partValue(part, env, note);
     if (part.type === 'Glob' || part.type === 'ExtendedGlob') glob = true;
     if (part.type === 'BraceExpansion') brace = true;
-    value += i === 0 && part.type === 'Literal' ? expandTilde(part.text, r, env) : r;
+    if (i === 0 && part.type === 'Literal') {
+      // The tilde prefix ends at the first `/`; a quoted or expanded part after `~` makes it `~user`-like.
+      const whole = part.text.includes('/') || parts.length === 1 || parts[1]?.type === 'Glob' ? part.text : `${part.text}\0`;
+      const tilde = tildeOf(whole, env);
+      if (tilde.dynamic) note(tilde.dynamic);
+      value += tilde.prefix !== undefined ? tilde.prefix + r.slice(tilde.length) : r;
+    } else value += r;
   });
   return { text: word.value, value, glob, brace, ...(dynamic ? { dynamic } : {}) };
 }
 
-function expandTilde(raw: string, value: string, env: WordEnv): string {
-  // Only an unquoted leading `~` followed by `/` or nothing is the home directory; `~user` is left alone.
-  if (raw === '~') return env.home;
-  if (raw.startsWith('~/') && value.startsWith('~/')) return env.home + value.slice(1);
-  return value;
+/**
+ * The tilde expansion at the start of an unquoted word (or after `NAME=` in a word that looks like an
+ * assignment, which bash expands too: `dd of=~/.bashrc`). `~` and `~/…` are the home folder, `~+` the
+ * current folder; `~-` (the previous folder) and `~user` are only known when the command runs.
+ */
+function tildeOf(raw: string, env: WordEnv): { prefix?: string; length: number; dynamic?: string } {
+  const assignment = /^([A-Za-z_][A-Za-z0-9_]*=)~/.exec(raw);
+  const start = assignment ? assignment[1]!.length : 0;
+  if (raw[start] !== '~') return { length: 0 };
+  const end = raw.indexOf('/', start);
+  const name = raw.slice(start + 1, end === -1 ? raw.length : end);
+  const lead = raw.slice(0, start);
+  if (name === '') return { prefix: lead + env.home, length: start + 1 };
+  if (name === '+') return env.cwd !== undefined ? { prefix: lead + env.cwd, length: start + 2 } : { length: 0, dynamic: `~+ is the current folder, which Airlock cannot follow here` };
+  if (name === '-') return { length: 0, dynamic: '~- is the previous folder, only known when the command runs' };
+  if (name.includes('\0')) return { length: 0, dynamic: `${raw.slice(start).replace(/\0.*$/, '')}… is a home folder named by an expansion, only known when the command runs` };
+  if (/^[A-Za-z0-9._-]+$/.test(name)) return { length: 0, dynamic: `~${name} is the home folder of the user ${name}, which Airlock does not resolve` };
+  return { length: 0 };
 }
 
 function partValue(part: WordPart | DoubleQuotedChild, env: WordEnv, note: (why: string) => void): string {
@@ -74,12 +97,12 @@ function partValue(part: WordPart | DoubleQuotedChild, env: WordEnv, note: (why:
       return part.parts.map((child) => partValue(child, env, note)).join('');
     case 'SimpleExpansion': {
       const name = part.text.slice(1);
-      const known = KNOWN_VARS.has(name) ? variable(name, env) : undefined;
+      const known = variable(name, env);
       if (known === undefined) note(`the value of ${part.text} is only known when the command runs`);
       return known ?? part.text;
     }
     case 'ParameterExpansion': {
-      const known = !part.operation && !part.prefix && !part.index && KNOWN_VARS.has(part.parameter) ? variable(part.parameter, env) : undefined;
+      const known = !part.operation && !part.prefix && !part.index ? variable(part.parameter, env) : undefined;
       if (known === undefined) note(`the value of ${part.text} is only known when the command runs`);
       return known ?? part.text;
     }

@@ -124,6 +124,14 @@ export interface SessionUsage {
 export interface EvalContext {
   readonly agent: string;
   readonly trust: TrustLevel;
+  /**
+   * Whether commands this agent runs now would run inside Airlock's sandbox (the policy enables it, the
+   * machine has one and the agent's hook can rewrite the command). Code-running commands pass by trust
+   * at level 2 only then.
+   */
+  readonly contained?: boolean;
+  /** Why commands would not run contained, for the person. */
+  readonly uncontainedBecause?: string;
   readonly session?: SessionUsage;
   /** Current time in ms (for per-minute limits). */
   readonly now?: number;
@@ -146,6 +154,8 @@ export interface PreparedTarget {
   readonly builtin?: string;
   /** A read that is only a mention; decided only against deny/ask read rules and built-ins. */
   readonly mention?: boolean;
+  /** For recursive reads: a file below that a rule keeps from agents makes the read a deny that does not demote (narrow the search). */
+  readonly search?: boolean;
   /** Set when the path is not a valid path at all (NUL byte, empty); it is denied. Says why. */
   readonly invalid?: string;
   /**
@@ -382,6 +392,9 @@ export function describeRule(r: RuleRef): string {
 interface Verdicted {
   readonly action: Verdict;
   readonly source: DecisionSource;
+  readonly needsSandbox?: string;
+  readonly noDemote?: boolean;
+  readonly failed?: Decision['failed'];
   readonly rule?: RuleRef;
   readonly reason: string;
   readonly trustApplied: boolean;
@@ -445,10 +458,10 @@ function decideTarget(policy: CompiledPolicy, selector: 'edit' | 'read', t: Prep
   const inside = (p: ResolvedPath): string => (p === t.path ? subject : `${subject} (it contains ${shown(p)})`);
 
   const builtinHit = firstMatch(policy, `builtin|${selector}`, policy.builtin[selector], paths, ctx);
-  if (builtinHit) return ruleVerdict(builtinHit.rule, builtinHit.glob.pattern, inside(builtinHit.path));
+  if (builtinHit) return narrowed(t, builtinHit.path, ruleVerdict(builtinHit.rule, builtinHit.glob.pattern, inside(builtinHit.path)));
   for (const action of ['deny', 'ask'] as const) {
     const hit = firstMatch(policy, `${selector}|${action}`, policy.rules[selector][action], paths, ctx);
-    if (hit) return ruleVerdict(hit.rule, hit.glob.pattern, inside(hit.path));
+    if (hit) return narrowed(t, hit.path, ruleVerdict(hit.rule, hit.glob.pattern, inside(hit.path)));
   }
   if (t.mention) return { action: 'allow', source: 'default', reason: `${subject}: no read rule covers it`, trustApplied: false };
   if (!t.path || t.dynamic) {
@@ -480,6 +493,15 @@ function decideTarget(policy: CompiledPolicy, selector: 'edit' | 'read', t: Prep
       : { action: 'ask', source: 'default', reason: `${what}; reading it needs a person's approval unless a rule allows it`, trustApplied: false };
   }
   return applyDefault(policy, selector, ctx, subject, undefined);
+}
+
+/**
+ * A search (a recursive read) whose scope holds a file a rule keeps from agents: the search is denied, with
+ * the way to narrow it, and the deny does not count as an attempt on that file.
+ */
+function narrowed(t: PreparedTarget, hit: ResolvedPath, v: Verdicted): Verdicted {
+  if (!t.search || hit === t.path || v.action === 'allow') return v;
+  return { ...v, action: 'deny', noDemote: true, reason: `${v.reason}. The search would read it: leave it out (for example grep --exclude=${hit.rel?.split('/').pop() ?? 'NAME'}, rg -g '!${hit.rel?.split('/').pop() ?? 'NAME'}') or search a narrower folder` };
 }
 
 function applyDefault(policy: CompiledPolicy, selector: Selector, ctx: EvalContext, subject: string, relaxes: boolean | undefined): Verdicted {
@@ -517,11 +539,9 @@ function commandMatch(policy: CompiledPolicy, action: Verdict, texts: readonly s
   return best ? { rule: best.rule, glob: best.glob } : undefined;
 }
 
-function trustRelaxesCommand(c: SimpleCommand, trust: TrustLevel): boolean {
-  if (trust >= 3) return true;
-  if (trust === 2) return !c.classes.some((k) => k === 'destructive' || k === 'network' || k === 'privileged');
-  if (trust === 1) return c.classes.includes('readonly') && !c.classes.some((k) => k !== 'readonly');
-  return false;
+/** An allow rule's pattern names one exact command (no `*`): it may allow even a command Airlock does not understand. */
+function exactPattern(g: CommandGlob): boolean {
+  return !g.pattern.includes('*');
 }
 
 function decideCommandPart(policy: CompiledPolicy, c: SimpleCommand, ctx: EvalContext): Verdicted {
@@ -532,16 +552,39 @@ function decideCommandPart(policy: CompiledPolicy, c: SimpleCommand, ctx: EvalCo
     const hit = commandMatch(policy, action, texts, ctx);
     if (hit) return ruleVerdict(hit.rule, hit.glob.pattern, subject);
   }
-  if (c.wrapper) return { action: 'allow', source: 'default', reason: `${subject}: runs another command, which is decided on its own`, trustApplied: false };
-  if (c.dynamic) return { action: 'ask', source: 'default', reason: `${subject}: ${c.dynamic}, so it cannot be allowed without asking`, trustApplied: false };
+  // A wrapper runs another command, decided on its own: the wrapper passes unless it is itself not understood or irreversible.
+  if (c.wrapper && !c.unknown && !c.irreversible && !c.dynamic) return { action: 'allow', source: 'default', reason: `${subject}: runs another command, which is decided on its own`, trustApplied: false };
+  if (c.dynamic) return { action: 'ask', source: 'default', failed: 'understood', reason: `${subject}: not understood: ${c.dynamic}. Airlock cannot know what it does before it runs, so a person decides`, trustApplied: false };
   const allowed = commandMatch(policy, 'allow', [c.text], ctx);
-  if (allowed) return ruleVerdict(allowed.rule, allowed.glob.pattern, subject);
-  const kind = c.classes.length > 0 ? ` (${c.classes.join(', ')})` : '';
-  return applyDefault(policy, 'command', ctx, `${subject}${kind}`, trustRelaxesCommand(c, ctx.trust));
+  // What Airlock does not understand passes only by a rule naming exactly this command (or, for a program
+  // Airlock does not know at all, a rule naming that program).
+  if (allowed && (!c.unknown || c.unknownProgram || exactPattern(allowed.glob))) return ruleVerdict(allowed.rule, allowed.glob.pattern, subject);
+  if (c.unknown) {
+    const hint = c.unknownProgram ? 'a rule naming it can allow it' : 'only a rule naming this exact command can allow it';
+    return { action: 'ask', source: 'default', failed: 'understood', reason: `${subject}: not understood: ${c.unknown}. It asks at every trust level; ${hint}`, trustApplied: false };
+  }
+  if (c.irreversible) {
+    return { action: 'ask', source: 'default', failed: 'reversible', reason: `${subject}: not reversible: ${c.irreversible}, which Airlock cannot roll back. It asks at every trust level unless a rule allows it`, trustApplied: false };
+  }
+  const kind = c.runsCode ? ` (runs code: ${c.runsCode})` : c.readonly ? ' (read-only)' : '';
+  const d = policy.defaults.command;
+  if (d === 'ask' && policy.broken.length === 0) {
+    if (ctx.trust >= 3 || (ctx.trust >= 1 && c.readonly) || (ctx.trust === 2 && !c.runsCode)) {
+      return applyDefault(policy, 'command', ctx, `${subject}${kind}`, true);
+    }
+    if (ctx.trust === 2 && c.runsCode) {
+      if (ctx.contained) return { ...applyDefault(policy, 'command', ctx, `${subject}${kind}`, true), needsSandbox: c.runsCode };
+      const why = ctx.uncontainedBecause ?? 'commands do not run in Airlock\'s sandbox here';
+      return { action: 'ask', source: 'default', failed: 'contained', reason: `${subject}: runs code Airlock cannot read (${c.runsCode}), and it would run uncontained: ${why}. At trust level 2 such commands pass only inside the sandbox (at level 3 without it), so a person decides`, trustApplied: false };
+    }
+  }
+  return applyDefault(policy, 'command', ctx, `${subject}${kind}`, false);
 }
 
+type WorkingPart = PartDecision & Partial<Verdicted>;
+
 function decideCommand(policy: CompiledPolicy, req: Extract<PreparedRequest, { kind: 'command' }>, ctx: EvalContext): Decision {
-  const parts: PartDecision[] = [];
+  const parts: WorkingPart[] = [];
   for (const c of req.commands) {
     const v = decideCommandPart(policy, c, ctx);
     parts.push({ kind: 'command', text: c.text, via: c.via, ...v });
@@ -567,12 +610,15 @@ function decideCommand(policy: CompiledPolicy, req: Extract<PreparedRequest, { k
   for (const p of parts) action = stricter(action, p.action);
   const decisive = pickDecisive(parts, action);
   const trustApplied = action === 'allow' && parts.some((p) => p.source === 'trust');
-  const { kind: _k, text: _t, via: _v, ...rest } = decisive as PartDecision & { trustApplied?: boolean };
-  return { ...rest, action, trustApplied, parts: parts.map(stripTrust) };
+  const { kind: _k, text: _t, via: _v, trustApplied: _ta, needsSandbox: _ns, noDemote: _nd, failed: _f, ...rest } = decisive;
+  const contained = action === 'allow' ? parts.find((p) => p.needsSandbox) : undefined;
+  const noDemote = action === 'deny' && parts.filter((p) => p.action === 'deny').every((p) => p.noDemote);
+  const failed = action === 'allow' ? undefined : (decisive.failed ?? parts.find((p) => p.action === action && p.failed)?.failed);
+  return { ...rest, action, trustApplied, ...(contained?.needsSandbox ? { needsSandbox: contained.needsSandbox } : {}), ...(noDemote ? { noDemote: true } : {}), ...(failed ? { failed } : {}), parts: parts.map(stripTrust) };
 }
 
-function stripTrust(p: PartDecision & { trustApplied?: boolean }): PartDecision {
-  const { trustApplied: _t, ...rest } = p;
+function stripTrust(p: WorkingPart): PartDecision {
+  const { trustApplied: _t, needsSandbox: _n, noDemote: _d, ...rest } = p;
   return rest;
 }
 
@@ -641,8 +687,9 @@ export function evaluate(policy: CompiledPolicy, req: PreparedRequest, ctx: Eval
     const verdicts = req.targets.map((t) => decideTarget(policy, selector, t, ctx));
     let action: Verdict = 'allow';
     for (const v of verdicts) action = stricter(action, v.action);
-    const decisive = pickDecisive(verdicts, action);
-    decision = { ...decisive, action, trustApplied: action === 'allow' && verdicts.some((v) => v.trustApplied) };
+    const { noDemote: _n, needsSandbox: _s, ...decisive } = pickDecisive(verdicts, action);
+    const noDemote = action === 'deny' && verdicts.filter((v) => v.action === 'deny').every((v) => v.noDemote);
+    decision = { ...decisive, action, trustApplied: action === 'allow' && verdicts.some((v) => v.trustApplied), ...(noDemote ? { noDemote: true } : {}) };
   }
   if (decision.action !== 'allow') return decision;
   const hit = limitHit(policy, req, ctx);

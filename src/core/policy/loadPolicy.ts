@@ -85,7 +85,7 @@ function installDirToProtect(options: LoadPolicyOptions): boolean {
 /** Reads, validates and compiles the policy of a workspace. Never throws for a bad file: problems are returned. */
 export function loadPolicy(options: LoadPolicyOptions): LoadedPolicy {
   const file = join(options.workspace, POLICY_FILE);
-  const probed = createPathContext([options.workspace], options.home);
+  const probed = { ...createPathContext([options.workspace], options.home), airlock: { dataRoot: options.dataRoot, ...(installDirToProtect(options) ? { installDir: options.installDir } : {}) } };
   const paths = options.caseInsensitive === undefined ? probed : { ...probed, caseInsensitive: options.caseInsensitive };
   let state: WorkspacePolicyState;
   let document: PolicyDocument;

@@ -38,6 +38,8 @@ export interface PathContext {
   readonly home: string;
   /** True when the workspace's file system ignores case (macOS and Windows defaults). */
   readonly caseInsensitive: boolean;
+  /** Where Airlock itself lives, to recognise its CLI and data in commands. */
+  readonly airlock?: { readonly dataRoot: string; readonly installDir?: string };
 }
 
 const MAX_PATH_LENGTH = 8192;
@@ -136,8 +138,12 @@ export function expandShellGlob(pattern: string, base: string): string[] {
       for (const name of names.sort()) if (mm.match(name)) next.push(join(dir, name));
       if (next.length > MAX_GLOB_RESULTS) break;
     }
-    candidates = next.slice(0, MAX_GLOB_RESULTS);
+    if (next.length > MAX_GLOB_RESULTS) throw new GlobTooLargeError(`the pattern ${pattern} matches more than ${MAX_GLOB_RESULTS} files, more than Airlock checks one by one`);
+    candidates = next;
     if (candidates.length === 0) return [pattern];
   }
   return candidates;
 }
+
+/** Thrown when a shell pattern matches more files than Airlock checks. */
+export class GlobTooLargeError extends Error {}

@@ -2,20 +2,52 @@
  * Prepares a request for the pure evaluator: resolves every path (symlinks, `..`, case), analyzes command
  * lines, expands the globs a shell would expand, and lists what a recursive delete would remove.
  */
-import { lstatSync, readdirSync, type Dirent } from 'node:fs';
-import { isAbsolute, join, normalize } from 'node:path';
-import { analyzeCommand, type FileEffect } from '../commands/analyzeCommand';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { basename, dirname, isAbsolute, join, normalize, resolve } from 'node:path';
+import { Minimatch } from 'minimatch';
+import { analyzeCommand, type AnalyzeProbe, type FileEffect } from '../commands/analyzeCommand';
+import type { ScopeFilter } from '../commands/facts';
 import type { ActionRequest } from '../request';
 import type { PreparedRequest, PreparedTarget } from './evaluate';
-import { expandShellGlob, PathError, resolvePath, toSlash, type PathContext, type ResolvedPath } from './paths';
+import { expandShellGlob, GlobTooLargeError, PathError, resolvePath, toSlash, type PathContext, type ResolvedPath } from './paths';
 
 /** Most files listed below one recursive delete before Airlock stops and asks instead. */
 export const MAX_LISTED_BELOW = 20_000;
 
-function listBelow(dir: ResolvedPath): { below: ResolvedPath[]; incomplete?: string } {
+/** Compiled matchers of a scope filter: which files below a searched folder are read. */
+function compileFilter(f: ScopeFilter | undefined): { file(rel: string, name: string): boolean; dir(rel: string, name: string): boolean } {
+  if (!f) return { file: () => true, dir: () => true };
+  const mm = (p: string): Minimatch => new Minimatch(p, { dot: true, matchBase: !p.includes('/'), nocomment: true, nonegate: true });
+  const include = (f.include ?? []).map(mm);
+  const exclude = (f.exclude ?? []).map(mm);
+  const excludeDir = (f.excludeDir ?? []).map(mm);
+  const globs = (f.globs ?? []).map((g) => ({ neg: g.startsWith('!'), m: mm(g.replace(/^!/, '')) }));
+  const positive = globs.some((g) => !g.neg);
+  return {
+    dir(rel, name) {
+      if (f.skipHidden && name.startsWith('.')) return false;
+      if (excludeDir.some((m) => m.match(name))) return false;
+      let state: boolean | undefined;
+      for (const g of globs) if (g.neg && (g.m.match(rel) || g.m.match(name))) state = false;
+      return state !== false;
+    },
+    file(rel, name) {
+      if (f.skipHidden && name.startsWith('.')) return false;
+      if (include.length > 0 && !include.some((m) => m.match(name))) return false;
+      if (exclude.some((m) => m.match(name))) return false;
+      let state: boolean | undefined;
+      for (const g of globs) if (g.m.match(rel) || g.m.match(name)) state = !g.neg;
+      if (state === false || (positive && state !== true)) return false;
+      return true;
+    },
+  };
+}
+
+function listBelow(dir: ResolvedPath, filter?: ScopeFilter): { below: ResolvedPath[]; incomplete?: string } {
   const below: ResolvedPath[] = [];
   const stack: string[] = [''];
   let incomplete: string | undefined;
+  const keep = compileFilter(filter);
   while (stack.length > 0) {
     const sub = stack.pop()!;
     let entries: Dirent[];
@@ -26,6 +58,11 @@ function listBelow(dir: ResolvedPath): { below: ResolvedPath[]; incomplete?: str
     }
     for (const e of entries) {
       const rel = sub ? `${sub}/${e.name}` : e.name;
+      if (e.isDirectory() ? !keep.dir(rel, e.name) : !keep.file(rel, e.name)) continue;
+      // Symlinked folders are not followed: deleting a link does not delete its target.
+      if (e.isDirectory()) stack.push(rel);
+      // A folder counts itself only when the filter would select it by name (find -name 'build' -delete).
+      if (e.isDirectory() && filter && !keep.file(rel, e.name)) continue;
       below.push({
         input: `${dir.input.replace(/\/+$/, '')}/${rel}`,
         abs: `${dir.abs}/${rel}`,
@@ -33,8 +70,6 @@ function listBelow(dir: ResolvedPath): { below: ResolvedPath[]; incomplete?: str
         ...(dir.rel !== undefined ? { rel: dir.rel === '' ? rel : `${dir.rel}/${rel}` } : {}),
         ...(dir.realRel !== undefined ? { realRel: dir.realRel === '' ? rel : `${dir.realRel}/${rel}` } : {}),
       });
-      // Symlinked folders are not followed: deleting a link does not delete its target.
-      if (e.isDirectory()) stack.push(rel);
       if (below.length >= MAX_LISTED_BELOW) {
         incomplete = `it affects more than ${MAX_LISTED_BELOW} files, more than Airlock checks one by one`;
         return { below, incomplete };
@@ -75,8 +110,9 @@ function wipes(p: ResolvedPath, ctx: PathContext): string | undefined {
 const WILDCARD_ONLY = /(^|\/)(\*|\.\*|\*\.\*|\.\[!.\]\*|\.\?\*)$/;
 
 function targetsOfEffect(effect: FileEffect, ctx: PathContext, base: string): PreparedTarget[] {
-  const display = effect.path;
-  const common = { op: effect.op, via: effect.via, ...(effect.mention ? { mention: true } : {}) };
+  const display = effect.bounded ? `${effect.path}/…` : effect.path;
+  const search = effect.op === 'read' && effect.recursive;
+  const common = { op: effect.op, via: effect.via, ...(effect.mention ? { mention: true } : {}), ...(search ? { search: true } : {}) };
   if (effect.dynamic) return [{ ...common, display, dynamic: effect.dynamic }];
   if (!isAbsolute(effect.path) && effect.cwd === undefined) {
     const rel = toSlash(normalize(effect.path)).replace(/^(\.\.\/)+/, '');
@@ -97,7 +133,12 @@ function targetsOfEffect(effect: FileEffect, ctx: PathContext, base: string): Pr
         // fall through to the plain expansion
       }
     }
-    paths = expandShellGlob(effect.path, cwd);
+    try {
+      paths = expandShellGlob(effect.path, cwd);
+    } catch (e) {
+      if (!(e instanceof GlobTooLargeError)) throw e;
+      return [{ ...common, display, dynamic: e.message }];
+    }
   }
   const out: PreparedTarget[] = [];
   for (const p of paths) {
@@ -109,15 +150,15 @@ function targetsOfEffect(effect: FileEffect, ctx: PathContext, base: string): Pr
       continue;
     }
     const shownPath = paths.length > 1 ? (resolved.rel ?? resolved.abs) : display;
-    if (effect.op === 'delete') {
+    if (effect.op === 'delete' && !(effect.bounded && effect.filter)) {
       const why = wipes(resolved, ctx);
       if (why) {
         out.push({ ...common, display: shownPath, path: resolved, builtin: why });
         continue;
       }
     }
-    if ((effect.recursive || effect.op === 'delete') && effect.op !== 'read' && isDirectory(resolved)) {
-      const { below, incomplete } = listBelow(resolved);
+    if ((effect.recursive || effect.op === 'delete') && isDirectory(resolved)) {
+      const { below, incomplete } = listBelow(resolved, effect.op === 'read' || effect.bounded ? effect.filter : undefined);
       out.push({ ...common, display: shownPath, path: resolved, below, ...(incomplete ? { belowIncomplete: incomplete } : {}) });
     } else {
       out.push({ ...common, display: shownPath, path: resolved });
@@ -164,9 +205,71 @@ export function prepareRequest(req: ActionRequest, ctx: PathContext, options: { 
     case 'command': {
       const command = req.command ?? '';
       const cwd = req.cwd ?? base;
-      const analysis = analyzeCommand(command, { cwd, home: ctx.home, platform: process.platform === 'win32' ? 'win32' : 'posix' });
+      const analysis = analyzeCommand(command, { cwd, home: ctx.home, platform: process.platform === 'win32' ? 'win32' : 'posix', probe: diskProbe(ctx) });
       const targets = analysis.effects.flatMap((e) => targetsOfEffect(e, ctx, cwd));
       return { kind: 'command', command, commands: analysis.commands, lines: analysis.lines, targets };
     }
   }
+}
+
+const MAX_MANIFEST = 1024 * 1024;
+
+/** The `scripts` of a package.json, or undefined. */
+function packageScripts(dir: string): Readonly<Record<string, string>> | undefined {
+  try {
+    const file = join(dir, 'package.json');
+    if (statSync(file).size > MAX_MANIFEST) return undefined;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { scripts?: unknown };
+    if (!pkg.scripts || typeof pkg.scripts !== 'object') return undefined;
+    return Object.fromEntries(Object.entries(pkg.scripts as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return undefined;
+  }
+}
+
+function under(child: string, parent: string | undefined): boolean {
+  if (!parent) return false;
+  const p = toSlash(parent).replace(/\/+$/, '');
+  const c = toSlash(child);
+  return c === p || c.startsWith(`${p}/`);
+}
+
+/** True when the package.json next to (or one folder above) a file names it `airlock`. */
+function inAirlockPackage(file: string): boolean {
+  for (const dir of [dirname(file), dirname(dirname(file))]) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; bin?: unknown };
+      if (pkg.name === 'airlock' || (pkg.bin && typeof pkg.bin === 'object' && 'airlock' in (pkg.bin as object))) return true;
+    } catch {
+      // no package here
+    }
+  }
+  return false;
+}
+
+/** The probe the command analysis uses: package scripts, and recognising Airlock's own program and data. */
+export function diskProbe(ctx: PathContext): AnalyzeProbe {
+  return {
+    packageScripts,
+    isAirlock(path, cwd) {
+      if (!path || path.includes('\0')) return false;
+      const expanded = path === '~' || path.startsWith('~/') ? ctx.home + path.slice(1) : path;
+      if (!isAbsolute(expanded) && cwd === undefined) return /(^|\/)airlock(-cli)?$|airlock[^/]*\/(dist|out)\/(cli|main|hook)\.js$/i.test(expanded);
+      const abs = resolve(cwd ?? '/', expanded);
+      let real = abs;
+      try {
+        real = realpathSync(abs);
+      } catch {
+        real = abs;
+      }
+      if (under(real, ctx.airlock?.dataRoot) || under(abs, ctx.airlock?.dataRoot)) return true;
+      if (ctx.airlock?.installDir && (under(real, ctx.airlock.installDir) || under(abs, ctx.airlock.installDir))) return true;
+      for (const p of [abs, real]) {
+        if (/^airlock(-cli)?$/i.test(basename(p))) return true;
+        if (/airlock[^/]*\/(dist|out)\/(cli|main|hook|extension)\.js$/i.test(toSlash(p))) return true;
+        if (/^(cli|main|hook|extension)\.js$/.test(basename(p)) && inAirlockPackage(p)) return true;
+      }
+      return false;
+    },
+  };
 }

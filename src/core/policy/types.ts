@@ -132,6 +132,8 @@ export interface PartDecision {
   readonly source: DecisionSource;
   readonly rule?: RuleRef;
   readonly reason: string;
+  /** Which condition for passing without a person this part failed (understood, reversible, contained). */
+  readonly failed?: 'understood' | 'reversible' | 'contained';
 }
 
 /** The answer to "may this agent do this?" (spec/policy.md "Decision"). */
@@ -143,6 +145,18 @@ export interface Decision {
   /** True when the agent's trust level changed the outcome (relaxed an `ask` default). */
   readonly trustApplied: boolean;
   readonly limit?: LimitHit;
+  /**
+   * Set when the decision allows a command only because it will run in the sandbox (code-running
+   * commands passed by trust at level 2): says what runs code. Run outside the sandbox, it must ask.
+   */
+  readonly needsSandbox?: string;
+  /** A deny that is not the agent's attempt at something forbidden (a search whose scope holds a secret): it does not demote. */
+  readonly noDemote?: boolean;
+  /**
+   * Which of the three conditions for passing without a person failed, when one did (spec/policy.md
+   * "What may pass without a person"): for the popup, `airlock check` and the audit log.
+   */
+  readonly failed?: 'understood' | 'reversible' | 'contained';
   /** For commands: each simple command and each edit it makes, with its own decision. */
   readonly parts?: readonly PartDecision[];
 }

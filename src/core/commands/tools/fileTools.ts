@@ -1,0 +1,391 @@
+/**
+ * Commands that write, move and delete files, with every option of their GNU and BSD spellings: their
+ * targets become edits, decided by the edit rules (spec/policy.md "Commands"). Values are read in every
+ * spelling (`-t DIR`, `-tDIR`, `--target-directory=DIR`, `--target-dir DIR`, clusters such as `-vt DIR`).
+ */
+import type { CommandFacts, Effect } from '../facts';
+import { has, optional, parseOptions, table, valued, valueOf, type ParsedArgs } from '../options';
+import type { WordValue } from '../words';
+import type { MutableFacts, SimpleTool } from './simple';
+
+const D = 'data' as const;
+const R = 'read' as const;
+const M = 'meta' as const;
+const W = 'write' as const;
+
+function ops(parsed: ParsedArgs): WordValue[] {
+  return parsed.operands.map((o) => o.word);
+}
+
+function base(parsed: ParsedArgs): MutableFacts {
+  return { effects: [], readonly: false, ...(parsed.unknown ? { unknown: parsed.unknown } : {}) };
+}
+
+const CP = table({
+  flags: 'abdfiHlLnPpRrsTuvxZcNXS',
+  values: { S: D, t: W },
+  longFlags:
+    'archive attributes-only copy-contents dereference force interactive link no-dereference no-clobber parents recursive ' +
+    'remove-destination strip-trailing-slashes symbolic-link no-target-directory verbose one-file-system keep-directory-symlink debug',
+  longValues: {
+    backup: optional(D), preserve: optional(D), 'no-preserve': D, reflink: optional(D), sparse: D, suffix: D, 'target-directory': W,
+    update: optional(D), context: optional(D),
+  },
+});
+// BSD cp -S is a flag (sparse) where GNU's takes a suffix: reading it as GNU's keeps the next word from being taken for a source.
+
+const MV = table({
+  flags: 'bfinTuvZh',
+  values: { S: D, t: W },
+  longFlags: 'force interactive no-clobber strip-trailing-slashes no-target-directory verbose exchange no-copy debug',
+  longValues: { backup: optional(D), suffix: D, 'target-directory': W, update: optional(D), context: optional(D) },
+});
+
+const INSTALL = table({
+  flags: 'bcCdDpsTvZ',
+  values: { g: D, m: D, o: D, S: D, t: W },
+  longFlags: 'compare directory preserve-timestamps strip no-target-directory verbose preserve-context debug',
+  longValues: { backup: optional(D), group: D, mode: D, owner: D, suffix: D, 'target-directory': W, 'strip-program': valued('exec'), context: optional(D) },
+});
+
+const LN = table({
+  flags: 'bdFfiLnPrsTvh',
+  values: { S: D, t: W },
+  longFlags: 'directory force interactive logical no-dereference physical relative symbolic no-target-directory verbose',
+  longValues: { backup: optional(D), suffix: D, 'target-directory': W },
+});
+
+/** cp, mv, install, ln: the destination is `-t DIR` or the last operand; `cp a b dir` also writes `dir/a` and `dir/b`. */
+function copyLike(name: string, args: readonly WordValue[], table_: typeof CP, sources: 'read' | 'delete' | 'none'): CommandFacts {
+  const parsed = parseOptions(args, table_, name);
+  const f = base(parsed);
+  const words = ops(parsed);
+  const target = valueOf(parsed, '-t', '--target-directory');
+  const recursive = has(parsed, '-r', '-R', '-a', '--recursive', '--archive') || sources === 'delete';
+  let dest: WordValue | undefined;
+  let srcs: WordValue[];
+  if (target) {
+    dest = target;
+    srcs = words;
+  } else if (name === 'install' && has(parsed, '-d', '--directory')) {
+    f.effects.push(...words.map((word): Effect => ({ op: 'write', word })));
+    return f;
+  } else if (words.length >= 2) {
+    dest = words[words.length - 1]!;
+    srcs = words.slice(0, -1);
+  } else if (name === 'ln' && words.length === 1) {
+    // `ln -s TARGET` makes a link named after TARGET in the current folder.
+    f.effects.push({ op: 'write', literal: '.', intoDirOf: words[0]! });
+    return f;
+  } else {
+    return f;
+  }
+  f.effects.push({ op: 'write', word: dest, recursive });
+  if (!has(parsed, '-T', '--no-target-directory')) {
+    for (const s of srcs) {
+      if (has(parsed, '--parents')) f.effects.push({ op: 'write', word: { ...dest, value: `${dest.value.replace(/\/+$/, '')}/${s.value}`, text: `${dest.text}/${s.text}`, glob: dest.glob || s.glob, ...(s.dynamic || dest.dynamic ? { dynamic: s.dynamic ?? dest.dynamic! } : {}) }, recursive });
+      else f.effects.push({ op: 'write', word: dest, intoDirOf: s, recursive });
+    }
+  }
+  for (const s of srcs) {
+    if (sources === 'delete') f.effects.push({ op: 'delete', word: s, recursive: true });
+    else if (sources === 'read') f.effects.push({ op: 'read', word: s, recursive });
+  }
+  return f;
+}
+
+const RM = table({
+  flags: 'dfiIrRvPWx',
+  longFlags: 'dir force recursive verbose one-file-system no-preserve-root',
+  longValues: { interactive: optional(D), 'preserve-root': optional(D) },
+});
+
+const SED = table({
+  flags: 'nErsuzb',
+  values: { e: D, f: R, l: D, i: optional(D), I: optional(D) },
+  longFlags: 'quiet silent regexp-extended separate unbuffered null-data posix debug sandbox follow-symlinks binary',
+  longValues: { expression: D, file: R, 'line-length': D, 'in-place': optional(D) },
+});
+
+/** `w FILE`, `W FILE`, `r FILE`, `R FILE`, `e` and the `w`/`e` flags of `s`: a sed script that writes, reads files or runs commands. */
+export function sedScriptEscapes(script: string): string | undefined {
+  if (/(^|[;{}\n!]|^\s*\d+|\/)\s*[wWrRe](\s|$|;)/.test(script) || /(^|[;{}\n])\s*[wWrR]\s+\S/.test(script)) return 'the sed script reads or writes other files, or runs commands (r, R, w, W, e)';
+  // s/a/b/FLAGS with a w or e flag (any delimiter).
+  if (/(^|[;{}\n\s\d,$/!])s(.)(?:\\.|(?!\2)[^\\\n])*\2(?:\\.|(?!\2)[^\\\n])*\2[gpiImM0-9]*[we]/.test(script)) return 'the sed script writes a file or runs a command (the w or e flag of s)';
+  return undefined;
+}
+
+function sedFacts(args: readonly WordValue[]): CommandFacts {
+  const parsed = parseOptions(args, SED, 'sed');
+  const inPlace = has(parsed, '-i', '-I', '--in-place');
+  const f: MutableFacts = { effects: [], readonly: !inPlace, ...(parsed.unknown ? { unknown: parsed.unknown } : {}) };
+  const words = ops(parsed);
+  const given = parsed.options.filter((o) => (o.name === '-e' || o.name === '--expression') && o.value).map((o) => o.value!);
+  const scriptFile = has(parsed, '-f', '--file');
+  const scripts = [...given];
+  let files = words;
+  if (given.length === 0 && !scriptFile) {
+    if (words[0]) scripts.push(words[0]);
+    files = words.slice(1);
+  }
+  for (const s of scripts) {
+    if (s.dynamic) f.unknown ??= `the sed script ${s.text} is only known when the command runs`;
+    const why = sedScriptEscapes(s.value);
+    if (why) f.unknown ??= why;
+  }
+  if (scriptFile) f.unknown ??= 'the sed script comes from a file, which Airlock does not read';
+  for (const w of files) {
+    if (w.value === '-' || w.value === '') continue;
+    f.effects.push(inPlace ? { op: 'write', word: w } : { op: 'read', word: w });
+  }
+  return f;
+}
+
+const DD_KEYS = new Set(['if', 'of', 'bs', 'ibs', 'obs', 'cbs', 'count', 'skip', 'seek', 'iseek', 'oseek', 'conv', 'iflag', 'oflag', 'status']);
+
+function ddFacts(args: readonly WordValue[]): CommandFacts {
+  const f: MutableFacts = { effects: [], readonly: false };
+  let writes = false;
+  for (const w of args) {
+    if (w.value === '--help' || w.value === '--version') continue;
+    const eq = w.value.indexOf('=');
+    const key = eq === -1 ? '' : w.value.slice(0, eq);
+    if (!DD_KEYS.has(key) || (w.dynamic && !/^[a-z]+=/.test(w.text))) {
+      f.unknown ??= `dd ${w.text} is an operand Airlock does not model`;
+      continue;
+    }
+    const value: WordValue = { ...w, value: w.value.slice(eq + 1), text: w.text.slice(eq + 1) };
+    if (key === 'if') f.effects.push({ op: 'read', word: value });
+    if (key === 'of') {
+      f.effects.push({ op: 'write', word: value });
+      writes = true;
+    }
+  }
+  // Without of= dd writes to stdout.
+  if (!writes) f.readonly = true;
+  return f;
+}
+
+const TAR = table({
+  flags: 'AcdrtuxOkmpvwzjJZaBGhiSlMPWUn',
+  values: { f: D, C: D, T: R, X: R, b: D, H: D, K: D, L: D, N: D, V: D, g: D, I: valued('exec'), F: valued('exec') },
+  longFlags:
+    'catenate concatenate create diff compare delete append list test-label update extract get to-stdout keep-old-files ' +
+    'keep-newer-files overwrite overwrite-dir remove-files skip-old-files touch preserve-permissions same-permissions same-owner ' +
+    'no-same-owner no-same-permissions numeric-owner verbose interactive confirmation gzip gunzip ungzip bzip2 xz lzma lzip lzop zstd ' +
+    'compress uncompress auto-compress no-auto-compress dereference ignore-failed-read ignore-zeros sparse one-file-system absolute-names ' +
+    'check-links multi-volume verify totals no-recursion recursion wildcards no-wildcards anchored no-anchored ignore-case no-ignore-case ' +
+    'null no-null unquote no-unquote exclude-vcs exclude-vcs-ignores exclude-backups exclude-caches exclude-caches-all exclude-caches-under ' +
+    'full-time utc show-transformed-names show-stored-names index-file block-number delay-directory-restore no-delay-directory-restore ' +
+    'no-overwrite-dir recursive-unlink unlink-first strip-trailing-slashes xattrs no-xattrs acls no-acls selinux no-selinux seek no-seek ' +
+    'posix warning sort incremental listed-incremental',
+  longValues: {
+    file: D, directory: D, 'files-from': R, 'exclude-from': R, exclude: D, transform: D, xform: D, 'strip-components': D, 'blocking-factor': D,
+    format: D, 'newer-mtime': D, newer: D, 'after-date': D, owner: D, group: D, mode: D, mtime: D, 'record-size': D, label: D, 'starting-file': D,
+    'tape-length': D, 'occurrence': optional(D), 'quoting-style': D, 'level': D, 'sort': D, 'backup': optional(D), 'suffix': D, 'warning': D,
+    'use-compress-program': valued('exec'), 'to-command': valued('exec'), 'rsh-command': valued('exec'), 'info-script': valued('exec'),
+    'new-volume-script': valued('exec'), 'checkpoint': optional(D), 'checkpoint-action': valued('exec'), 'index-file': W, 'volno-file': W,
+    'rmt-command': valued('exec'), 'listed-incremental-file': W, 'pax-option': D, 'hole-detection': D, 'exclude-tag': D,
+    'exclude-tag-all': D, 'exclude-tag-under': D, 'exclude-ignore': D, 'exclude-ignore-recursive': D, 'owner-map': R, 'group-map': R,
+  },
+});
+
+function tarFacts(args: readonly WordValue[]): CommandFacts {
+  // Old-style first argument without a dash (`tar czf out.tgz dir`) is a cluster of options.
+  const normalized = args.length > 0 && !args[0]!.value.startsWith('-') && /^[a-zA-Z]+$/.test(args[0]!.value) ? [{ ...args[0]!, value: `-${args[0]!.value}`, text: `-${args[0]!.text}` }, ...args.slice(1)] : [...args];
+  const parsed = parseOptions(normalized, TAR, 'tar');
+  const f = base(parsed);
+  const file = valueOf(parsed, '-f', '--file');
+  const dir = valueOf(parsed, '-C', '--directory');
+  const create = has(parsed, '-c', '--create', '-r', '--append', '-u', '--update', '-A', '--catenate', '--concatenate', '--delete');
+  const extract = has(parsed, '-x', '--extract', '--get');
+  for (const o of parsed.options) if (o.def.role === 'exec') f.runsCode ??= `tar ${o.name} runs ${o.value ? `\`${o.value.text}\`` : 'another program'}`;
+  for (const o of parsed.options) if (o.def.role === 'write' && o.value) f.effects.push({ op: 'write', word: o.value });
+  for (const o of parsed.options) if (o.def.role === 'read' && o.value) f.effects.push({ op: 'read', word: o.value });
+  if (file && file.value !== '-') f.effects.push({ op: create ? 'write' : 'read', word: file });
+  if (create) for (const w of ops(parsed)) f.effects.push({ op: 'read', word: w, recursive: true, ...(dir ? { base: dir } : {}) });
+  if (extract) {
+    if (has(parsed, '-O', '--to-stdout')) f.readonly = !create;
+    else f.unknown ??= 'tar -x writes the files named inside the archive, which Airlock cannot see before it runs';
+  }
+  if (!create && !extract && f.effects.every((e) => e.op === 'read')) f.readonly = true;
+  return f;
+}
+
+const UNZIP = table({
+  flags: 'cflptTuvzZnoqjaabCKLMNsVWX',
+  values: { d: W, x: D, P: D },
+});
+
+function unzipFacts(args: readonly WordValue[]): CommandFacts {
+  const parsed = parseOptions(args, UNZIP, 'unzip');
+  const f = base(parsed);
+  const [archive] = ops(parsed);
+  if (archive) f.effects.push({ op: 'read', word: archive });
+  if (has(parsed, '-l', '-t', '-v', '-Z', '-z', '-p', '-c')) {
+    f.readonly = true;
+    return f;
+  }
+  f.unknown ??= 'unzip writes the files named inside the archive, which Airlock cannot see before it runs';
+  return f;
+}
+
+const ZIP = table({
+  flags: 'rRjJmqvTuFgdfyDeXozl0123456789AS$@',
+  values: { x: D, i: D, b: D, n: D, t: D, P: D, Z: D, s: D, O: W, U: D },
+  longFlags: 'recurse-paths junk-paths move quiet verbose test update freshen grow delete encrypt symlinks',
+  longValues: { exclude: D, include: D, 'unzip-command': valued('exec'), 'temp-path': D, out: W },
+});
+
+function zipFacts(args: readonly WordValue[]): CommandFacts {
+  const parsed = parseOptions(args, ZIP, 'zip');
+  const f = base(parsed);
+  if (parsed.options.some((o) => o.name === '-T' && args.some((a) => a.value === '-TT'))) f.runsCode ??= 'zip -TT runs a command to test the archive';
+  const words = ops(parsed);
+  const [archive, ...files] = words;
+  if (archive) f.effects.push({ op: 'write', word: archive });
+  const recursive = has(parsed, '-r', '-R', '--recurse-paths');
+  for (const w of files) f.effects.push({ op: 'read', word: w, recursive });
+  if (has(parsed, '-m', '--move')) for (const w of files) f.effects.push({ op: 'delete', word: w, recursive });
+  return f;
+}
+
+const COMPRESS = table({
+  flags: 'cdfhklLnNqrtvV0123456789TzZF',
+  values: { S: D, b: D, T: D },
+  longFlags: 'stdout to-stdout decompress uncompress force keep list license no-name name quiet recursive test verbose fast best rsyncable synchronous',
+  longValues: { suffix: D, threads: D, format: D, memlimit: D, level: D },
+});
+
+function compressFacts(name: string, args: readonly WordValue[]): CommandFacts {
+  const parsed = parseOptions(args, COMPRESS, name);
+  const f = base(parsed);
+  const toStdout = has(parsed, '-c', '--stdout', '--to-stdout', '-l', '--list', '-t', '--test') || /^(zcat|bzcat|xzcat|zstdcat)$/.test(name);
+  const recursive = has(parsed, '-r', '--recursive');
+  for (const w of ops(parsed)) {
+    f.effects.push({ op: 'read', word: w, recursive });
+    if (!toStdout) {
+      // The file is replaced by its (de)compressed form next to it.
+      f.effects.push({ op: has(parsed, '-k', '--keep') ? 'write' : 'delete', word: w, recursive });
+      f.effects.push({ op: 'write', word: { ...w, value: `${w.value}.*`, text: `${w.text}.*`, glob: false }, recursive });
+    }
+  }
+  if (toStdout) f.readonly = true;
+  return f;
+}
+
+const PATCH = table({
+  flags: 'bcCeEfflnNRstuZ',
+  values: { B: D, d: D, D: D, F: D, g: D, i: R, o: W, p: D, r: W, V: D, Y: D, z: D, x: D },
+  longFlags:
+    'backup context ed remove-empty-files force batch normal forward reverse silent quiet set-utc unified ignore-whitespace dry-run ' +
+    'merge posix binary verbose follow-symlinks',
+  longValues: { 'prefix': D, 'basename-prefix': D, directory: D, 'ifdef': D, 'fuzz': D, 'get': D, input: R, output: W, strip: D, 'reject-file': W, 'version-control': D, suffix: D, 'reject-format': D, 'read-only': D, quoting: D },
+});
+
+function patchFacts(args: readonly WordValue[]): CommandFacts {
+  const parsed = parseOptions(args, PATCH, 'patch');
+  const f = base(parsed);
+  const [orig, patchFile] = ops(parsed);
+  if (patchFile) f.effects.push({ op: 'read', word: patchFile });
+  for (const o of parsed.options) if (o.value && (o.def.role === 'read' || o.def.role === 'write')) f.effects.push({ op: o.def.role === 'read' ? 'read' : 'write', word: o.value });
+  if (has(parsed, '--dry-run')) {
+    f.readonly = true;
+    return f;
+  }
+  if (orig) f.effects.push({ op: 'write', word: orig });
+  else f.unknown ??= 'patch writes the files named inside the patch, which Airlock cannot see before it runs';
+  return f;
+}
+
+const CHMOD = table({
+  flags: 'cfvRHLPh',
+  longFlags: 'changes silent quiet verbose no-preserve-root preserve-root recursive dereference no-dereference',
+  longValues: { reference: M, from: D },
+});
+
+function chmodFacts(name: string, args: readonly WordValue[]): CommandFacts {
+  // chmod modes such as `-x` or `-R` look like options: anything made only of mode letters is a mode.
+  const isMode = (w: WordValue): boolean => name === 'chmod' && /^[-+=][rwxXstugoa,+=-]*$/.test(w.value) && !/^-[cfvRHLPh]+$/.test(w.value);
+  const modeAt = args.findIndex(isMode);
+  const rest = modeAt === -1 ? args : [...args.slice(0, modeAt), ...args.slice(modeAt + 1)];
+  const parsed = parseOptions(rest, CHMOD, name);
+  const f = base(parsed);
+  const words = ops(parsed);
+  const given = modeAt !== -1 || valueOf(parsed, '--reference') !== undefined;
+  const targets = given ? words : words.slice(1);
+  const recursive = has(parsed, '-R', '--recursive');
+  for (const w of targets) f.effects.push({ op: 'write', word: w, recursive });
+  if (name !== 'chmod') f.irreversible ??= `${name} changes who owns files, which Airlock's history does not restore`;
+  return f;
+}
+
+const TEE = table({ flags: 'aip', longFlags: 'append ignore-interrupts', longValues: { 'output-error': optional(D) } });
+const TOUCH = table({ flags: 'acfhm', values: { d: D, r: M, t: D }, longFlags: 'no-create no-dereference', longValues: { date: D, reference: M, time: D } });
+const MKDIR = table({ flags: 'pv', values: { m: D, Z: optional(D) }, longFlags: 'parents verbose', longValues: { mode: D, context: optional(D) } });
+const RMDIR = table({ flags: 'pv', longFlags: 'ignore-fail-on-non-empty parents verbose' });
+const TRUNCATE = table({ flags: 'co', values: { r: M, s: D }, longFlags: 'no-create io-blocks', longValues: { reference: M, size: D } });
+const SHRED = table({ flags: 'fuvxz', values: { n: D, s: D }, longFlags: 'force verbose exact zero', longValues: { iterations: D, size: D, 'random-source': R, remove: optional(D) } });
+const MKTEMP = table({ flags: 'dquDt', values: { p: D }, longFlags: 'directory dry-run quiet', longValues: { suffix: D, tmpdir: optional(D) } });
+
+function operandsAs(name: string, args: readonly WordValue[], t: typeof TEE, op: 'write' | 'delete', recursive: (p: ParsedArgs) => boolean = () => false): CommandFacts {
+  const parsed = parseOptions(args, t, name);
+  const f = base(parsed);
+  const r = recursive(parsed);
+  for (const w of ops(parsed)) if (w.value !== '-') f.effects.push({ op, word: w, recursive: r });
+  return f;
+}
+
+/** The file tools Airlock models: `name` → facts from the arguments. */
+export const FILE_TOOLS: Readonly<Record<string, (args: readonly WordValue[], name: string) => CommandFacts>> = {
+  cp: (a) => copyLike('cp', a, CP, 'read'),
+  mv: (a) => copyLike('mv', a, MV, 'delete'),
+  install: (a) => copyLike('install', a, INSTALL, 'read'),
+  ln: (a) => copyLike('ln', a, LN, 'none'),
+  rm: (a) =>
+    operandsAs('rm', a, RM, 'delete', (p) => has(p, '-r', '-R', '--recursive')),
+  rmdir: (a) => operandsAs('rmdir', a, RMDIR, 'delete'),
+  unlink: (a) => operandsAs('unlink', a, table({}), 'delete'),
+  shred: (a) => {
+    const parsed = parseOptions(a, SHRED, 'shred');
+    return operandsAs('shred', a, SHRED, has(parsed, '-u', '--remove') ? 'delete' : 'write');
+  },
+  tee: (a) => operandsAs('tee', a, TEE, 'write'),
+  touch: (a) => operandsAs('touch', a, TOUCH, 'write'),
+  mkdir: (a) => operandsAs('mkdir', a, MKDIR, 'write'),
+  truncate: (a) => operandsAs('truncate', a, TRUNCATE, 'write'),
+  mktemp: (a) => {
+    const parsed = parseOptions(a, MKTEMP, 'mktemp');
+    // A new, uniquely named file in the temporary folder (or next to a template): nothing existing changes.
+    return { effects: [], ...(parsed.unknown ? { unknown: parsed.unknown } : {}) };
+  },
+  chmod: (a) => chmodFacts('chmod', a),
+  chown: (a) => chmodFacts('chown', a),
+  chgrp: (a) => chmodFacts('chgrp', a),
+  sed: (a) => sedFacts(a),
+  gsed: (a) => sedFacts(a),
+  dd: (a) => ddFacts(a),
+  tar: (a) => tarFacts(a),
+  gtar: (a) => tarFacts(a),
+  bsdtar: (a) => tarFacts(a),
+  unzip: (a) => unzipFacts(a),
+  zip: (a) => zipFacts(a),
+  gzip: (a, n) => compressFacts(n, a),
+  gunzip: (a, n) => compressFacts(n, a),
+  zcat: (a, n) => compressFacts(n, a),
+  bzip2: (a, n) => compressFacts(n, a),
+  bunzip2: (a, n) => compressFacts(n, a),
+  bzcat: (a, n) => compressFacts(n, a),
+  xz: (a, n) => compressFacts(n, a),
+  unxz: (a, n) => compressFacts(n, a),
+  xzcat: (a, n) => compressFacts(n, a),
+  zstd: (a, n) => compressFacts(n, a),
+  unzstd: (a, n) => compressFacts(n, a),
+  zstdcat: (a, n) => compressFacts(n, a),
+  patch: (a) => patchFacts(a),
+};
+
+/** A simple-tool entry for file tools that the property test enumerates (wrappers and writers with value options). */
+export const WRITER_TABLES: Readonly<Record<string, typeof CP>> = { cp: CP, mv: MV, install: INSTALL, ln: LN, tee: TEE, touch: TOUCH, mkdir: MKDIR, truncate: TRUNCATE, sed: SED, tar: TAR, rm: RM };
+
+export type { SimpleTool };

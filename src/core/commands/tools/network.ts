@@ -1,0 +1,208 @@
+/**
+ * Network tools. Reading from the network (a download) stays within reach; sending to it does not:
+ * uploads, posts, remote shells and copies are irreversible, and a secret in what is sent is denied.
+ */
+import type { CommandFacts, Effect } from '../facts';
+import { has, optional, parseOptions, table, valued, type ParsedArgs } from '../options';
+import type { WordValue } from '../words';
+
+const D = 'data' as const;
+const R = 'read' as const;
+const W = 'write' as const;
+
+const CURL = table({
+  flags: 'fFiIkLlnNOqsSvJjRgGM#0123456ZapBt',
+  values: {
+    o: W, T: R, d: D, F: D, u: D, H: D, X: D, A: D, e: D, b: D, c: W, D: W, K: R, m: D, r: D, w: D, x: D, y: D, Y: D, z: D, C: D, E: R, Q: D, U: D, P: D, h: D,
+  },
+  longFlags:
+    'fail fail-early fail-with-body include head location location-trusted insecure silent show-error verbose remote-name remote-name-all ' +
+    'remote-header-name compressed compressed-ssh globoff get http1.0 http1.1 http2 http2-prior-knowledge http3 http3-only ipv4 ipv6 ' +
+    'no-buffer no-keepalive no-progress-meter progress-bar junk-session-cookies create-dirs raw tcp-nodelay tr-encoding no-sessionid ' +
+    'ssl ssl-reqd tlsv1 tlsv1.0 tlsv1.1 tlsv1.2 tlsv1.3 sslv2 sslv3 disable disable-eprt disable-epsv path-as-is styled-output no-styled-output ' +
+    'anyauth basic digest ntlm negotiate netrc netrc-optional list-only append crlf use-ascii ignore-content-length no-clobber parallel ' +
+    'parallel-immediate fail-early remove-on-error retry-all-errors retry-connrefused suppress-connect-headers xattr manual',
+  longValues: {
+    output: W, 'upload-file': R, data: D, 'data-binary': D, 'data-raw': D, 'data-ascii': D, 'data-urlencode': D, json: D, form: D,
+    'form-string': D, header: D, 'proxy-header': D, request: D, user: D, 'user-agent': D, referer: D, cookie: D, 'cookie-jar': W,
+    'dump-header': W, config: R, 'output-dir': valued('writeDir'), cert: R, key: R, cacert: R, capath: D, 'max-time': D, 'connect-timeout': D,
+    retry: D, 'retry-delay': D, 'retry-max-time': D, url: D, proxy: D, 'proxy-user': D, trace: W, 'trace-ascii': W, stderr: W, 'netrc-file': R,
+    'write-out': D, range: D, 'limit-rate': D, resolve: D, 'connect-to': D, interface: D, proto: D, 'proto-redir': D, 'proto-default': D,
+    'max-filesize': D, 'max-redirs': D, 'keepalive-time': D, 'expect100-timeout': D, 'parallel-max': D, 'time-cond': D, 'oauth2-bearer': D,
+    'request-target': D, 'variable': D, 'expand-url': D, 'expand-data': D, 'expand-header': D, 'expand-output': W, 'etag-save': W, 'etag-compare': R,
+    'hsts': W, 'alt-svc': W, 'unix-socket': D, 'abstract-unix-socket': D, 'local-port': D, 'dns-servers': D, 'doh-url': D, 'ciphers': D,
+    'cert-type': D, 'key-type': D, 'pass': D, 'pinnedpubkey': D, 'sasl-authzid': D, 'login-options': D, 'mail-from': D, 'mail-rcpt': D,
+    'mail-auth': D, 'ftp-method': D, 'ftp-port': D, 'quote': D, 'socks4': D, 'socks5': D, 'socks5-hostname': D, 'noproxy': D, 'aws-sigv4': D,
+    'continue-at': D, 'speed-limit': D, 'speed-time': D, 'max-time-ms': D, 'compressed': optional(D),
+  },
+});
+
+const SEND_OPTS = new Set(['-d', '--data', '--data-binary', '--data-raw', '--data-ascii', '--data-urlencode', '--json', '-F', '--form', '--form-string', '-T', '--upload-file', '--mail-rcpt', '--quote', '-Q']);
+const METHOD_SENDS = /^(POST|PUT|PATCH|DELETE)$/i;
+
+function curlFacts(args: readonly WordValue[]): CommandFacts {
+  const p = parseOptions(args, CURL, 'curl');
+  const effects: Effect[] = [];
+  let sends = false;
+  for (const o of p.options) {
+    const v = o.value;
+    if (SEND_OPTS.has(o.name)) sends = true;
+    if ((o.name === '-X' || o.name === '--request') && v && (v.dynamic || METHOD_SENDS.test(v.value))) sends = true;
+    if (!v) continue;
+    if (o.def.role === 'write') effects.push({ op: 'write', word: v });
+    else if (o.def.role === 'writeDir') effects.push({ op: 'write', word: v, recursive: true });
+    else if (o.def.role === 'read') effects.push({ op: 'read', word: v });
+    // `-d @FILE`, `--data-binary @FILE`, `-F name=@FILE`, `-F name=<FILE` read a file and send it.
+    if (['-d', '--data', '--data-binary', '--data-ascii', '--data-urlencode', '--json'].includes(o.name) && v.value.startsWith('@') && v.value !== '@-') {
+      effects.push({ op: 'read', word: { ...v, value: v.value.slice(1), text: v.text.slice(1) } });
+    }
+    if (o.name === '--data-urlencode') {
+      const at = v.value.indexOf('@');
+      if (at > 0) effects.push({ op: 'read', word: { ...v, value: v.value.slice(at + 1), text: v.text.slice(at + 1) } });
+    }
+    if (['-F', '--form'].includes(o.name)) {
+      const at = v.value.search(/=[@<]/);
+      if (at !== -1) effects.push({ op: 'read', word: { ...v, value: v.value.slice(at + 2).replace(/;.*$/, ''), text: v.text.slice(at + 2) } });
+    }
+  }
+  // `-O` and `--remote-name` write a file named after the URL into the current folder.
+  if (has(p, '-O', '--remote-name', '--remote-name-all', '-J', '--remote-header-name')) effects.push({ op: 'write', literal: '.', recursive: true });
+  if (has(p, '-K', '--config')) sends = true; // a config file can hold any option
+  return {
+    effects,
+    downloads: true,
+    ...(sends ? { sends: true, irreversible: 'curl sends data to a server (an upload, a form or a request body)' } : {}),
+    ...(p.unknown ? { unknown: p.unknown } : {}),
+  };
+}
+
+const WGET = table({
+  flags: 'VhbqvdnNcSrkKmpEHLxFe4',
+  values: { O: W, o: W, a: W, P: valued('writeDir'), i: R, B: D, t: D, T: D, w: D, Q: D, U: D, l: D, A: D, R: D, D: D, I: D, X: D, e: D },
+  longFlags:
+    'background quiet verbose no-verbose debug continue server-response spider timestamping no-clobber recursive convert-links ' +
+    'backup-converted mirror page-requisites adjust-extension span-hosts relative force-directories no-directories no-host-directories ' +
+    'no-parent no-check-certificate inet4-only inet6-only no-cache no-cookies keep-session-cookies ignore-length content-disposition ' +
+    'trust-server-names auth-no-challenge no-config ignore-case https-only no-dns-cache progress show-progress no-proxy',
+  longValues: {
+    'output-document': W, 'output-file': W, 'append-output': W, 'directory-prefix': valued('writeDir'), 'input-file': R, 'post-file': R,
+    'body-file': R, 'load-cookies': R, 'save-cookies': W, user: D, password: D, 'http-user': D, 'http-password': D, header: D, 'user-agent': D,
+    timeout: D, tries: D, 'post-data': D, 'body-data': D, method: D, referer: D, level: D, accept: D, reject: D, domains: D, 'exclude-domains': D,
+    'include-directories': D, 'exclude-directories': D, wait: D, 'limit-rate': D, quota: D, 'cut-dirs': D, execute: D, 'ca-certificate': R,
+    certificate: R, 'private-key': R, 'default-page': D, 'restrict-file-names': D, 'bind-address': D, 'dns-timeout': D, 'connect-timeout': D,
+    'read-timeout': D, 'waitretry': D, 'random-wait': optional(D), 'local-encoding': D, 'remote-encoding': D, 'report-speed': D, 'config': R,
+    'rejected-log': W, 'warc-file': W, 'xattr': optional(D),
+  },
+});
+
+function wgetFacts(args: readonly WordValue[]): CommandFacts {
+  const p = parseOptions(args, WGET, 'wget');
+  const effects: Effect[] = [];
+  let sends = false;
+  let toStdout = false;
+  for (const o of p.options) {
+    const v = o.value;
+    if (['--post-data', '--post-file', '--body-data', '--body-file'].includes(o.name)) sends = true;
+    if (o.name === '--method' && v && (v.dynamic || METHOD_SENDS.test(v.value))) sends = true;
+    if (o.name === '-e' || o.name === '--execute' || o.name === '--config') sends = true; // a wgetrc command can set anything
+    if (!v) continue;
+    if ((o.name === '-O' || o.name === '--output-document') && v.value === '-') {
+      toStdout = true;
+      continue;
+    }
+    if (o.def.role === 'write') effects.push({ op: 'write', word: v });
+    else if (o.def.role === 'writeDir') effects.push({ op: 'write', word: v, recursive: true });
+    else if (o.def.role === 'read') effects.push({ op: 'read', word: v });
+  }
+  // Without -O, wget saves into the current folder (or -P), named after the URL.
+  if (!toStdout && !p.options.some((o) => ['-O', '--output-document', '-P', '--directory-prefix'].includes(o.name))) effects.push({ op: 'write', literal: '.', recursive: true });
+  return {
+    effects,
+    downloads: true,
+    ...(sends ? { sends: true, irreversible: 'wget sends data to a server (a post or a request body)' } : {}),
+    ...(p.unknown ? { unknown: p.unknown } : {}),
+  };
+}
+
+function remote(name: string, what: string): CommandFacts {
+  return { effects: [], sends: true, downloads: true, irreversible: `${name} ${what}` };
+}
+
+/** scp and sftp copy between this machine and another: a send when the destination is remote. */
+function scpFacts(args: readonly WordValue[]): CommandFacts {
+  const p = parseOptions(args, table({ flags: '346ABCOpqRrsTv', values: { c: D, D: D, F: R, i: R, J: D, l: D, o: D, P: D, S: valued('exec'), X: D } }), 'scp');
+  const ops = p.operands.map((o) => o.word);
+  const effects: Effect[] = [];
+  const isRemote = (w: WordValue): boolean => /^[^/]*:/.test(w.value) || w.value.startsWith('scp://');
+  for (const w of ops.slice(0, -1)) if (!isRemote(w)) effects.push({ op: 'read', word: w, recursive: true });
+  const dest = ops[ops.length - 1];
+  if (dest && !isRemote(dest)) effects.push({ op: 'write', word: dest, recursive: true });
+  const sending = dest !== undefined && isRemote(dest);
+  return { effects, downloads: true, ...(sending ? { sends: true, irreversible: 'scp copies files to another machine' } : {}), ...(p.unknown ? { unknown: p.unknown } : {}) };
+}
+
+function rsyncFacts(args: readonly WordValue[]): CommandFacts {
+  const t = table({
+    flags: 'vqcarRbudlLkKHpEXAoDgtOJSnWxCyzhPi0s',
+    values: { e: 'exec', f: D, T: D, B: D, M: D },
+    longFlags:
+      'verbose quiet checksum archive recursive relative no-implied-dirs backup update inplace append append-verify dirs links copy-links ' +
+      'copy-unsafe-links safe-links munge-links copy-dirlinks keep-dirlinks hard-links perms executability acls xattrs owner group devices ' +
+      'specials times atimes open-noatime crtimes omit-dir-times omit-link-times super fake-super sparse preallocate dry-run whole-file ' +
+      'no-whole-file one-file-system existing ignore-existing remove-source-files delete delete-before delete-during delete-delay ' +
+      'delete-after delete-excluded ignore-missing-args delete-missing-args ignore-errors force partial prune-empty-dirs numeric-ids ' +
+      'ignore-times size-only compress cvs-exclude from0 protect-args secluded-args copy-as human-readable progress itemize-changes ' +
+      'list-only stats mkpath no-motd ipv4 ipv6 blocking-io 8-bit-output',
+    longValues: {
+      rsh: 'exec', 'rsync-path': 'exec', filter: D, exclude: D, include: D, 'exclude-from': R, 'include-from': R, 'files-from': R,
+      'temp-dir': D, 'partial-dir': D, 'backup-dir': D, suffix: D, chmod: D, chown: D, 'log-file': W, 'password-file': R, 'max-delete': D,
+      'max-size': D, 'min-size': D, 'block-size': D, 'modify-window': D, 'compare-dest': D, 'copy-dest': D, 'link-dest': D, 'compress-level': D,
+      'compress-choice': D, 'checksum-choice': D, 'out-format': D, 'log-file-format': D, timeout: D, contimeout: D, port: D, sockopts: D,
+      bwlimit: D, 'write-batch': W, 'only-write-batch': W, 'read-batch': R, 'usermap': D, 'groupmap': D, 'info': D, 'debug': D, 'iconv': D, 'stop-after': D, 'stop-at': D,
+    },
+  });
+  const p = parseOptions(args, t, 'rsync');
+  const ops = p.operands.map((o) => o.word);
+  const isRemote = (w: WordValue): boolean => /^[^/]*:/.test(w.value) || w.value.startsWith('rsync://');
+  const effects: Effect[] = [];
+  const dest = ops[ops.length - 1];
+  for (const w of ops.slice(0, -1)) if (!isRemote(w)) effects.push({ op: 'read', word: w, recursive: true });
+  for (const o of p.options) if (o.value && o.def.role === 'read') effects.push({ op: 'read', word: o.value });
+  for (const o of p.options) if (o.value && o.def.role === 'write') effects.push({ op: 'write', word: o.value });
+  if (dest && !isRemote(dest) && ops.length >= 2) {
+    effects.push({ op: 'write', word: dest, recursive: true });
+    if (p.options.some((o) => o.name.startsWith('--delete') || o.name === '--remove-source-files')) effects.push({ op: 'delete', word: dest, recursive: true });
+  }
+  if (p.options.some((o) => o.name === '--remove-source-files')) for (const w of ops.slice(0, -1)) if (!isRemote(w)) effects.push({ op: 'delete', word: w, recursive: true });
+  const remoteAny = ops.some(isRemote);
+  const execOpt = p.options.find((o) => o.def.role === 'exec');
+  return {
+    effects,
+    ...(remoteAny ? { downloads: true } : {}),
+    ...(dest && isRemote(dest) ? { sends: true, irreversible: 'rsync copies files to another machine' } : {}),
+    ...(execOpt ? { runsCode: `rsync ${execOpt.name} runs \`${execOpt.value?.text ?? ''}\`` } : {}),
+    ...(p.unknown ? { unknown: p.unknown } : {}),
+  };
+}
+
+/** The network tools Airlock models. */
+export const NETWORK_TOOLS: Readonly<Record<string, (args: readonly WordValue[], name: string) => CommandFacts>> = {
+  curl: curlFacts,
+  wget: wgetFacts,
+  scp: scpFacts,
+  rsync: rsyncFacts,
+  ssh: () => remote('ssh', 'runs commands on another machine'),
+  sftp: () => remote('sftp', 'copies files to and from another machine'),
+  ftp: () => remote('ftp', 'copies files to and from another machine'),
+  nc: () => remote('nc', 'opens a raw network connection that can send anything'),
+  ncat: () => remote('ncat', 'opens a raw network connection that can send anything'),
+  netcat: () => remote('netcat', 'opens a raw network connection that can send anything'),
+  socat: () => remote('socat', 'connects anything to anything, the network included'),
+  telnet: () => remote('telnet', 'opens a raw network connection that can send anything'),
+  tftp: () => remote('tftp', 'copies files to and from another machine'),
+};
+
+/** Tools that fetch from the network without sending (their output is whatever the server sent). */
+export const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'http', 'https', 'xh', 'aria2c', 'lynx', 'w3m']);
+
+export type { ParsedArgs };

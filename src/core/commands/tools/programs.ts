@@ -1,0 +1,317 @@
+/**
+ * Programs that run code Airlock cannot read (interpreters, test runners, build tools, linters), programs
+ * that change the system or other machines (irreversible), and the shell's own builtins.
+ */
+import type { Effect } from '../facts';
+import { has, parseOptions, table, valueOf } from '../options';
+import type { WordValue } from '../words';
+import { PACKAGE_TOOLS, type PackageFacts } from './packages';
+
+const D = 'data' as const;
+
+/** Facts plus the script files an interpreter runs, for recognising Airlock's own CLI. */
+export interface ProgramFacts extends PackageFacts {
+  /** Words that may name a script file the program runs. */
+  readonly scriptWords?: readonly WordValue[];
+}
+
+const VERSION_ONLY = /^(-v|-V|--version|-version|-h|--help|-help|version|help)$/;
+
+/** Interpreters: inline code, a script, a module, or code from stdin. */
+const INTERPRETERS: Readonly<Record<string, { inline: readonly string[]; module?: readonly string[]; valueOptions: readonly string[] }>> = {
+  node: { inline: ['-e', '--eval', '-p', '--print'], valueOptions: ['-r', '--require', '--import', '--loader', '--experimental-loader', '--input-type', '-C', '--conditions', '--env-file', '--title', '--stack-size', '--max-old-space-size', '--inspect-port', '--test-reporter', '--test-reporter-destination', '--test-name-pattern', '--test-concurrency', '--watch-path'] },
+  nodejs: { inline: ['-e', '--eval', '-p', '--print'], valueOptions: ['-r', '--require', '--import', '--loader'] },
+  deno: { inline: ['eval'], valueOptions: ['--config', '-c', '--import-map', '--allow-read', '--allow-write', '--allow-net', '--allow-env', '--allow-run', '--lock', '--cert', '--location', '--seed'] },
+  tsx: { inline: ['-e', '--eval', '-p', '--print'], valueOptions: ['--tsconfig', '--import', '--require'] },
+  'ts-node': { inline: ['-e', '--eval', '-p', '--print'], valueOptions: ['-r', '--require', '-P', '--project', '-O', '--compiler-options', '--cwd'] },
+  python: { inline: ['-c'], module: ['-m'], valueOptions: ['-W', '-X', '-Q'] },
+  python2: { inline: ['-c'], module: ['-m'], valueOptions: ['-W', '-X', '-Q'] },
+  python3: { inline: ['-c'], module: ['-m'], valueOptions: ['-W', '-X'] },
+  pypy: { inline: ['-c'], module: ['-m'], valueOptions: ['-W', '-X'] },
+  pypy3: { inline: ['-c'], module: ['-m'], valueOptions: ['-W', '-X'] },
+  ruby: { inline: ['-e'], valueOptions: ['-r', '-I', '-C', '-E', '-F', '-x', '-K', '-T', '-W', '--encoding', '--external-encoding', '--internal-encoding'] },
+  perl: { inline: ['-e', '-E'], module: [], valueOptions: ['-I', '-M', '-m', '-x', '-C', '-D', '-l', '-0', '-F'] },
+  php: { inline: ['-r', '-R', '-B', '-E', '-F'], valueOptions: ['-c', '-d', '-z', '-t', '-S'] },
+  lua: { inline: ['-e'], valueOptions: ['-l'] },
+  luajit: { inline: ['-e'], valueOptions: ['-l', '-j', '-O'] },
+  Rscript: { inline: ['-e', '--expr'], valueOptions: [] },
+  julia: { inline: ['-e', '--eval', '-E', '--print'], valueOptions: ['-L', '--load', '-t', '--threads', '--project', '-J', '--sysimage'] },
+  java: { inline: [], valueOptions: ['-cp', '-classpath', '--class-path', '-jar', '-p', '--module-path', '-m', '--module', '--add-modules', '-javaagent'] },
+  groovy: { inline: ['-e'], valueOptions: ['-cp', '-classpath'] },
+  kotlin: { inline: ['-e'], valueOptions: ['-cp', '-classpath'] },
+  scala: { inline: ['-e'], valueOptions: ['-cp', '-classpath'] },
+  swift: { inline: ['-e'], valueOptions: [] },
+  tclsh: { inline: [], valueOptions: ['-encoding'] },
+  expect: { inline: ['-c'], valueOptions: ['-f'] },
+  osascript: { inline: ['-e'], valueOptions: ['-l', '-s'] },
+};
+
+function interpreterFacts(name: string, args: readonly WordValue[]): ProgramFacts {
+  const spec = INTERPRETERS[name]!;
+  if (args.length > 0 && args.every((w) => VERSION_ONLY.test(w.value))) return { effects: [], readonly: true };
+  if (name === 'osascript') return { effects: [], irreversible: 'osascript drives other applications on this machine' };
+  const scriptWords: WordValue[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!;
+    const a = w.value;
+    if (spec.inline.includes(a) || spec.inline.some((o) => o.startsWith('--') ? a.startsWith(`${o}=`) : a.startsWith(o) && a.length > o.length && !a.startsWith('--'))) {
+      return { effects: [], runsCode: `${name} ${spec.inline.find((o) => a.startsWith(o)) ?? a} runs inline code`, scriptWords };
+    }
+    if (spec.module?.some((m) => a === m || (a.startsWith(m) && a.length > m.length))) {
+      const mod = a === '-m' ? args[i + 1] : { ...w, value: a.slice(2), text: w.text.slice(2) };
+      const rest = a === '-m' ? args.slice(i + 2) : args.slice(i + 1);
+      if (mod && (mod.value === 'pip' || mod.value === 'pip3')) return PACKAGE_TOOLS.pip!(rest, `${name} -m pip`);
+      if (mod && mod.value === 'venv') return { effects: rest.filter((r) => !r.value.startsWith('-')).map((word) => ({ op: 'write' as const, word, recursive: true })), runsCode: `${name} -m venv creates a virtual environment` };
+      if (mod && ['json.tool', 'py_compile', 'compileall', 'tokenize', 'this', 'site', 'sysconfig', 'platform'].includes(mod.value)) return { effects: [], runsCode: `${name} -m ${mod.value} runs a module`, scriptWords };
+      return { effects: [], runsCode: `${name} -m ${mod?.text ?? ''} runs the module ${mod?.text ?? ''}`, scriptWords };
+    }
+    if (a === '--') {
+      if (args[i + 1]) scriptWords.push(args[i + 1]!);
+      break;
+    }
+    if (a.startsWith('-')) {
+      if (spec.valueOptions.includes(a)) {
+        if (args[i + 1]) scriptWords.push(args[i + 1]!);
+        i++;
+      }
+      continue;
+    }
+    scriptWords.push(w);
+    return { effects: [], runsCode: `${name} runs the script ${w.text}`, scriptWords };
+  }
+  return { effects: [], stdinCode: 'interpreter', runsCode: `${name} runs the code it reads on its input`, scriptWords };
+}
+
+const AWK = table({
+  flags: 'bcCgMNOPrsStV',
+  values: { F: D, v: D, f: 'exec', e: D, i: 'exec', l: 'exec', E: 'exec', W: D },
+  longFlags: 'characters-as-bytes traditional copyright gen-pot bignum use-lc-numeric non-decimal-data optimize no-optimize posix re-interval sandbox lint-old version help',
+  longValues: { 'field-separator': D, assign: D, file: 'exec', source: D, include: 'exec', load: 'exec', exec: 'exec', dump: D, debug: D, profile: D, lint: D, 'pretty-print': D },
+});
+
+/** An awk program that only reads (no `system()`, pipes, redirections, `getline` from files or commands). */
+function awkProgramReadOnly(program: string): boolean {
+  return !/system\s*\(|\||>|getline|close\s*\(|fflush|@load|@include|ENVIRON|PROCINFO/.test(program);
+}
+
+function awkFacts(name: string, args: readonly WordValue[]): ProgramFacts {
+  const p = parseOptions(args, AWK, name);
+  const ops = p.operands.map((o) => o.word);
+  const fromFile = p.options.find((o) => o.def.role === 'exec');
+  if (fromFile) return { effects: [], runsCode: `${name} ${fromFile.name} runs awk code from a file`, ...(p.unknown ? { unknown: p.unknown } : {}) };
+  const sources = p.options.filter((o) => (o.name === '-e' || o.name === '--source') && o.value).map((o) => o.value!);
+  const program = sources.length > 0 ? undefined : ops[0];
+  const files = sources.length > 0 ? ops : ops.slice(1);
+  const code = [...sources, ...(program ? [program] : [])];
+  const effects: Effect[] = files.filter((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value) && w.value !== '-').map((word) => ({ op: 'read', word }));
+  if (code.some((c) => c.dynamic)) return { effects, unknown: `the awk program is only known when the command runs` };
+  if (code.every((c) => awkProgramReadOnly(c.value)) && !p.unknown) return { effects, readonly: true, ...(code.some((c) => /ENVIRON/.test(c.value)) ? { emitsEnv: true } : {}) };
+  return { effects, runsCode: `${name} runs an awk program that can write files or run commands`, ...(p.unknown ? { unknown: p.unknown } : {}), ...(code.some((c) => /ENVIRON/.test(c.value)) ? { emitsEnv: true } : {}) };
+}
+
+/** Build tools, test runners, linters and formatters: they run the project's own code and configuration. */
+const RUNS_PROJECT_CODE = new Set(
+  (
+    'make gmake cmake ctest ninja meson bazel bazelisk buck buck2 gradle gradlew mvn mvnw ant sbt lein dotnet msbuild xcodebuild swiftc ' +
+    'tsc esbuild vite vitest webpack webpack-cli rollup parcel babel swc turbo nx lerna jest mocha ava tap karma playwright cypress ' +
+    'pytest py.test tox nox hatch rspec rake rails phpunit pest eslint prettier stylelint biome oxlint black ruff isort flake8 pylint mypy ' +
+    'pyright pyre bandit golangci-lint goimports staticcheck rustfmt rustc clippy-driver rubocop standard shfmt gcc g++ cc c++ clang clang++ ' +
+    'ld javac kotlinc scalac zig nim crystal dart flutter mix elixir erl erlc ghc cabal stack dune ocaml pre-commit node-gyp next nuxt astro ' +
+    'remix ng expo hugo jekyll mkdocs sphinx-build doxygen protoc buf sqlc storybook tsup unbuild ncc pkgroll vue-cli-service svelte-kit ' +
+    'svelte-check vue-tsc eleventy gatsby docusaurus quasar electron-builder electron-forge wasm-pack trunk maturin cythonize coverage ' +
+    'nyc c8 istanbul jasmine qunit testem uvicorn gunicorn flask django-admin manage.py celery alembic behave robot locust ' +
+    'tflint checkov ansible-lint yamllint markdownlint markdownlint-cli2 cspell commitlint lint-staged husky knip depcheck madge tsd attw'
+  ).split(/\s+/),
+);
+
+/** Programs that only read and print, which need no option table: their output is all they do. */
+const QUIET_READERS = new Set(['shellcheck', 'hadolint', 'cloc', 'tokei', 'scc', 'pbpaste', 'lsof', 'free', 'vmstat', 'iostat', 'nvidia-smi', 'lscpu', 'lsblk', 'lsusb', 'lspci', 'sw_vers', 'getconf', 'cal', 'ncal', 'ps', 'pgrep', 'pidof', 'top', 'htop', 'w', 'who', 'last', 'users', 'env_parallel', 'gofmt', 'rustup-which', 'tput', 'stty', 'clear', 'reset', 'printenv']);
+
+/** Programs whose every use changes the system, other processes or other machines. */
+const IRREVERSIBLE: Readonly<Record<string, string>> = {
+  kill: 'kill signals other processes',
+  killall: 'killall signals other processes',
+  pkill: 'pkill signals other processes',
+  xkill: 'xkill closes other programs',
+  renice: 'renice changes other processes',
+  shutdown: 'shutdown stops this machine',
+  reboot: 'reboot restarts this machine',
+  halt: 'halt stops this machine',
+  poweroff: 'poweroff stops this machine',
+  mount: 'mount changes the file systems of this machine',
+  umount: 'umount changes the file systems of this machine',
+  swapon: 'swapon changes this machine', swapoff: 'swapoff changes this machine',
+  useradd: 'useradd changes the users of this machine', usermod: 'usermod changes the users of this machine', userdel: 'userdel changes the users of this machine',
+  groupadd: 'groupadd changes the groups of this machine', groupdel: 'groupdel changes the groups of this machine', passwd: 'passwd changes a password',
+  chpasswd: 'chpasswd changes passwords', visudo: 'visudo changes who may use sudo', setcap: 'setcap changes file capabilities',
+  iptables: 'iptables changes the firewall', ip6tables: 'ip6tables changes the firewall', nft: 'nft changes the firewall', ufw: 'ufw changes the firewall',
+  modprobe: 'modprobe loads kernel modules', insmod: 'insmod loads kernel modules', rmmod: 'rmmod unloads kernel modules',
+  chroot: 'chroot runs a command in another root', at: 'at schedules a command to run later', batch: 'batch schedules a command to run later', atrm: 'atrm removes scheduled commands',
+  apt: 'apt installs system packages', 'apt-get': 'apt-get installs system packages', aptitude: 'aptitude installs system packages', dpkg: 'dpkg installs system packages',
+  dnf: 'dnf installs system packages', yum: 'yum installs system packages', zypper: 'zypper installs system packages', pacman: 'pacman installs system packages',
+  apk: 'apk installs system packages', snap: 'snap installs system packages', flatpak: 'flatpak installs applications', port: 'port installs system packages',
+  'nix-env': 'nix-env changes the user profile', mas: 'mas installs applications', softwareupdate: 'softwareupdate updates the system',
+  rustup: 'rustup installs toolchains outside the workspace', nvm: 'nvm installs Node.js versions outside the workspace', pyenv: 'pyenv installs Python versions outside the workspace',
+  open: 'open launches applications on this machine', 'xdg-open': 'xdg-open launches applications on this machine', start: 'start launches applications',
+  pbcopy: 'pbcopy puts data on the system clipboard', xclip: 'xclip puts data on the system clipboard', xsel: 'xsel puts data on the system clipboard', 'wl-copy': 'wl-copy puts data on the system clipboard',
+  'notify-send': 'notify-send shows a desktop notification',
+  aws: 'aws talks to cloud services', gcloud: 'gcloud talks to cloud services', az: 'az talks to cloud services', gsutil: 'gsutil copies to cloud storage',
+  helm: 'helm changes a Kubernetes cluster', vercel: 'vercel deploys', netlify: 'netlify deploys', heroku: 'heroku deploys', flyctl: 'flyctl deploys', fly: 'fly deploys',
+  firebase: 'firebase deploys', ngrok: 'ngrok exposes this machine to the internet', ansible: 'ansible changes other machines', 'ansible-playbook': 'ansible-playbook changes other machines',
+  pulumi: 'pulumi changes cloud resources', wrangler: 'wrangler deploys', serverless: 'serverless deploys', sls: 'sls deploys', cdk: 'cdk deploys', eb: 'eb deploys',
+  psql: 'psql runs SQL against a database', mysql: 'mysql runs SQL against a database', 'redis-cli': 'redis-cli changes a Redis server', mongo: 'mongo changes a database', mongosh: 'mongosh changes a database',
+  sqlite3: 'sqlite3 runs SQL', dropdb: 'dropdb deletes a database', createdb: 'createdb creates a database',
+  mkfs: 'mkfs formats a disk', fdisk: 'fdisk changes disk partitions', parted: 'parted changes disk partitions', wipefs: 'wipefs erases disk signatures',
+};
+
+/** Subcommands that only read, per tool whose other uses change something outside. */
+const READ_SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = {
+  systemctl: ['status', 'show', 'list-units', 'list-unit-files', 'list-timers', 'list-sockets', 'list-dependencies', 'is-active', 'is-enabled', 'is-failed', 'cat', 'get-default', 'help', '--version'],
+  service: ['--status-all'],
+  launchctl: ['list', 'print', 'print-disabled', 'blame', 'version', 'help'],
+  crontab: ['-l'],
+  timedatectl: ['status', 'show', 'list-timezones', 'timesync-status', 'show-timesync'],
+  hostnamectl: ['status', 'show'],
+  sysctl: ['-a', '-n', '-N', '-e', '-q'],
+  ip: ['a', 'addr', 'address', 'l', 'link', 'r', 'route', 'n', 'neigh', 'neighbour', '-br', '-c', '-j', '-4', '-6', 'show', 'list'],
+  ifconfig: [],
+  docker: ['ps', 'images', 'image', 'inspect', 'logs', 'version', 'info', 'stats', 'top', 'port', 'diff', 'history', 'search', 'events', 'context', 'system'],
+  podman: ['ps', 'images', 'inspect', 'logs', 'version', 'info', 'stats', 'top', 'port', 'diff', 'history', 'search'],
+  kubectl: ['get', 'describe', 'logs', 'version', 'explain', 'api-resources', 'api-versions', 'cluster-info', 'top', 'auth', 'diff', 'events'],
+  gh: ['status', 'search', 'browse'],
+  terraform: ['fmt', 'validate', 'version', 'show', 'output', 'providers', 'graph', 'state', 'workspace'],
+  brew: ['list', 'ls', 'info', 'search', 'outdated', 'deps', 'uses', 'leaves', 'doctor', 'config', '--prefix', '--cellar', '--version', 'home', 'desc', 'commands', 'help'],
+};
+
+/** gh subcommands that only read: `gh pr view`, `gh issue list`, `gh api` without a method or fields. */
+function ghFacts(args: readonly WordValue[]): ProgramFacts {
+  const [group, action] = args.map((w) => w.value);
+  const reads = ['view', 'list', 'status', 'diff', 'checks', 'search', 'watch'];
+  if (group === 'auth') {
+    if (action === 'status') return { effects: [], readonly: true, downloads: true };
+    if (action === 'token') return { effects: [], emitsEnv: true, readonly: true };
+  }
+  if (group === 'api') {
+    const sends = args.some((w) => /^(-X|--method|-f|-F|--field|--raw-field|--input)$/.test(w.value) || /^--(method|field|raw-field|input)=/.test(w.value) || /^-[fFX]./.test(w.value));
+    if (!sends) return { effects: [], readonly: true, downloads: true };
+    return { effects: [], sends: true, irreversible: 'gh api changes something on GitHub' };
+  }
+  if (group && action && reads.includes(action)) return { effects: [], readonly: true, downloads: true };
+  if ((group === 'repo' || group === 'gist' || group === 'release') && action === 'clone') return { effects: [{ op: 'write', literal: '.', recursive: true }], downloads: true };
+  if (group === 'pr' && action === 'checkout') return { effects: [], downloads: true, runsCode: 'git may run the repository\'s hooks' };
+  if (group && (READ_SUBCOMMANDS.gh ?? []).includes(group)) return { effects: [], readonly: true, downloads: true };
+  return { effects: [], sends: true, irreversible: `gh ${group ?? ''} ${action ?? ''} changes something on GitHub` };
+}
+
+function subcommandRead(name: string, args: readonly WordValue[]): ProgramFacts {
+  const first = args.find((w) => !w.value.startsWith('-') || (READ_SUBCOMMANDS[name] ?? []).includes(w.value))?.value;
+  const reads = READ_SUBCOMMANDS[name] ?? [];
+  if (args.length === 0 && (name === 'ifconfig' || name === 'ip' || name === 'docker' || name === 'brew' || name === 'systemctl')) return { effects: [], readonly: true };
+  if (args.every((w) => VERSION_ONLY.test(w.value))) return { effects: [], readonly: true };
+  if (first && reads.includes(first)) {
+    if (name === 'docker' && (first === 'image' || first === 'context' || first === 'system') && !['ls', 'list', 'inspect', 'history', 'df', 'info', 'show'].includes(args[1]?.value ?? '')) {
+      return { effects: [], irreversible: `docker ${first} ${args[1]?.value ?? ''} changes containers or images` };
+    }
+    if (name === 'terraform' && first === 'state' && !['list', 'show', 'pull'].includes(args[1]?.value ?? '')) return { effects: [], irreversible: 'terraform state changes the recorded infrastructure' };
+    if (name === 'sysctl' && args.some((w) => w.value === '-w' || w.value.includes('='))) return { effects: [], irreversible: 'sysctl -w changes the kernel' };
+    return { effects: [], readonly: true, ...(['docker', 'podman', 'kubectl', 'terraform'].includes(name) ? { downloads: true } : {}) };
+  }
+  if (name === 'terraform' && (first === 'plan' || first === 'init')) return { effects: [{ op: 'write', literal: '.terraform', recursive: true }], downloads: true, runsCode: `terraform ${first} runs provider plugins` };
+  if (name === 'crontab' && args.length === 0) return { effects: [], unknown: 'crontab reads a new table from its input' };
+  const what: Record<string, string> = {
+    systemctl: 'systemctl changes system services',
+    service: 'service changes system services',
+    launchctl: 'launchctl changes system services',
+    crontab: 'crontab changes scheduled commands',
+    timedatectl: 'timedatectl changes the system clock',
+    hostnamectl: 'hostnamectl renames this machine',
+    sysctl: 'sysctl changes the kernel',
+    ip: 'ip changes the network configuration',
+    ifconfig: 'ifconfig changes the network configuration',
+    docker: 'docker runs containers and changes images, outside what Airlock can roll back',
+    podman: 'podman runs containers and changes images, outside what Airlock can roll back',
+    kubectl: 'kubectl changes a Kubernetes cluster',
+    terraform: 'terraform changes infrastructure',
+    brew: 'brew installs software outside the workspace',
+  };
+  return { effects: [], irreversible: what[name] ?? `${name} changes the system`, ...(['docker', 'podman', 'kubectl', 'terraform', 'brew'].includes(name) ? { sends: true, downloads: true } : {}) };
+}
+
+const KILL_READ = /^(-l|-L|--list|--table|-0)$/;
+
+/** Shell builtins that change only the shell itself, or print. */
+const SHELL_BUILTINS: Readonly<Record<string, (args: readonly WordValue[]) => ProgramFacts>> = {
+  export: (a) => (a.length === 0 || a.some((w) => w.value === '-p') ? { effects: [], readonly: true, emitsEnv: true } : { effects: [], readonly: true }),
+  declare: (a) => (a.length === 0 || a.every((w) => /^-[pxF]+$/.test(w.value)) ? { effects: [], readonly: true, emitsEnv: true } : { effects: [], readonly: true }),
+  typeset: (a) => (a.length === 0 ? { effects: [], readonly: true, emitsEnv: true } : { effects: [], readonly: true }),
+  local: () => ({ effects: [], readonly: true }),
+  readonly: () => ({ effects: [], readonly: true }),
+  unset: () => ({ effects: [], readonly: true }),
+  set: (a) => (a.length === 0 ? { effects: [], readonly: true, emitsEnv: true } : { effects: [], readonly: true }),
+  shopt: () => ({ effects: [], readonly: true }),
+  read: () => ({ effects: [], readonly: true }),
+  mapfile: () => ({ effects: [], readonly: true }),
+  readarray: () => ({ effects: [], readonly: true }),
+  hash: () => ({ effects: [], readonly: true }),
+  type: () => ({ effects: [], readonly: true }),
+  ulimit: () => ({ effects: [], readonly: true }),
+  umask: () => ({ effects: [], readonly: true }),
+  wait: () => ({ effects: [], readonly: true }),
+  jobs: () => ({ effects: [], readonly: true }),
+  fg: () => ({ effects: [], readonly: true }),
+  bg: () => ({ effects: [], readonly: true }),
+  disown: () => ({ effects: [], readonly: true }),
+  exit: () => ({ effects: [], readonly: true }),
+  return: () => ({ effects: [], readonly: true }),
+  break: () => ({ effects: [], readonly: true }),
+  continue: () => ({ effects: [], readonly: true }),
+  shift: () => ({ effects: [], readonly: true }),
+  getopts: () => ({ effects: [], readonly: true }),
+  let: () => ({ effects: [], readonly: true }),
+  dirs: () => ({ effects: [], readonly: true }),
+  unalias: () => ({ effects: [], readonly: true }),
+  times: () => ({ effects: [], readonly: true }),
+  caller: () => ({ effects: [], readonly: true }),
+  complete: () => ({ effects: [], readonly: true }),
+  compgen: () => ({ effects: [], readonly: true }),
+  history: (a) => (a.some((w) => /^-[swanr]/.test(w.value)) ? { effects: [], unknown: 'history -s/-w/-a/-n/-r changes or reads history files' } : { effects: [], readonly: true }),
+  trap: (a) => (a.length === 0 || a.every((w) => /^-[lp]$/.test(w.value)) ? { effects: [], readonly: true } : { effects: [], unknown: 'trap runs a string of shell code later, when a signal arrives or the shell exits' }),
+  alias: (a) => (a.length === 0 || a.every((w) => !w.value.includes('=')) ? { effects: [], readonly: true } : { effects: [], unknown: 'alias makes a name run other commands, which changes what later commands mean' }),
+  source: () => ({ effects: [], unknown: 'source runs shell code from a file in this shell' }),
+  '.': () => ({ effects: [], unknown: '. runs shell code from a file in this shell' }),
+  enable: (a) => (a.some((w) => w.value.startsWith('-f')) ? { effects: [], unknown: 'enable -f loads builtins from a library' } : { effects: [], readonly: true }),
+  fc: () => ({ effects: [], unknown: 'fc runs commands from the shell history' }),
+  bind: () => ({ effects: [], readonly: true }),
+  coproc: () => ({ effects: [], unknown: 'coproc runs a command in the background connected to this shell' }),
+  select: () => ({ effects: [], unknown: 'select reads a choice from its input' }),
+  logout: () => ({ effects: [], readonly: true }),
+  suspend: () => ({ effects: [], readonly: true }),
+};
+
+/** Facts about a program Airlock models outside the read-only, file, network and package tables, or undefined. */
+export function programFacts(name: string, args: readonly WordValue[]): ProgramFacts | undefined {
+  if (name in INTERPRETERS) return interpreterFacts(name, args);
+  if (/^(g|m|n|busybox-)?awk$/.test(name)) return awkFacts(name, args);
+  if (name in SHELL_BUILTINS) return SHELL_BUILTINS[name]!(args);
+  if (name === 'kill' || name === 'pkill' || name === 'killall') {
+    if (args.length > 0 && args.every((w) => KILL_READ.test(w.value) || /^\d+$/.test(w.value)) && args.some((w) => KILL_READ.test(w.value))) return { effects: [], readonly: true };
+    return { effects: [], irreversible: IRREVERSIBLE[name]! };
+  }
+  if (name === 'gh') return ghFacts(args);
+  if (name in READ_SUBCOMMANDS) return subcommandRead(name, args);
+  if (name in IRREVERSIBLE || /^mkfs(\..+)?$/.test(name)) return { effects: [], irreversible: IRREVERSIBLE[name] ?? `${name} formats a disk` };
+  if (QUIET_READERS.has(name)) return { effects: [], readonly: true, ...(name === 'printenv' ? { emitsEnv: true } : {}) };
+  if (RUNS_PROJECT_CODE.has(name)) {
+    if (args.length > 0 && args.every((w) => VERSION_ONLY.test(w.value))) return { effects: [], readonly: true };
+    return { effects: [], runsCode: `${name} runs the project's code and configuration` };
+  }
+  if (name === 'perl' || name === 'env') return undefined;
+  return undefined;
+}
+
+/** The options of interpreters that only print something (`node --version`), for tests. */
+export function isInterpreter(name: string): boolean {
+  return name in INTERPRETERS;
+}
+
+export { has, valueOf };
