@@ -4,6 +4,7 @@
  * by agent and version (`file_path`, `filePath`, `path`, `absolute_path`; `old_string`, `oldString`,
  * `old_str`), so every spelling is accepted.
  */
+import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { parseV4APatch } from '../core/edits/v4aPatch';
 import { MalformedPayloadError, type ProposedFile, type ToolAction } from './types';
@@ -29,6 +30,9 @@ export function toolPath(p: string, cwd: string): string {
   if (p.includes('\0')) throw new MalformedPayloadError('a file path in the tool input contains a NUL byte');
   if (p.length > 8192) throw new MalformedPayloadError('a file path in the tool input is longer than 8192 characters');
   const plain = p.startsWith('file://') ? decodeURIComponent(new URL(p).pathname) : p;
+  // Agents expand `~` as a shell would (Claude Code writes `~/.bashrc` to the home folder, not into the workspace).
+  if (plain === '~' || plain.startsWith('~/')) return resolve(homedir(), plain.slice(2));
+  if (/^~[^/]+/.test(plain)) throw new MalformedPayloadError(`the path ${plain.slice(0, 80)} names another user's home folder, which Airlock does not resolve`);
   return isAbsolute(plain) ? plain : resolve(cwd, plain);
 }
 
@@ -46,15 +50,16 @@ const NEW_KEYS = ['new_string', 'newString', 'new_str'];
 const WRITE_TOOLS = new Set(['Write', 'write_file', 'create_file', 'create', 'WriteFile']);
 const REPLACE_TOOLS = new Set(['Edit', 'replace', 'replace_string_in_file', 'str_replace', 'StrReplace', 'edit', 'search_replace']);
 const COMMAND_TOOLS = new Set(['Bash', 'bash', 'PowerShell', 'powershell', 'run_in_terminal', 'run_shell_command', 'Shell', 'shell', 'exec_command', 'local_shell', 'shell_command', 'terminal']);
-const READ_TOOLS = new Set([
-  'Read', 'read_file', 'view', 'NotebookRead', 'read_many_files', 'ReadFile', 'Glob', 'Grep', 'LS', 'glob', 'grep', 'rg', 'grep_search',
-  'search_file_content', 'list_dir', 'list_directory', 'file_search', 'ListDir', 'codebase_search',
-]);
+const READ_TOOLS = new Set(['Read', 'read_file', 'view', 'NotebookRead', 'ReadFile']);
+/** Tools that search the content of the files below a folder. */
+const SEARCH_TOOLS = new Set(['Grep', 'grep', 'rg', 'grep_search', 'search_file_content', 'codebase_search', 'read_many_files', 'semantic_search']);
+/** Tools that list names below a folder (a name is not a read of the file). */
+const LIST_TOOLS = new Set(['Glob', 'LS', 'glob', 'list_dir', 'list_directory', 'file_search', 'ListDir']);
 /** Tools that neither edit files nor run commands: the agent's own permissions decide them. */
 const PASSTHROUGH_TOOLS = new Set([
   'TodoWrite', 'Task', 'Agent', 'ToolSearch', 'Skill', 'ExitPlanMode', 'AskUserQuestion', 'ListAgents', 'ReportFindings', 'ScheduleWakeup',
   'Workflow', 'WebFetch', 'WebSearch', 'BashOutput', 'KillShell', 'SlashCommand', 'manage_todo_list', 'runSubagent', 'memory', 'get_errors',
-  'semantic_search', 'fetch_webpage', 'web_fetch', 'google_web_search', 'write_todos', 'save_memory', 'ask_user', 'activate_skill',
+  'fetch_webpage', 'web_fetch', 'google_web_search', 'write_todos', 'save_memory', 'ask_user', 'activate_skill',
   'exit_plan_mode', 'task', 'update_todo', 'think', 'get_changed_files', 'test_failure', 'read_bash', 'write_bash', 'stop_bash', 'list_bash',
   'report_intent', 'spawn_agent', 'update_plan', 'view_image', 'DeferredToolPlaceholder',
 ]);
@@ -171,11 +176,19 @@ export function toolAction(tool: string, rawInput: unknown, cwd: string): ToolAc
   if (tool === 'create_directory') {
     return { category: 'edit', files: [{ path: requirePath(input, cwd, tool, 'dirPath', 'path', 'dir_path'), op: 'mkdir' }] };
   }
-  if (READ_TOOLS.has(tool)) {
+  if (READ_TOOLS.has(tool) || SEARCH_TOOLS.has(tool) || LIST_TOOLS.has(tool)) {
     const list = Array.isArray(input.paths) ? input.paths.filter((p): p is string => typeof p === 'string') : [];
     const one = str(input, ...PATH_KEYS, 'dir_path', 'dirPath', 'directory');
     const paths = [...list, ...(one !== undefined ? [one] : [])].map((p) => toolPath(p, cwd));
-    return { category: 'read', paths: paths.length > 0 ? paths : [cwd] };
+    const roots = paths.length > 0 ? paths : [cwd];
+    if (READ_TOOLS.has(tool)) return { category: 'read', paths: roots };
+    if (LIST_TOOLS.has(tool)) return { category: 'read', paths: roots, search: { content: false } };
+    // A search: which files it reads is its folder narrowed by its glob (Grep's `glob`, Gemini's `include`,
+    // VS Code's `includePattern`); read_many_files may name its globs in `include` as a list.
+    const include = input.include;
+    const glob = str(input, 'glob', 'includePattern') ?? (typeof include === 'string' ? include : Array.isArray(include) && include.length === 1 && typeof include[0] === 'string' ? include[0] : undefined);
+    const multi = Array.isArray(include) && include.length > 1;
+    return { category: 'read', paths: roots, search: { content: true, ...(glob && !multi ? { glob } : {}), ...(tool === 'Grep' && glob === undefined ? { narrowable: 'glob' } : {}) } };
   }
   return { category: 'unknown' };
 }

@@ -38,7 +38,16 @@ export interface ProposedFile {
 /** What the tool call does, in Airlock's terms. */
 export type ToolAction =
   | { readonly category: 'edit'; readonly files: readonly ProposedFile[] }
-  | { readonly category: 'read'; readonly paths: readonly string[] }
+  | {
+      readonly category: 'read';
+      readonly paths: readonly string[];
+      /**
+       * A search or a listing of folders rather than a read of files (Grep, Glob, LS): `content` says whether
+       * it reads the files below (a search) or only their names (a listing). `glob` narrows a search; where
+       * the tool takes an exclusion, `narrowable` names the input field Airlock can set to leave secrets out.
+       */
+      readonly search?: { readonly content: boolean; readonly glob?: string; readonly narrowable?: string };
+    }
   | { readonly category: 'command'; readonly command: string; readonly cwd: string }
   /** A tool Airlock has no opinion on (todo lists, sub-agents, web search): the agent's own permissions decide. */
   | { readonly category: 'passthrough' }

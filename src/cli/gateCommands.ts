@@ -222,7 +222,7 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
     const limits = process.platform !== 'linux' ? 'limits through ulimit' : cgroup && root ? 'memory and process limits through cgroups' : root ? 'memory as address space per process; the process limit is not enforced for root without a writable cgroup' : 'memory as address space per process, processes through RLIMIT_NPROC';
     add({ name: 'sandbox', status: 'ok', message: `${available.detail} works (${limits})${wanted ? '; the policy sandboxes commands' : '; the policy does not enable it ("sandbox": { "enabled": true })'}` });
   } else {
-    add({ name: 'sandbox', status: wanted ? (sandbox.allowUnsandboxed ? 'warn' : 'fail') : 'warn', message: `no sandbox: ${available.reason}${wanted ? (sandbox.allowUnsandboxed ? '; commands run unsandboxed because the policy allows it' : '; commands the policy sandboxes ask a person instead') : ''}`, fix: available.fix });
+    add({ name: 'sandbox', status: wanted ? 'fail' : 'warn', message: `no sandbox: ${available.reason}; commands run uncontained, so commands that run code (tests, builds, scripts) pass by trust only at level 3 and ask at level 2`, fix: available.fix });
   }
 
   const failed = checks.some((c) => c.status === 'fail');

@@ -8,9 +8,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { AgentEvent, ProposedFile, ToolAction } from '../agents/types';
 import { applyReplacements, applyUnified, changedLines } from '../core/edits/applyEdits';
-import { evaluate, type PreparedRequest, type PreparedTarget, type SessionUsage } from '../core/policy/evaluate';
+import { evaluate, readRuleHits, type EvalContext, type PreparedRequest, type PreparedTarget, type SessionUsage } from '../core/policy/evaluate';
 import type { LoadedPolicy } from '../core/policy/loadPolicy';
-import { prepareRequest } from '../core/policy/prepare';
+import { prepareRequest, searchTarget } from '../core/policy/prepare';
 import type { Decision, TrustLevel } from '../core/policy/types';
 import type { ActionRequest } from '../core/request';
 import type { AgentId } from '../shared/ids';
@@ -115,8 +115,14 @@ export function prepareAction(workspace: string, policy: LoadedPolicy, event: Ag
       return { prepared: prepareRequest(req, policy.paths), kind: 'command', target: a.command, paths: [], recordKind: 'edit' };
     }
     case 'read': {
+      const target = a.paths.map((p) => displayPath(workspace, p)).join(', ');
+      if (a.search) {
+        const search = a.search;
+        const targets = a.paths.map((p) => searchTarget(p, workspace, policy.paths, { content: search.content, ...(search.glob ? { glob: search.glob } : {}), via: event.tool }));
+        return { prepared: { kind: 'read', targets }, kind: 'read', target, paths: [...a.paths], recordKind: 'edit' };
+      }
       const req: ActionRequest = { ...base, kind: 'read', paths: a.paths };
-      return { prepared: prepareRequest(req, policy.paths), kind: 'read', target: a.paths.map((p) => displayPath(workspace, p)).join(', '), paths: [...a.paths], recordKind: 'edit' };
+      return { prepared: prepareRequest(req, policy.paths), kind: 'read', target, paths: [...a.paths], recordKind: 'edit' };
     }
     case 'edit': {
       const targets: PreparedTarget[] = [];
@@ -146,16 +152,43 @@ export function decideEvent(inputs: DecideInputs, event: AgentEvent): Decided {
   }
   const compiled = inputs.policy.compiled;
   const box = event.action.category === 'command' ? containment(compiled, inputs.sandbox, event, inputs.trust) : { contained: false };
-  const decision = evaluate(compiled, action.prepared, {
+  const ctx: EvalContext = {
     agent: event.agent,
     trust: inputs.trust,
     contained: box.contained,
     ...(box.why ? { uncontainedBecause: box.why } : {}),
     ...(inputs.usage ? { session: inputs.usage } : {}),
     ...(inputs.now !== undefined ? { now: inputs.now } : {}),
-  });
+  };
+  const decision = evaluate(compiled, action.prepared, ctx);
+  const narrowed = narrowSearch(inputs, event, action, decision, ctx);
+  if (narrowed) return narrowed;
   const planned = planSandbox(compiled, inputs.workspace, inputs.sandbox, event, decision, inputs.trust);
   return { decision: planned.decision, action, ...(planned.plan ? { plan: planned.plan } : {}) };
+}
+
+/**
+ * A search whose scope holds files the agent may not read is denied, or narrowed where the tool takes an
+ * exclusion (Claude Code's Grep `glob`): Airlock leaves those files out of the search and lets it run.
+ * Narrowing keeps ordinary workspace-wide searches working in a workspace with a `.env`, and the agent
+ * still never sees the secret.
+ */
+function narrowSearch(inputs: DecideInputs, event: AgentEvent, action: PreparedAction, decision: Decision, ctx: EvalContext): Decided | undefined {
+  const a = event.action;
+  if (a.category !== 'read' || !a.search?.content || !a.search.narrowable || decision.action !== 'deny' || !decision.noDemote) return undefined;
+  if (action.prepared.kind !== 'read') return undefined;
+  const names = new Set<string>();
+  for (const t of action.prepared.targets) for (const hit of readRuleHits(inputs.policy.compiled, t, ctx)) names.add(hit.abs.split('/').pop() ?? '');
+  if (names.size === 0 || [...names].some((n) => n === '' || /[*?[\]{},!]/.test(n))) return undefined;
+  const glob = names.size === 1 ? `!${[...names][0]}` : `!{${[...names].sort().join(',')}}`;
+  const retry: AgentEvent = { ...event, action: { ...a, search: { content: true, glob } } };
+  const again = prepareAction(inputs.workspace, inputs.policy, retry);
+  if (!again) return undefined;
+  const second = evaluate(inputs.policy.compiled, again.prepared, ctx);
+  if (second.action !== 'allow') return undefined;
+  const input = event.toolInput && typeof event.toolInput === 'object' && !Array.isArray(event.toolInput) ? (event.toolInput as Record<string, unknown>) : {};
+  const note = `Airlock left ${[...names].sort().join(', ')} out of the search (the policy keeps ${names.size === 1 ? 'it' : 'them'} from agents)`;
+  return { decision: { ...second, reason: `${second.reason}; ${note}` }, action: again, plan: { updatedInput: { ...input, [a.search.narrowable]: glob }, note } };
 }
 
 /** How each agent's shell tool looks on the wire, so a command decided for it is decided as its hook would. */

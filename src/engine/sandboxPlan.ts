@@ -60,31 +60,40 @@ export function planSandbox(policy: CompiledPolicy, workspace: string, env: Sand
     }
     return { decision };
   }
+  const forced = (decision.parts ?? []).some((p) => p.kind === 'command' && p.rule?.sandbox === true);
+  const available = env ? (env.availability ?? sandboxAvailability)() : { available: false as const, reason: 'this Airlock process cannot start sandboxed commands', fix: '' };
+  // No sandbox for this machine or this agent: what passes runs uncontained, and says so; what passed only
+  // because it would be contained (code at trust level 2, or a rule that demands the sandbox) asks.
+  const missing = !available.available ? `${available.reason}${available.fix ? ` (${available.fix})` : ''}` : cannotRewrite(event);
+  if (missing) {
+    const note = `runs WITHOUT Airlock's sandbox, uncontained: ${missing}`;
+    if (decision.action === 'allow' && (decision.needsSandbox || forced)) {
+      const what = decision.needsSandbox ? `it runs code (${decision.needsSandbox}) and passes at trust level 2 only inside the sandbox` : 'its rule runs it only inside the sandbox';
+      return { plan: { note }, decision: { ...decision, action: 'ask', failed: 'contained', reason: `${decision.reason}; ${what}, but ${missing}, so a person decides` } };
+    }
+    return { plan: { note }, decision };
+  }
   let why: string | undefined;
   let updatedInput: Record<string, unknown> | undefined;
-  const available = env ? (env.availability ?? sandboxAvailability)() : { available: false as const, reason: 'this Airlock process cannot start sandboxed commands', fix: '' };
-  if (!available.available) why = `${available.reason}${available.fix ? ` (${available.fix})` : ''}`;
-  else {
-    why = cannotRewrite(event);
-    if (!why && env) {
-      try {
-        const profile = buildProfile(policy.sandbox, { workspace, home: env.home, dataRoot: env.dataRoot });
-        updatedInput = rewriteCommandInput(event, sandboxedCommand(event.action.command, profile, env.runner));
-      } catch (e) {
-        if (!(e instanceof RewriteError)) throw e;
-        why = e.message;
-      }
+  if (env) {
+    try {
+      const profile = buildProfile(policy.sandbox, { workspace, home: env.home, dataRoot: env.dataRoot });
+      updatedInput = rewriteCommandInput(event, sandboxedCommand(event.action.command, profile, env.runner));
+    } catch (e) {
+      if (!(e instanceof RewriteError)) throw e;
+      why = e.message;
     }
   }
   if (updatedInput) return { plan: { updatedInput, note: `runs in Airlock's sandbox: ${describeSandbox(policy.sandbox)}` }, decision };
+  // The sandbox is there, but this command cannot be put in it (too long, a NUL byte): a person decides.
+  why ??= 'the command cannot be passed to the sandbox unchanged';
   const note = `runs WITHOUT Airlock's sandbox: the policy wants one (${want.why}), but ${why}`;
   if (decision.action === 'allow' && decision.needsSandbox) {
-    // Allowed by trust only because it would be contained: uncontained, a person decides.
     return { plan: { note }, decision: { ...decision, action: 'ask', failed: 'contained', reason: `${decision.reason}; it runs code (${decision.needsSandbox}) and passes at trust level 2 only inside the sandbox, but ${why}, so a person decides` } };
   }
   if (policy.sandbox.allowUnsandboxed) return { plan: { note: `${note}; the policy allows unsandboxed commands` }, decision };
   if (decision.action === 'allow') {
-    return { plan: { note }, decision: { ...decision, action: 'ask', reason: `${decision.reason}; it would run in Airlock's sandbox, but ${why}, so a person decides whether it runs without one` } };
+    return { plan: { note }, decision: { ...decision, action: 'ask', failed: 'contained', reason: `${decision.reason}; it would run in Airlock's sandbox, but ${why}, so a person decides whether it runs without one` } };
   }
   return { plan: { note }, decision };
 }

@@ -313,7 +313,10 @@ class Analyzer {
   private word(word: Word, scope: Scope): WordValue {
     const w = evaluateWord(word, { home: this.options.home, cwd: scope.shell.cwd, vars: scope.shell.vars });
     // zsh reads `*(…)` as glob qualifiers, which can run code (`*(e:'cmd':)`): a pattern with parentheses is not understood.
-    if (word.parts?.some((p) => p.type === 'ExtendedGlob')) return { ...w, dynamic: w.dynamic ?? `the pattern ${clip(word.text, 40)} has parentheses, which zsh reads as glob qualifiers that can run code` };
+    if (word.parts?.some((p) => p.type === 'ExtendedGlob')) {
+      this.opaque(clip(word.text, 80), scope.via, `the pattern ${clip(word.text, 40)} has parentheses, which zsh reads as glob qualifiers that can run code`, false);
+      return { ...w, dynamic: w.dynamic ?? 'a pattern with parentheses' };
+    }
     return w;
   }
 
@@ -527,6 +530,11 @@ class Analyzer {
       this.push(scope, { ...base, readonly: false, builtin: self });
       return;
     }
+    if (self === undefined && this.isAirlockCommand(name, head, scope)) {
+      // What an agent may still do with Airlock: read decisions, sessions, the audit log and trust levels.
+      this.push(scope, { ...base, readonly: !badEnv, ...envUnknown });
+      return;
+    }
 
     if (scope.shell.defined.has(head.value)) {
       this.push(scope, { ...base, readonly: false, unknown: `${head.text} is a function or alias defined earlier on the line` });
@@ -540,7 +548,11 @@ class Analyzer {
 
     // cd and its relatives move the scope; they run nothing else.
     if (name === 'cd' || name === 'pushd' || name === 'popd' || name === 'chdir') {
+      // `CDPATH=… cd NAME` uses that CDPATH for this cd.
+      const cdpath = scope.shell.cdpath;
+      if (env.some((e) => e.name === 'CDPATH')) scope.shell.cdpath = true;
       this.changeDirectory(name, args, scope);
+      scope.shell.cdpath = cdpath;
       this.push(scope, { ...base, readonly: true, ...envUnknown });
       return;
     }
@@ -864,12 +876,14 @@ class Analyzer {
     }
   }
 
+  private isAirlockCommand(name: string, head: WordValue, scope: Scope): boolean {
+    return name === 'airlock' || name === 'airlock-cli' || (/[\\/]/.test(head.value) && this.options.probe?.isAirlock(head.value, scope.shell.cwd) === true);
+  }
+
   /** Airlock's own CLI run by an agent, in any spelling: what it may not do, or undefined. */
   private airlockUse(name: string, head: WordValue, args: readonly WordValue[], scope: Scope): string | undefined {
-    let rest: readonly WordValue[] | undefined;
-    if (name === 'airlock' || name === 'airlock-cli') rest = args;
-    else if (/[\\/]/.test(head.value) && this.options.probe?.isAirlock(head.value, scope.shell.cwd)) rest = args;
-    if (!rest) return undefined;
+    if (!this.isAirlockCommand(name, head, scope)) return undefined;
+    const rest = args;
     const sub = rest.find((a) => !a.value.startsWith('-'));
     const flags = rest.filter((a) => a.value.startsWith('-')).map((a) => a.value);
     const s = sub?.value;

@@ -465,7 +465,7 @@ function decideTarget(policy: CompiledPolicy, selector: 'edit' | 'read', t: Prep
   }
   if (t.mention) return { action: 'allow', source: 'default', reason: `${subject}: no read rule covers it`, trustApplied: false };
   if (!t.path || t.dynamic) {
-    return { action: 'ask', source: 'default', reason: `${subject}: Airlock cannot tell which file this is before it runs (${t.dynamic ?? 'unknown path'}), so it cannot be allowed without asking`, trustApplied: false };
+    return { action: 'ask', source: 'default', failed: 'understood', reason: `${subject}: not understood: Airlock cannot tell which file this is before it runs (${t.dynamic ?? 'unknown path'}), so it cannot be allowed without asking`, trustApplied: false };
   }
   if (t.belowIncomplete) {
     return { action: 'ask', source: 'default', reason: `${subject}: ${t.belowIncomplete}, so it cannot be allowed without asking`, trustApplied: false };
@@ -493,6 +493,18 @@ function decideTarget(policy: CompiledPolicy, selector: 'edit' | 'read', t: Prep
       : { action: 'ask', source: 'default', reason: `${what}; reading it needs a person's approval unless a rule allows it`, trustApplied: false };
   }
   return applyDefault(policy, selector, ctx, subject, undefined);
+}
+
+/**
+ * The files of a read target (the path and the files listed below it) that a built-in protection or a
+ * `deny`/`ask` read rule covers: what a search would have to leave out to pass.
+ */
+export function readRuleHits(policy: CompiledPolicy, t: PreparedTarget, ctx: EvalContext): ResolvedPath[] {
+  const hits: ResolvedPath[] = [];
+  for (const p of everyPath(t)) {
+    if (firstMatch(policy, 'builtin|read', policy.builtin.read, [p], ctx) || firstMatch(policy, 'read|deny', policy.rules.read.deny, [p], ctx) || firstMatch(policy, 'read|ask', policy.rules.read.ask, [p], ctx)) hits.push(p);
+  }
+  return hits;
 }
 
 /**

@@ -167,6 +167,26 @@ function targetsOfEffect(effect: FileEffect, ctx: PathContext, base: string): Pr
   return out;
 }
 
+/**
+ * A search of the files below `root` (Grep, grep_search): the folder and every file its glob lets through,
+ * so that a file a rule keeps from agents is seen inside its scope. A listing (`content` false) reads only
+ * names: it is decided as a mention of the folder.
+ */
+export function searchTarget(root: string, base: string, ctx: PathContext, options: { content: boolean; glob?: string; via: string }): PreparedTarget {
+  const { via } = options;
+  try {
+    const path = resolvePath(root, base, ctx);
+    const display = path.rel === undefined ? path.abs : path.rel === '' ? '.' : path.rel;
+    if (!options.content) return { op: 'read', display, via, path, mention: true };
+    if (!isDirectory(path)) return { op: 'read', display, via, path };
+    const { below, incomplete } = listBelow(path, options.glob ? { globs: [options.glob] } : undefined);
+    return { op: 'read', display, via, path, below, search: true, ...(incomplete ? { belowIncomplete: incomplete } : {}) };
+  } catch (e) {
+    if (e instanceof PathError) return { op: 'read', display: root.replace(/\0/g, '\\0'), via, invalid: e.message };
+    throw e;
+  }
+}
+
 /** Turns an {@link ActionRequest} into what the evaluator decides. Reads the disk; never writes. */
 export function prepareRequest(req: ActionRequest, ctx: PathContext, options: { changedLines?: number } = {}): PreparedRequest {
   const base = req.workspace;

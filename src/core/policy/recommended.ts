@@ -14,8 +14,14 @@ export const RECOMMENDED_POLICY_TEXT = `{
   "version": 1,
 
   // What happens to an action no rule decides, before the agent's trust level is applied.
-  // Trust only relaxes "ask": at level 1 edits inside the workspace are allowed, at level 2 most commands too.
+  // Trust only relaxes "ask", and only for what Airlock understands and can roll back: at level 1 edits inside
+  // the workspace and read-only commands pass, at level 2 other commands too (those that run code, such as
+  // tests and builds, only inside the sandbox), at level 3 code-running commands also without the sandbox.
   "defaults": { "edit": "ask", "command": "ask", "read": "allow" },
+
+  // Commands that pass without a person run in Airlock's sandbox where this machine has one: they cannot
+  // touch Airlock, the policy, hook configurations or git's internals, nor anything outside the workspace.
+  "sandbox": { "enabled": true },
 
   "rules": [
     // Secrets stay with humans: agents may neither change nor read them. Templates such as .env.example are fine.

@@ -262,15 +262,15 @@ describe('hooks with the sandbox enabled', { skip }, () => {
     assert.equal(out(r.stdout).updatedInput, undefined);
   });
 
-  it('asks instead of running unsandboxed when no sandbox is available, unless the policy allows it', async () => {
+  it('runs what a rule allows uncontained, and says so, when no sandbox is available; a rule that demands the sandbox asks', async () => {
     const r = await claudePair('echo hello', { AIRLOCK_SANDBOX_DISABLE: '1' });
-    assert.equal(out(r.stdout).permissionDecision, 'ask');
-    assert.match(out(r.stdout).permissionDecisionReason, /would run in Airlock's sandbox, but the sandbox is switched off/);
-    tree.write('hws/.vscode/airlock.json', JSON.stringify({ version: 1, rules: [{ action: 'allow', command: ['echo *'] }], sandbox: { enabled: true, allowUnsandboxed: true } }));
+    assert.equal(out(r.stdout).permissionDecision, 'allow');
+    assert.match(out(r.stdout).permissionDecisionReason, /WITHOUT Airlock's sandbox, uncontained: the sandbox is switched off/);
+    assert.equal(out(r.stdout).updatedInput, undefined);
+    tree.write('hws/.vscode/airlock.json', JSON.stringify({ version: 1, rules: [{ action: 'allow', command: ['echo *'], sandbox: true }], sandbox: { enabled: true } }));
     const r2 = await claudePair('echo hello', { AIRLOCK_SANDBOX_DISABLE: '1' });
-    assert.equal(out(r2.stdout).permissionDecision, 'allow');
-    assert.match(out(r2.stdout).permissionDecisionReason, /WITHOUT Airlock's sandbox.*the policy allows unsandboxed commands/);
-    assert.equal(out(r2.stdout).updatedInput, undefined);
+    assert.equal(out(r2.stdout).permissionDecision, 'ask');
+    assert.match(out(r2.stdout).permissionDecisionReason, /its rule runs it only inside the sandbox, but the sandbox is switched off/);
   });
 
   it('tells the person in the approval popup that a command will run sandboxed', async () => {
@@ -290,10 +290,10 @@ describe('hooks with the sandbox enabled', { skip }, () => {
     const off = airlock(['doctor', '--json'], { cwd: hws, env: env({ AIRLOCK_SANDBOX_DISABLE: '1' }) });
     const offCheck = (JSON.parse(off.stdout) as { checks: { name: string; status: string; message: string; fix?: string }[] }).checks.find((c) => c.name === 'sandbox');
     assert.equal(offCheck?.status, 'fail', 'the policy wants a sandbox and there is none');
-    assert.match(offCheck!.message, /commands the policy sandboxes ask a person instead/);
+    assert.match(offCheck!.message, /commands run uncontained, so commands that run code .* pass by trust only at level 3/);
   });
 
-  it('rewrites in each agent\'s own format, and asks for Cursor, whose shell hook cannot rewrite', async () => {
+  it('rewrites in each agent\'s own format, and runs Cursor\'s commands uncontained, saying so (its shell hook cannot rewrite)', async () => {
     tree.write('hws/.vscode/airlock.json', JSON.stringify({ version: 1, rules: [{ action: 'allow', command: ['echo *'] }], sandbox: { enabled: true } }));
     const gemini = await airlockAsync(['hook', 'gemini', '--workspace', hws], { cwd: hws, env: env(), input: JSON.stringify({ session_id: 'g', cwd: hws, hook_event_name: 'BeforeTool', timestamp: 't', tool_name: 'run_shell_command', tool_input: { command: 'echo hi', dir_path: '.' } }) });
     assert.match((JSON.parse(gemini.stdout) as { hookSpecificOutput: { tool_input: { command: string } } }).hookSpecificOutput.tool_input.command, / sandbox --profile /);
@@ -303,7 +303,7 @@ describe('hooks with the sandbox enabled', { skip }, () => {
     assert.match(out(codex.stdout).updatedInput!.command, / sandbox --profile /);
     const cursor = await airlockAsync(['hook', 'cursor', '--workspace', hws], { cwd: hws, env: env(), input: JSON.stringify({ hook_event_name: 'beforeShellExecution', conversation_id: 'c', generation_id: 'g', workspace_roots: [hws], command: 'echo hi', cwd: hws }) });
     const c = JSON.parse(cursor.stdout) as { permission: string; agent_message: string };
-    assert.equal(c.permission, 'deny', 'Cursor cannot be asked reliably; what needs a person is denied');
-    assert.match(c.agent_message, /Cursor's shell hook cannot change the command/);
+    assert.equal(c.permission, 'allow', 'an allow rule passes it as its author chose; there is no sandbox for Cursor');
+    assert.match(c.agent_message, /WITHOUT Airlock's sandbox, uncontained: Cursor's shell hook cannot change the command/);
   });
 });

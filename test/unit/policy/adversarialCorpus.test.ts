@@ -283,7 +283,7 @@ const CASES: readonly Case[] = [
   { kind: 'command', input: 'airlock trust claude --set 3', trust: 3, expect: 'deny', source: 'builtin', why: 'agents cannot raise their own trust' },
   { kind: 'command', input: 'npx airlock uninstall claude', trust: 3, expect: 'deny', source: 'builtin', why: 'agents cannot remove hooks' },
   { kind: 'command', input: 'node ~/.vscode/extensions/airlock/dist/cli.js trust --set=3', trust: 3, expect: 'deny', source: 'builtin', why: 'the CLI by path' },
-  { kind: 'command', input: 'airlock check --edit .env', trust: 1, expect: 'ask', why: 'checking is harmless but not read-only-classified' },
+  { kind: 'command', input: 'airlock check --edit .env', trust: 1, expect: 'allow', why: 'checking a decision is read-only' },
   // ---- trust levels on commands
   { kind: 'command', input: 'wc -l src/app.ts', expect: 'ask', source: 'default', why: 'level 0 asks for every command' },
   { kind: 'command', input: 'wc -l src/app.ts', trust: 1, expect: 'allow', source: 'trust', why: 'level 1 allows read-only commands' },

@@ -65,8 +65,9 @@ function curlFacts(args: readonly WordValue[]): CommandFacts {
       if (at !== -1) effects.push({ op: 'read', word: { ...v, value: v.value.slice(at + 2).replace(/;.*$/, ''), text: v.text.slice(at + 2) } });
     }
   }
-  // `-O` and `--remote-name` write a file named after the URL into the current folder.
-  if (has(p, '-O', '--remote-name', '--remote-name-all', '-J', '--remote-header-name')) effects.push({ op: 'write', literal: '.', recursive: true });
+  // `-O` writes a file named after the URL into the current folder; `-J` one named by the server.
+  if (has(p, '-J', '--remote-header-name')) return { effects, downloads: true, unknown: 'curl -J writes a file whose name the server chooses', ...(sends ? { sends: true, irreversible: 'curl sends data to a server' } : {}) };
+  if (has(p, '-O', '--remote-name', '--remote-name-all')) effects.push(...urlNames(p.operands.map((o) => o.word)));
   if (has(p, '-K', '--config')) sends = true; // a config file can hold any option
   return {
     effects,
@@ -114,14 +115,31 @@ function wgetFacts(args: readonly WordValue[]): CommandFacts {
     else if (o.def.role === 'writeDir') effects.push({ op: 'write', word: v, recursive: true });
     else if (o.def.role === 'read') effects.push({ op: 'read', word: v });
   }
-  // Without -O, wget saves into the current folder (or -P), named after the URL.
-  if (!toStdout && !p.options.some((o) => ['-O', '--output-document', '-P', '--directory-prefix'].includes(o.name))) effects.push({ op: 'write', literal: '.', recursive: true });
+  // Without -O, wget saves into the current folder (or -P), named after the URL; recursively, named by the server.
+  const recursive = has(p, '-r', '--recursive', '-m', '--mirror', '-p', '--page-requisites', '--content-disposition', '--trust-server-names');
+  if (recursive) return { effects, downloads: true, unknown: 'wget -r and --content-disposition write files whose names the server chooses', ...(sends ? { sends: true, irreversible: 'wget sends data to a server' } : {}) };
+  if (!toStdout && !p.options.some((o) => ['-O', '--output-document', '-P', '--directory-prefix'].includes(o.name))) effects.push(...urlNames(p.operands.map((o) => o.word)));
   return {
     effects,
     downloads: true,
     ...(sends ? { sends: true, irreversible: 'wget sends data to a server (a post or a request body)' } : {}),
     ...(p.unknown ? { unknown: p.unknown } : {}),
   };
+}
+
+/** The file a download without an output name writes: the last segment of the URL's path (or index.html). */
+function urlNames(urls: readonly WordValue[]): Effect[] {
+  return urls.map((u): Effect => {
+    if (u.dynamic) return { op: 'write', word: u };
+    let name = 'index.html';
+    try {
+      const seg = new URL(u.value).pathname.split('/').filter(Boolean).pop();
+      if (seg) name = decodeURIComponent(seg);
+    } catch {
+      name = u.value.split('/').filter(Boolean).pop() ?? 'index.html';
+    }
+    return { op: 'write', word: { text: name, value: name.replace(/\//g, '_'), glob: false, brace: false } };
+  });
 }
 
 function remote(name: string, what: string): CommandFacts {

@@ -100,8 +100,9 @@ const RG: SimpleTool = {
     const patternGiven = has(parsed, '-e', '--regexp', '-f', '--file') || has(parsed, '--files', '--type-list');
     const roots = patternGiven ? ops : ops.slice(1);
     const unrestricted = parsed.options.filter((o) => o.name === '-u' || o.name === '--unrestricted').length;
-    const hidden = has(parsed, '--hidden', '-.') || unrestricted >= 2;
     const globs = parsed.options.filter((o) => (o.name === '-g' || o.name === '--glob' || o.name === '--iglob') && o.value).map((o) => o.value!.value);
+    // A glob that names hidden files (`-g '.env'`) is taken to reach them.
+    const hidden = has(parsed, '--hidden', '-.') || unrestricted >= 2 || globs.some((g) => /(^|\/)\.[^/]/.test(g.replace(/^!/, '')) && !g.startsWith('!'));
     const filter: ScopeFilter = { ...(globs.length ? { globs } : {}), ...(hidden ? {} : { skipHidden: true }) };
     const list = roots.length > 0 ? roots : undefined;
     if (has(parsed, '--files', '--type-list')) return; // lists names only
