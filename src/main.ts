@@ -115,10 +115,10 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: (ctx, _v, p) => uninstallCommand(ctx, p[0]!),
   },
   serve: {
-    usage: 'airlock serve',
-    summary: 'Host the approval gate without VS Code: requests that need a person are asked on this terminal.',
-    options: {},
-    run: (ctx) => serveCommand(ctx),
+    usage: 'airlock serve [--stdin-answers]',
+    summary: 'Host the approval gate without VS Code: requests that need a person are asked on this terminal (--stdin-answers: read the answers from standard input, for scripts).',
+    options: { 'stdin-answers': { type: 'boolean' } },
+    run: (ctx, v) => serveCommand(ctx, { stdinAnswers: v['stdin-answers'] === true }),
   },
   doctor: {
     usage: 'airlock doctor [--json]',

@@ -4,6 +4,7 @@ import { isTrustLevel, TRUST_NAMES } from '../core/policy/types';
 import { describeTrust } from '../core/trust/trustStore';
 import { AGENT_IDS, isAgentId } from '../shared/ids';
 import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
+import { agentAbove } from './personOnly';
 
 /** One line for a record. */
 export function formatAuditRecord(r: AuditRecord): string {
@@ -43,9 +44,9 @@ export function trustCommand(ctx: CliContext, agent: string | undefined, set: st
     const level = Number(set);
     if (!isTrustLevel(level)) throw new UsageError(`--set ${set}: a trust level is 0, 1, 2 or 3`);
     // An agent running this through its shell is stopped by a built-in policy protection; this catches
-    // the same call made with its own environment markers still set.
-    const inside = ['CLAUDECODE', 'CURSOR_AGENT', 'GEMINI_CLI', 'CODEX_SANDBOX', 'COPILOT_AGENT'].find((v) => process.env[v]);
-    if (inside) throw new CliError(`refusing to change trust from inside an agent's session (${inside} is set): a person changes trust, in a terminal of their own or in the editor`);
+    // the same call when the analysis misjudged it: an agent's environment or an agent among the ancestors.
+    const inside = agentAbove();
+    if (inside) throw new CliError(`refusing to change trust from inside an agent's session (this process runs under ${inside}): a person changes trust, in a terminal of their own or in the editor`);
     const before = store.get(agent).level;
     const after = store.set(agent, level, 'set with airlock trust --set');
     if (ctx.json) printJson(ctx, { agent, from: before, to: after.level });

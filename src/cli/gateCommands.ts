@@ -11,6 +11,8 @@ import { socketPathFor, tokenPathFor } from '../gate/protocol';
 import { sandboxAvailability } from '../core/sandbox/backends';
 import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
 import { TerminalAsker } from './terminalAsker';
+import { agentAbove } from './personOnly';
+import type { Asker } from '../engine/ask';
 
 /** The installed CLI script hooks should run: dist/cli.js next to this bundle. */
 export function cliScriptPath(): string {
@@ -44,6 +46,8 @@ export function installCommand(ctx: CliContext, agent: string): number {
 
 /** `airlock uninstall AGENT` */
 export function uninstallCommand(ctx: CliContext, agent: string): number {
+  const above = agentAbove();
+  if (above) throw new CliError(`removing Airlock's hooks is a person's action, and this process runs under ${above}; run it in your own terminal`);
   const t = target(agent);
   let result;
   try {
@@ -57,8 +61,13 @@ export function uninstallCommand(ctx: CliContext, agent: string): number {
 }
 
 /** `airlock serve`: hosts the gate, asking on this terminal. */
-export async function serveCommand(ctx: CliContext): Promise<number> {
+export async function serveCommand(ctx: CliContext, options: { stdinAnswers?: boolean } = {}): Promise<number> {
   const settings = ctx.open.settings;
+  // Answers come from a person at this terminal: not from an agent, and not from a pipe unless a person's
+  // script says so (--stdin-answers).
+  const agent = agentAbove();
+  if (agent) throw new CliError(`airlock serve answers approvals, which is a person's action, and this process runs under ${agent}; run it in your own terminal, or open the workspace in VS Code`);
+  const answersFrom = process.stdin.isTTY ? 'terminal' : options.stdinAnswers ? 'stdin' : undefined;
   let loaded: LoadedPolicy | undefined;
   let stamp = '';
   const policyFile = join(ctx.workspace, POLICY_FILE);
@@ -77,7 +86,7 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
     }
     return loaded;
   };
-  const asker = new TerminalAsker(process.stdin, process.stdout);
+  const asker: Asker = answersFrom ? new TerminalAsker(process.stdin, process.stdout) : { ask: async () => ({ action: 'deny', by: 'person', message: 'airlock serve has no terminal to ask on (its input is not a terminal), so it denied the request' }) };
   const log = {
     trace() {},
     debug() {},
@@ -93,7 +102,7 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
     throw e;
   }
   policy();
-  ctx.out(`Airlock gate serving ${ctx.workspace}\nWaiting for agents; requests that need you are asked here. Ctrl-C stops.\n`);
+  ctx.out(`Airlock gate serving ${ctx.workspace}\n${answersFrom ? 'Waiting for agents; requests that need you are asked here.' : 'Its input is not a terminal: requests that need a person are denied (pass --stdin-answers to answer through standard input from a script).'} Ctrl-C stops.\n`);
   await new Promise<void>((done) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
@@ -103,7 +112,7 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  asker.close();
+  if (asker instanceof TerminalAsker) asker.close();
   await runtime.stop();
   ctx.out(`Gate stopped after ${runtime.server.requests} request(s).\n`);
   return 0;

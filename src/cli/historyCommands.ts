@@ -5,6 +5,7 @@ import { diffStates, sessionActions } from '../core/history/inspect';
 import { NothingToUndoError, recoverInterrupted, type RollbackReport } from '../core/history/rollback';
 import { rollbackForPerson, undoForPerson, type Accountability } from '../engine/personActions';
 import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
+import { agentAbove } from './personOnly';
 
 /** Opens the workspace's history with the person's settings, finishing any interrupted rollback first. */
 export function openHistory(ctx: CliContext): History {
@@ -141,6 +142,8 @@ export function rollbackCommand(ctx: CliContext, id: string | undefined, options
 
 /** `airlock undo-rollback [UNDO_ID]` */
 export function undoRollbackCommand(ctx: CliContext, id: string | undefined, options: { dryRun?: boolean; force?: boolean }): number {
+  const agent = agentAbove();
+  if (agent) throw new CliError(`undoing a rollback brings back changes a person rolled back, and this process runs under ${agent}; a person does that in the editor or their own terminal`);
   const history = openHistory(ctx);
   let report: RollbackReport;
   try {

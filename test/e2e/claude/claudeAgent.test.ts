@@ -52,7 +52,7 @@ describe('a real Claude Code session through Airlock', () => {
     assert.equal(install.code, 0, install.stderr);
     beforeSession = snapshotTree(ws, ['.git']);
 
-    gate = spawn(process.execPath, [CLI, 'serve'], { cwd: ws, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    gate = spawn(process.execPath, [CLI, 'serve', '--stdin-answers'], { cwd: ws, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     gate.stdout!.on('data', (d: Buffer) => {
       gateOut += d.toString();
       // The person, typing into the gate's terminal: approves the package.json edit, denies anything else.
