@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CommandId } from './shared/commandIds';
-import { COMMANDS } from './ui/commands';
+import { COMMANDS } from './ui/commands/commands';
 import { Services } from './ui/services';
 
 /** Activation: create the logger, build the services, register every command; on failure, show and rethrow. */

@@ -9,17 +9,17 @@ import { TRUST_NAMES, type TrustLevel } from '../core/policy/types';
 import type { AuditEvent } from '../engine/record';
 import { Disposable } from '../shared/lifecycle';
 import { parseSettings, type Settings } from '../core/settings';
-import { hookRunner, repairHooks } from './agentCommands';
+import { hookRunner, repairHooks } from './commands/agentCommands';
 import type { SandboxRunner } from '../core/sandbox/rewrite';
-import { ApprovalPanel } from './approvalPanel';
-import { ApprovalQueue, type PendingApproval } from './approvalQueue';
-import { alwaysAllowRule, ruleWouldNotAllow } from './approvalView';
-import { AuditView } from './auditView';
-import { HISTORY_SCHEME, HistoryContentProvider, PROPOSED_SCHEME, ProposedContentProvider } from './contentProviders';
-import { GateHost } from './gateHost';
-import { PolicyService } from './policyService';
-import { agentName, SessionsView } from './sessionsView';
-import { StatusBar } from './statusBar';
+import { ApprovalPanel } from './approval/approvalPanel';
+import { ApprovalQueue, type PendingApproval } from './approval/approvalQueue';
+import { alwaysAllowRule, ruleWouldNotAllow } from './approval/approvalView';
+import { AuditView } from './views/auditView';
+import { HISTORY_SCHEME, HistoryContentProvider, PROPOSED_SCHEME, ProposedContentProvider } from './views/contentProviders';
+import { GateHost } from './folders/gateHost';
+import { PolicyService } from './folders/policyService';
+import { agentName, SessionsView } from './views/sessionsView';
+import { StatusBar } from './views/statusBar';
 
 /** An agent seen deciding recently, for the status bar. */
 export interface RecentAgent {

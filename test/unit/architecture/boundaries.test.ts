@@ -72,8 +72,8 @@ describe('architecture', () => {
   it('the command table equals contributes.commands in package.json', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
     assert.deepEqual(pkg.contributes.commands.map((c) => c.command).sort(), [...COMMAND_IDS].sort());
-    const table = readFileSync(join(root, 'src/ui/commands.ts'), 'utf8');
-    for (const id of COMMAND_IDS) assert.ok(table.includes(`'${id}':`), `${id} has a handler in src/ui/commands.ts`);
+    const table = readFileSync(join(root, 'src/ui/commands/commands.ts'), 'utf8');
+    for (const id of COMMAND_IDS) assert.ok(table.includes(`'${id}':`), `${id} has a handler in src/ui/commands/commands.ts`);
   });
 
   it('every setting is declared with a scope, a default and a markdownDescription', () => {

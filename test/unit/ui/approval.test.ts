@@ -8,9 +8,9 @@ import { prepareRequest } from '../../../src/core/policy/prepare';
 import type { Decision } from '../../../src/core/policy/types';
 import type { ApprovalRequest } from '../../../src/engine/ask';
 import { parseWebviewMessage } from '../../../src/shared/protocol';
-import { newNonce, renderApprovalHtml } from '../../../src/ui/approvalHtml';
-import { ApprovalQueue } from '../../../src/ui/approvalQueue';
-import { alwaysAllowRule, approvalView, diffRows, ruleWouldNotAllow } from '../../../src/ui/approvalView';
+import { newNonce, renderApprovalHtml } from '../../../src/ui/approval/approvalHtml';
+import { ApprovalQueue } from '../../../src/ui/approval/approvalQueue';
+import { alwaysAllowRule, approvalView, diffRows, ruleWouldNotAllow } from '../../../src/ui/approval/approvalView';
 import { tempTree } from '../helpers/fixtures';
 
 const tree = tempTree();

@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
-import { AGENT_CONFIGS, INSTALL_TARGETS, installedHooks, installHooks, type HookCommandOptions, type InstallTarget } from '../core/install/hookConfigs';
-import { TRUST_NAMES, type TrustLevel } from '../core/policy/types';
-import { describeTrust } from '../core/trust/trustStore';
-import { AGENT_IDS, AGENT_NAMES } from '../shared/ids';
-import type { GateHost } from './gateHost';
-import type { Services } from './services';
-import { agentName } from './sessionsView';
+import { AGENT_CONFIGS, INSTALL_TARGETS, installedHooks, installHooks, type HookCommandOptions, type InstallTarget } from '../../core/install/hookConfigs';
+import { TRUST_NAMES, type TrustLevel } from '../../core/policy/types';
+import { describeTrust } from '../../core/trust/trustStore';
+import { AGENT_IDS, AGENT_NAMES } from '../../shared/ids';
+import type { GateHost } from '../folders/gateHost';
+import type { Services } from '../services';
+import { agentName } from '../views/sessionsView';
 
 /** The agent each install target is for (`vscode` is Copilot's agent mode in VS Code). */
 const TARGET_NAMES: Readonly<Record<InstallTarget, string>> = {

@@ -4,14 +4,14 @@
  * no `vscode`, unit-tested.
  */
 import { diffLines, diffWordsWithSpace } from 'diff';
-import { escapeGlob, type NewRule } from '../core/policy/editPolicy';
-import { describeRule } from '../core/policy/evaluate';
-import { loadPolicy, POLICY_FILE } from '../core/policy/loadPolicy';
-import { ruleWouldNotAllow as engineRuleWouldNotAllow } from '../engine/alwaysAllow';
-import type { SandboxEnv } from '../engine/sandboxPlan';
-import type { ApprovalFile, ApprovalRequest } from '../engine/ask';
-import { AGENT_NAMES, isAgentId } from '../shared/ids';
-import type { ApprovalView, DiffCell, DiffRow, FileView } from '../shared/protocol';
+import { escapeGlob, type NewRule } from '../../core/policy/editPolicy';
+import { describeRule } from '../../core/policy/evaluate';
+import { loadPolicy, POLICY_FILE } from '../../core/policy/loadPolicy';
+import { ruleWouldNotAllow as engineRuleWouldNotAllow } from '../../engine/alwaysAllow';
+import type { SandboxEnv } from '../../engine/sandboxPlan';
+import type { ApprovalFile, ApprovalRequest } from '../../engine/ask';
+import { AGENT_NAMES, isAgentId } from '../../shared/ids';
+import type { ApprovalView, DiffCell, DiffRow, FileView } from '../../shared/protocol';
 
 const CONTEXT = 3;
 const MAX_ROWS = 4000;

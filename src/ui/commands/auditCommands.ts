@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { AGENT_IDS } from '../shared/ids';
-import type { Services } from './services';
-import { agentName, shortTime } from './sessionsView';
+import { AGENT_IDS } from '../../shared/ids';
+import type { Services } from '../services';
+import { agentName, shortTime } from '../views/sessionsView';
 
 /** "Airlock: Filter Audit Log…": by agent, session or decision, or clear. */
 export async function filterAuditCommand(services: Services): Promise<void> {

@@ -1,12 +1,12 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { FileState } from '../core/history/fileState';
-import type { SessionSummary } from '../core/history/history';
-import { sessionActions, type SessionAction } from '../core/history/inspect';
-import { AGENT_NAMES, isAgentId } from '../shared/ids';
-import { Disposable } from '../shared/lifecycle';
+import type { FileState } from '../../core/history/fileState';
+import type { SessionSummary } from '../../core/history/history';
+import { sessionActions, type SessionAction } from '../../core/history/inspect';
+import { AGENT_NAMES, isAgentId } from '../../shared/ids';
+import { Disposable } from '../../shared/lifecycle';
 import { historyUri } from './contentProviders';
-import type { GateHost } from './gateHost';
+import type { GateHost } from '../folders/gateHost';
 
 /** A node of the sessions tree. */
 export type SessionNode =

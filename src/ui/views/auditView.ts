@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { AuditRecord } from '../core/audit/auditLog';
-import { AuditReader } from '../core/audit/auditReader';
-import { Disposable } from '../shared/lifecycle';
-import type { GateHost } from './gateHost';
+import type { AuditRecord } from '../../core/audit/auditLog';
+import { AuditReader } from '../../core/audit/auditReader';
+import { Disposable } from '../../shared/lifecycle';
+import type { GateHost } from '../folders/gateHost';
 import { agentName, shortTime } from './sessionsView';
 
 /** What the audit view shows; empty fields match everything. */

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { FileState } from '../core/history/fileState';
-import type { History } from '../core/history/history';
-import { isBinary, stateContent } from '../core/history/inspect';
-import type { ApprovalQueue } from './approvalQueue';
+import type { FileState } from '../../core/history/fileState';
+import type { History } from '../../core/history/history';
+import { isBinary, stateContent } from '../../core/history/inspect';
+import type { ApprovalQueue } from '../approval/approvalQueue';
 
 /** The scheme of a proposed edit's text (before or after), for the diff editor. */
 export const PROPOSED_SCHEME = 'airlock-proposed';

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { POLICY_FILE } from '../core/policy/loadPolicy';
+import { POLICY_FILE } from '../../core/policy/loadPolicy';
 import * as vscode from 'vscode';
-import type { ApprovalAnswer } from '../engine/ask';
-import { Disposable } from '../shared/lifecycle';
-import { assertNever, parseWebviewMessage, type ApprovalView, type HostMessage, type WebviewMessage } from '../shared/protocol';
+import type { ApprovalAnswer } from '../../engine/ask';
+import { Disposable } from '../../shared/lifecycle';
+import { assertNever, parseWebviewMessage, type ApprovalView, type HostMessage, type WebviewMessage } from '../../shared/protocol';
 import { renderApprovalHtml, newNonce } from './approvalHtml';
 import type { ApprovalQueue, PendingApproval } from './approvalQueue';
 import { approvalTitle, approvalView } from './approvalView';
-import { proposedUri } from './contentProviders';
+import { proposedUri } from '../views/contentProviders';
 
 /** What the panel needs from the rest of the extension. */
 export interface ApprovalPanelHost {

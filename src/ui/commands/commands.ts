@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { RECOMMENDED_POLICY_TEXT } from '../core/policy/recommended';
-import type { CommandId } from '../shared/commandIds';
+import { RECOMMENDED_POLICY_TEXT } from '../../core/policy/recommended';
+import type { CommandId } from '../../shared/commandIds';
 import { connectAgentCommand, setAgentTrustCommand } from './agentCommands';
 import { exportAuditCommand, filterAuditCommand, verifyAuditCommand } from './auditCommands';
 import { rollbackSessionCommand, undoRollbackCommand } from './rollbackCommands';
-import type { Services } from './services';
-import { SessionsView, type SessionNode } from './sessionsView';
-import { StatusBar } from './statusBar';
+import type { Services } from '../services';
+import { SessionsView, type SessionNode } from '../views/sessionsView';
+import { StatusBar } from '../views/statusBar';
 
 /** The command table, registered in one loop by the extension (STYLE.md "Shape"). */
 export const COMMANDS: Readonly<Record<CommandId, (s: Services) => (...args: unknown[]) => unknown>> = {

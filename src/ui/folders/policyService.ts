@@ -1,12 +1,12 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import type { Logger } from '../core/logger';
-import { loadPolicy, POLICY_FILE, type LoadedPolicy } from '../core/policy/loadPolicy';
-import { writeUserSettings } from '../core/settings';
-import { parsePolicyText, positionAt } from '../core/policy/policyFile';
-import type { PolicyProblem } from '../core/policy/types';
-import { Disposable } from '../shared/lifecycle';
-import type { Settings } from '../core/settings';
+import type { Logger } from '../../core/logger';
+import { loadPolicy, POLICY_FILE, type LoadedPolicy } from '../../core/policy/loadPolicy';
+import { writeUserSettings } from '../../core/settings';
+import { parsePolicyText, positionAt } from '../../core/policy/policyFile';
+import type { PolicyProblem } from '../../core/policy/types';
+import { Disposable } from '../../shared/lifecycle';
+import type { Settings } from '../../core/settings';
 
 /**
  * Keeps one workspace folder's policy loaded: reloads it when the file, the settings or the workspace's

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { TRUST_NAMES } from '../core/policy/types';
-import { Disposable } from '../shared/lifecycle';
-import type { Services } from './services';
+import { TRUST_NAMES } from '../../core/policy/types';
+import { Disposable } from '../../shared/lifecycle';
+import type { Services } from '../services';
 import { agentName } from './sessionsView';
 
 /** Short agent names for the status bar. */

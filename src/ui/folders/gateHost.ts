@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { GateBusyError } from '../gate/gateServer';
-import { GateRuntime } from '../gate/gateRuntime';
-import type { AuditEvent } from '../engine/record';
-import type { TrustLevel } from '../core/policy/types';
-import type { SandboxRunner } from '../core/sandbox/rewrite';
-import { Disposable } from '../shared/lifecycle';
-import type { Settings } from '../core/settings';
-import type { ApprovalQueue } from './approvalQueue';
+import { GateBusyError } from '../../gate/gateServer';
+import { GateRuntime } from '../../gate/gateRuntime';
+import type { AuditEvent } from '../../engine/record';
+import type { TrustLevel } from '../../core/policy/types';
+import type { SandboxRunner } from '../../core/sandbox/rewrite';
+import { Disposable } from '../../shared/lifecycle';
+import type { Settings } from '../../core/settings';
+import type { ApprovalQueue } from '../approval/approvalQueue';
 import type { PolicyService } from './policyService';
 
 /** What the gate of a folder is doing. */

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import type { SessionSummary } from '../core/history/history';
-import { rollbackForPerson, undoForPerson, type Accountability } from '../engine/personActions';
-import { NothingToUndoError, previewRollback, rollbackRecords, type RollbackPlan, type RollbackReport } from '../core/history/rollback';
-import { historyUri } from './contentProviders';
-import type { GateHost } from './gateHost';
-import type { Services } from './services';
-import type { SessionNode } from './sessionsView';
-import { agentName, shortTime } from './sessionsView';
+import type { SessionSummary } from '../../core/history/history';
+import { rollbackForPerson, undoForPerson, type Accountability } from '../../engine/personActions';
+import { NothingToUndoError, previewRollback, rollbackRecords, type RollbackPlan, type RollbackReport } from '../../core/history/rollback';
+import { historyUri } from '../views/contentProviders';
+import type { GateHost } from '../folders/gateHost';
+import type { Services } from '../services';
+import type { SessionNode } from '../views/sessionsView';
+import { agentName, shortTime } from '../views/sessionsView';
 
 function accountability(host: GateHost): Accountability {
   return { audit: host.runtime.audit, trust: host.runtime.trust, via: 'editor' };
