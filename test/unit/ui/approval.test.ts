@@ -10,7 +10,8 @@ import type { ApprovalRequest } from '../../../src/engine/ask';
 import { parseWebviewMessage } from '../../../src/shared/protocol';
 import { newNonce, renderApprovalHtml } from '../../../src/ui/approval/approvalHtml';
 import { ApprovalQueue } from '../../../src/ui/approval/approvalQueue';
-import { alwaysAllowRule, approvalView, diffRows, ruleWouldNotAllow } from '../../../src/ui/approval/approvalView';
+import { diffRows } from '../../../src/core/diff/diffRows';
+import { alwaysAllowRule, approvalView, ruleWouldNotAllow } from '../../../src/ui/approval/approvalView';
 import { tempTree } from '../helpers/fixtures';
 
 const tree = tempTree();
