@@ -9,7 +9,7 @@ import { assertNever, parseWebviewMessage, type ApprovalView, type HostMessage, 
 import { renderApprovalHtml, newNonce } from './approvalHtml';
 import type { ApprovalQueue, PendingApproval } from './approvalQueue';
 import { approvalTitle, approvalView } from './approvalView';
-import { proposedUri } from '../views/contentProviders';
+import { proposedUri } from './proposedContentProvider';
 
 /** What the panel needs from the rest of the extension. */
 export interface ApprovalPanelHost {

@@ -1,54 +1,28 @@
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
-import { AGENT_CONFIGS, INSTALL_TARGETS, installedHooks, installHooks, type HookCommandOptions, type InstallTarget } from '../../core/install/hookConfigs';
+import { AGENT_CONFIGS, INSTALL_TARGETS, installedHooks, installHooks, type HookCommandOptions } from '../../core/install/hookConfigs';
+import type { Logger } from '../../core/logger';
 import { TRUST_NAMES, type TrustLevel } from '../../core/policy/types';
 import { describeTrust } from '../../core/trust/trustStore';
-import { AGENT_IDS, AGENT_NAMES } from '../../shared/ids';
-import type { GateHost } from '../folders/gateHost';
-import type { Services } from '../services';
-import { agentName } from '../views/sessionsView';
+import { AGENT_IDS } from '../../shared/ids';
+import type { FolderPicker } from '../folders/workspaceFolders';
+import { agentName, TARGET_NAMES } from '../labels';
 
-/** The agent each install target is for (`vscode` is Copilot's agent mode in VS Code). */
-const TARGET_NAMES: Readonly<Record<InstallTarget, string>> = {
-  claude: AGENT_NAMES.claude,
-  vscode: AGENT_NAMES.copilot,
-  'copilot-cli': AGENT_NAMES['copilot-cli'],
-  cursor: AGENT_NAMES.cursor,
-  gemini: AGENT_NAMES.gemini,
-  codex: AGENT_NAMES.codex,
-};
-
-function nodeVersionOk(path: string): boolean {
-  const r = spawnSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8', timeout: 5000 });
-  const major = Number(/^(\d+)\./.exec(r.stdout ?? '')?.[1]);
-  return r.status === 0 && major >= 18;
+/** What "Connect Agent…" needs: a folder, how hooks start the CLI, and the log. */
+export interface ConnectAgentDeps {
+  readonly folders: FolderPicker;
+  runner(): HookCommandOptions;
+  readonly log: Logger;
 }
 
-/**
- * How hooks run the CLI. Hooks run in the agent's process, not the editor's: a Node.js 18+ on PATH is
- * best (it starts fastest); otherwise the editor's own runtime as Node (`ELECTRON_RUN_AS_NODE=1`).
- */
-export function hookRunner(extensionPath: string): HookCommandOptions {
-  const cli = join(extensionPath, 'dist', 'cli.js');
-  if (!process.versions.electron) return { node: process.execPath, cli };
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, process.platform === 'win32' ? 'node.exe' : 'node');
-    try {
-      accessSync(candidate, constants.X_OK);
-    } catch {
-      continue;
-    }
-    if (nodeVersionOk(candidate)) return { node: candidate, cli };
-  }
-  return { node: process.execPath, cli, env: { ELECTRON_RUN_AS_NODE: '1' } };
+/** What "Set Agent Trust…" needs: a folder, and a way to refresh what shows trust. */
+export interface SetAgentTrustDeps {
+  readonly folders: FolderPicker;
+  refresh(): void;
 }
 
 /** "Airlock: Connect Agent…": installs Airlock's hooks for the agents the person picks (same code as `airlock install`). */
-export async function connectAgentCommand(services: Services): Promise<void> {
-  const host = await services.pickHost('Connect agents in which folder?');
+export async function connectAgentCommand(deps: ConnectAgentDeps): Promise<void> {
+  const host = await deps.folders.pickHost('Connect agents in which folder?');
   if (!host) return;
   const workspace = host.folder.uri.fsPath;
   const items = INSTALL_TARGETS.map((t) => {
@@ -58,7 +32,7 @@ export async function connectAgentCommand(services: Services): Promise<void> {
   });
   const picked = await vscode.window.showQuickPick(items, { title: `Connect Agents to Airlock in ${host.folder.name}`, placeHolder: 'Pick the agents whose actions Airlock should check', canPickMany: true });
   if (!picked || picked.length === 0) return;
-  const run = services.runner;
+  const run = deps.runner();
   const done: string[] = [];
   const notes: string[] = [];
   for (const p of picked) {
@@ -66,7 +40,7 @@ export async function connectAgentCommand(services: Services): Promise<void> {
       const r = installHooks(p.target, workspace, run);
       done.push(p.label);
       notes.push(...r.notes);
-      services.log.info(`[install] ${p.target}: ${r.changed ? 'installed' : 'already installed'} in ${r.file}`);
+      deps.log.info(`[install] ${p.target}: ${r.changed ? 'installed' : 'already installed'} in ${r.file}`);
     } catch (e) {
       void vscode.window.showErrorMessage(`Airlock could not connect ${p.label}: ${(e as Error).message}`);
     }
@@ -76,39 +50,9 @@ export async function connectAgentCommand(services: Services): Promise<void> {
   void vscode.window.showInformationMessage(`Connected ${done.join(', ')} in ${host.folder.name}. Start a new agent session to use the hooks. ${gate}${notes.length ? ` Note: ${[...new Set(notes)].join(' ')}` : ''}`);
 }
 
-/**
- * Hooks installed by an earlier version of this extension point at its old folder, which an update
- * removes; a hook that cannot start would leave the agent unchecked. Only those are repointed at this
- * version (hooks pointing anywhere else are the person's business, and `airlock doctor` reports them),
- * and the person is told.
- */
-export function repairHooks(host: GateHost, extensionPath: string, runner: () => HookCommandOptions, log: vscode.LogOutputChannel): void {
-  const workspace = host.folder.uri.fsPath;
-  const ours = /[\\/]airlock-dev\.airlock-[^\\/]+[\\/]dist[\\/]cli\.js$/;
-  const repaired: string[] = [];
-  for (const t of INSTALL_TARGETS) {
-    const found = installedHooks(t, workspace);
-    const commands = Object.values(found.events).flat();
-    const stale = commands.some((c) => {
-      const m = /^(?:[A-Z_]+=\S+ )*('([^']+)'|(\S+)) ('([^']+)'|(\S+)) hook /.exec(c);
-      const cli = m?.[5] ?? m?.[6];
-      return cli !== undefined && ours.test(cli) && cli !== join(extensionPath, 'dist', 'cli.js') && !existsSync(cli);
-    });
-    if (!stale) continue;
-    try {
-      installHooks(t, workspace, runner());
-      repaired.push(TARGET_NAMES[t]);
-      log.info(`[install] ${host.folder.name}: ${t}'s hooks pointed at a removed version of Airlock; pointed them at this one`);
-    } catch (e) {
-      log.error(`[install] ${host.folder.name}: cannot repair ${t}'s hooks: ${(e as Error).message}`);
-    }
-  }
-  if (repaired.length > 0) void vscode.window.showInformationMessage(`Airlock updated the hooks of ${repaired.join(', ')} in ${host.folder.name} to this version of the extension (they pointed at the removed previous version).`);
-}
-
 /** "Airlock: Set Agent Trust…": pick an agent, see its record, pick its level. */
-export async function setAgentTrustCommand(services: Services): Promise<void> {
-  const host = await services.pickHost('Set agent trust in which folder?');
+export async function setAgentTrustCommand(deps: SetAgentTrustDeps): Promise<void> {
+  const host = await deps.folders.pickHost('Set agent trust in which folder?');
   if (!host) return;
   const trust = host.runtime.trust;
   const seen = Object.keys(trust.all());
@@ -147,6 +91,6 @@ export async function setAgentTrustCommand(services: Services): Promise<void> {
     void vscode.window.showErrorMessage(`Airlock could not change the trust level: ${(e as Error).message}`);
     return;
   }
-  services.refreshSoon();
+  deps.refresh();
   void vscode.window.showInformationMessage(`${agent.label} is now at trust level ${level.level} (${TRUST_NAMES[level.level]}) in ${host.folder.name}.`);
 }

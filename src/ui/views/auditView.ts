@@ -3,7 +3,7 @@ import type { AuditRecord } from '../../core/audit/auditLog';
 import { AuditReader } from '../../core/audit/auditReader';
 import { Disposable } from '../../shared/lifecycle';
 import type { GateHost } from '../folders/gateHost';
-import { agentName, shortTime } from './sessionsView';
+import { agentName, shortTime } from '../labels';
 
 /** What the audit view shows; empty fields match everything. */
 export interface AuditFilter {

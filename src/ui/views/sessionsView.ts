@@ -3,10 +3,10 @@ import * as vscode from 'vscode';
 import type { FileState } from '../../core/history/fileState';
 import type { SessionSummary } from '../../core/history/history';
 import { sessionActions, type SessionAction } from '../../core/history/inspect';
-import { AGENT_NAMES, isAgentId } from '../../shared/ids';
 import { Disposable } from '../../shared/lifecycle';
-import { historyUri } from './contentProviders';
+import { historyUri } from './historyContentProvider';
 import type { GateHost } from '../folders/gateHost';
+import { agentName, shortTime } from '../labels';
 
 /** A node of the sessions tree. */
 export type SessionNode =
@@ -14,18 +14,6 @@ export type SessionNode =
   | { readonly type: 'action'; readonly host: GateHost; readonly session: SessionSummary; readonly action: SessionAction }
   | { readonly type: 'file'; readonly host: GateHost; readonly session: SessionSummary; readonly action: SessionAction; readonly file: SessionAction['files'][number] }
   | { readonly type: 'message'; readonly text: string };
-
-/** A person-readable agent name. */
-export function agentName(agent: string): string {
-  return isAgentId(agent) ? AGENT_NAMES[agent] : agent;
-}
-
-/** "14:02" today, "Nov 24 14:02" otherwise. */
-export function shortTime(iso: string, now = new Date()): string {
-  const d = new Date(iso);
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  return d.toDateString() === now.toDateString() ? time : `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
-}
 
 function stateWord(s: FileState | undefined): string {
   return !s ? 'unknown' : s.type === 'missing' ? 'absent' : s.type;

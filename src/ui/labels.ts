@@ -1,0 +1,25 @@
+/** How the editor names agents, install targets and times for a person. */
+import type { InstallTarget } from '../core/install/hookConfigs';
+import { AGENT_NAMES, isAgentId } from '../shared/ids';
+
+/** A person-readable agent name. */
+export function agentName(agent: string): string {
+  return isAgentId(agent) ? AGENT_NAMES[agent] : agent;
+}
+
+/** "14:02" today, "Nov 24 14:02" otherwise. */
+export function shortTime(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return d.toDateString() === now.toDateString() ? time : `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
+}
+
+/** The agent each install target is for (`vscode` is Copilot's agent mode in VS Code). */
+export const TARGET_NAMES: Readonly<Record<InstallTarget, string>> = {
+  claude: AGENT_NAMES.claude,
+  vscode: AGENT_NAMES.copilot,
+  'copilot-cli': AGENT_NAMES['copilot-cli'],
+  cursor: AGENT_NAMES.cursor,
+  gemini: AGENT_NAMES.gemini,
+  codex: AGENT_NAMES.codex,
+};
