@@ -77,7 +77,7 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
     }
     return loaded;
   };
-  const asker = new TerminalAsker(process.stdin, process.stdout);
+  const asker = new TerminalAsker(process.stdin, process.stdout, ctx.workspace);
   const log = {
     trace() {},
     debug() {},

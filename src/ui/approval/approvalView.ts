@@ -9,32 +9,27 @@ import { loadPolicy, POLICY_FILE } from '../../core/policy/loadPolicy';
 import { ruleWouldNotAllow as engineRuleWouldNotAllow } from '../../engine/alwaysAllow';
 import type { SandboxEnv } from '../../engine/sandboxPlan';
 import type { ApprovalFile, ApprovalRequest } from '../../engine/ask';
+import { review, shownPath, type ReviewedFile } from '../../core/diff/review';
 import { AGENT_NAMES, isAgentId } from '../../shared/ids';
-import { diffRows } from '../../core/diff/diffRows';
 import type { ApprovalView, FileView } from '../../shared/protocol';
+import { joinShown, sh, shown, type Shown } from '../../shared/shown';
 
 const LANGUAGES: Readonly<Record<string, string>> = { ts: 'typescript', tsx: 'typescript', js: 'javascript', jsx: 'javascript', mjs: 'javascript', cjs: 'javascript', json: 'json', py: 'python', go: 'go', rs: 'rust', md: 'markdown', css: 'css', html: 'html', sh: 'shell', yml: 'yaml', yaml: 'yaml', java: 'java', rb: 'ruby' };
 
-/** A path as the person should read it: a relative path that looks like something else gets `./`. */
-export function displayPath(p: string): string {
-  return /^[~#]/.test(p) ? `./${p}` : p;
-}
-
-function fileView(f: ApprovalFile): FileView {
+function fileView(f: ApprovalFile, reviewed: ReviewedFile): FileView {
   const ext = f.path.split('.').pop()?.toLowerCase() ?? '';
-  const base = { path: displayPath(f.path), op: f.op, ...(f.newPath ? { newPath: displayPath(f.newPath) } : {}), ...(LANGUAGES[ext] ? { language: LANGUAGES[ext] } : {}) };
-  const notes = (...n: (string | undefined)[]): { note?: string } => {
+  const base = { path: shownPath(f.path), op: f.op, ...(f.newPath ? { newPath: shownPath(f.newPath) } : {}), ...(LANGUAGES[ext] ? { language: LANGUAGES[ext] } : {}) };
+  const notes = (...n: (string | undefined)[]): { note?: Shown } => {
     const text = n.filter(Boolean).join('; ');
-    return text ? { note: text } : {};
+    return text ? { note: shown(text) } : {};
   };
-  if (f.binary) return { ...base, rows: [], added: 0, removed: 0, note: f.approximate ?? 'binary file: no text to show' };
-  if (f.op === 'mkdir') return { ...base, rows: [], added: 0, removed: 0, note: 'creates this folder' };
+  if (f.binary) return { ...base, rows: [], added: 0, removed: 0, ...notes(f.approximate ?? 'binary file: no text to show') };
+  if (f.op === 'mkdir') return { ...base, rows: [], added: 0, removed: 0, ...notes('creates this folder') };
   if (f.op === 'rename' && f.after === undefined) return { ...base, rows: [], added: 0, removed: 0, ...notes('renames it; the content stays as it is', f.approximate) };
-  const target = f.op === 'delete' ? '' : f.after;
-  if (target === undefined) return { ...base, rows: [], added: 0, removed: 0, note: f.approximate ?? 'the new content is not known before the tool runs' };
-  const d = diffRows(f.before ?? '', target);
+  const d = reviewed.diff;
+  if (!d) return { ...base, rows: [], added: 0, removed: 0, ...notes(f.approximate ?? 'the new content is not known before the tool runs') };
   const what = f.op === 'delete' ? 'deletes this file' : f.before === undefined ? 'creates this file' : undefined;
-  const large = d.tooLarge ? 'too large for an exact line diff here: shown as the old text replaced by the new; Open in diff editor compares them line by line' : undefined;
+  const large = d.tooLarge ? 'too large for an exact line diff here: each old line is shown beside the new line at the same place; Open in diff editor compares them exactly' : undefined;
   return { ...base, rows: d.rows, added: d.added, removed: d.removed, ...notes(what, large, f.approximate) };
 }
 
@@ -87,54 +82,76 @@ function verb(f: ApprovalFile): string {
   return f.op === 'create' || (f.before === undefined && !f.binary) ? 'create' : 'edit';
 }
 
-/** One sentence: "Claude Code wants to edit src/app.ts". Cheap (no diff), for queue chips. */
-export function approvalTitle(request: ApprovalRequest): string {
-  const name = isAgentId(request.agent) ? AGENT_NAMES[request.agent] : request.agent;
-  const files = request.files ?? [];
-  const list = (paths: readonly string[]): string => (paths.length <= 3 ? paths.map(displayPath).join(', ') : `${paths.slice(0, 2).map(displayPath).join(', ')} and ${paths.length - 2} more files`);
-  const what =
-    request.kind === 'command'
-      ? 'run a command'
-      : request.kind === 'edit'
-        ? `${files.length === 1 ? verb(files[0]!) : 'edit'} ${list(files.map((f) => f.path))}`
-        : request.kind === 'read'
-          ? `read ${list(request.paths ?? [])}`
-          : `use the tool ${request.tool}`;
-  return `${name} wants to ${what}`;
+/** An agent's name as a person reads it (Airlock's name for the agents it knows). */
+function agentShown(agent: string): Shown {
+  return shown(isAgentId(agent) ? AGENT_NAMES[agent] : agent, { kind: 'name', max: 80 });
 }
 
-/** The panel's view of one request. */
-export function approvalView(request: ApprovalRequest, folder?: string): ApprovalView {
-  const name = isAgentId(request.agent) ? AGENT_NAMES[request.agent] : request.agent;
-  const files = (request.files ?? []).map(fileView);
+/** A list of paths for one sentence: the first three (each at most 120 characters), then how many more. */
+function pathList(paths: readonly string[]): Shown {
+  const one = (p: string): Shown => shown(/^[~#]/.test(p) ? `./${p}` : p, { kind: 'name', max: 120 });
+  if (paths.length <= 3) return joinShown(paths.map(one), ', ');
+  return sh`${joinShown(paths.slice(0, 2).map(one), ', ')} and ${paths.length - 2} more files`;
+}
+
+/** One sentence: "Claude Code wants to edit src/app.ts". Cheap (no diff), for queue chips. */
+export function approvalTitle(request: ApprovalRequest): Shown {
+  const name = agentShown(request.agent);
+  const files = request.files ?? [];
+  if (request.kind === 'command') return sh`${name} wants to run a command`;
+  if (request.kind === 'edit') return files.length === 1 ? sh`${name} wants to ${shown(verb(files[0]!))} ${pathList([files[0]!.path])}` : sh`${name} wants to edit ${pathList(files.map((f) => f.path))}`;
+  if (request.kind === 'read') return sh`${name} wants to read ${pathList(request.paths ?? [])}`;
+  return sh`${name} wants to use the tool ${shown(request.tool, { kind: 'name', max: 120 })}`;
+}
+
+/** Where the request is looked at: the folder's name when several are open, its path for lookalike names. */
+export interface ApprovalViewOptions {
+  readonly folderName?: string;
+  readonly workspace?: string;
+}
+
+/** The panel's view of one request. Every text from the agent or the file system goes through `shown()`. */
+export function approvalView(request: ApprovalRequest, options: ApprovalViewOptions = {}): ApprovalView {
+  const r = review(request, { ...(options.workspace ? { workspace: options.workspace } : {}) });
+  const files = (request.files ?? []).map((f, i) => fileView(f, r.files[i] ?? {}));
   const d = request.decision;
+  const always = alwaysAllowRule(request);
   return {
     id: request.id,
-    agent: request.agent,
-    agentName: name,
+    agentName: agentShown(request.agent),
     trust: request.trust,
-    ...(folder ? { folder } : {}),
-    tool: request.tool,
+    ...(options.folderName ? { folder: shown(options.folderName, { kind: 'name', max: 120 }) } : {}),
+    tool: shown(request.tool, { kind: 'name', max: 120 }),
     kind: request.kind,
     title: approvalTitle(request),
     sessionScope: request.sessionScope !== false,
-    ...(request.input !== undefined ? { input: request.input } : {}),
-    reason: d.reason,
-    ...(d.rule ? { rule: `${describeRule(d.rule)}: ${d.rule.action} ${d.rule.selector} "${d.rule.pattern}"${d.rule.reason ? ` (${d.rule.reason})` : ''}` } : {}),
-    ...(d.limit ? { limit: `${d.limit.name}: this would make ${d.limit.value}, the limit is ${d.limit.limit}` } : {}),
+    ...(request.input !== undefined ? { input: shown(request.input, { kind: 'code' }) } : {}),
+    reason: shown(d.reason),
+    ...(d.rule ? { rule: shown(`${describeRule(d.rule)}: ${d.rule.action} ${d.rule.selector} "${d.rule.pattern}"${d.rule.reason ? ` (${d.rule.reason})` : ''}`) } : {}),
+    ...(d.limit ? { limit: shown(`${d.limit.name}: this would make ${d.limit.value}, the limit is ${d.limit.limit}`) } : {}),
     files,
-    ...(request.command
-      ? { command: { text: request.command, cwd: request.cwd, parts: (d.parts ?? []).map((p) => ({ kind: p.kind, text: p.text, via: p.via, action: p.action, reason: p.reason })) } }
+    ...(request.command !== undefined && r.command
+      ? {
+          command: {
+            ...r.command,
+            cwd: shown(request.cwd, { kind: 'name', max: 400 }),
+            // What needs a person first, whatever its place in the command line.
+            parts: [...(d.parts ?? [])]
+              .sort((a, b) => ORDER[a.action] - ORDER[b.action])
+              .map((p) => ({ kind: p.kind, text: shown(p.text, { kind: 'command', max: 400 }), via: shown(p.via, { kind: 'name', max: 200 }), action: p.action, reason: shown(p.reason) })),
+          },
+        }
       : {}),
-    ...(request.paths ? { paths: request.paths } : {}),
+    ...(request.paths ? { paths: request.paths.map(shownPath) } : {}),
     deadline: request.deadline,
-    ...(request.sandbox ? { sandbox: request.sandbox } : {}),
-    always: (() => {
-      const a = alwaysAllowRule(request);
-      return 'rule' in a ? { rule: JSON.stringify(a.rule, null, 2), file: a.file } : a;
-    })(),
+    ...(request.sandbox ? { sandbox: shown(request.sandbox) } : {}),
+    always: 'rule' in always ? { rule: shown(JSON.stringify(always.rule, null, 2), { kind: 'code' }), file: shown(always.file, { kind: 'name' }) } : { unavailable: shown(always.unavailable) },
+    attention: r.attention,
+    leftOut: r.leftOut,
   };
 }
+
+const ORDER: Readonly<Record<'deny' | 'ask' | 'allow', number>> = { deny: 0, ask: 1, allow: 2 };
 
 /**
  * Would the policy with the new rule really allow the request? Loads the policy as it would be with the
