@@ -5,7 +5,7 @@ import { TRUST_NAMES, type TrustLevel } from '../../core/policy/types';
 import { describeTrust } from '../../core/trust/trustStore';
 import { AGENT_IDS } from '../../shared/ids';
 import type { FolderPicker } from '../folders/workspaceFolders';
-import { agentName, TARGET_NAMES } from '../labels';
+import { agentName, label, said, TARGET_NAMES } from '../labels';
 
 /** What "Connect Agent…" needs: a folder, how hooks start the CLI, and the log. */
 export interface ConnectAgentDeps {
@@ -30,7 +30,7 @@ export async function connectAgentCommand(deps: ConnectAgentDeps): Promise<void>
     const connected = Object.keys(found.events).length > 0;
     return { label: TARGET_NAMES[t], description: connected ? 'connected (picking it refreshes the hooks)' : found.error ? 'its configuration file has errors' : '', detail: `hooks in ${AGENT_CONFIGS[t].file}`, target: t, picked: false };
   });
-  const picked = await vscode.window.showQuickPick(items, { title: `Connect Agents to Airlock in ${host.folder.name}`, placeHolder: 'Pick the agents whose actions Airlock should check', canPickMany: true });
+  const picked = await vscode.window.showQuickPick(items, { title: `Connect Agents to Airlock in ${label(host.folder.name)}`, placeHolder: 'Pick the agents whose actions Airlock should check', canPickMany: true });
   if (!picked || picked.length === 0) return;
   const run = deps.runner();
   const done: string[] = [];
@@ -42,12 +42,12 @@ export async function connectAgentCommand(deps: ConnectAgentDeps): Promise<void>
       notes.push(...r.notes);
       deps.log.info(`[install] ${p.target}: ${r.changed ? 'installed' : 'already installed'} in ${r.file}`);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Airlock could not connect ${p.label}: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(`Airlock could not connect ${p.label}: ${said((e as Error).message)}`);
     }
   }
   if (done.length === 0) return;
   const gate = host.state.kind === 'serving' ? 'This window approves their actions.' : host.state.kind === 'busy' ? 'Another Airlock gate approves their actions for now.' : '';
-  void vscode.window.showInformationMessage(`Connected ${done.join(', ')} in ${host.folder.name}. Start a new agent session to use the hooks. ${gate}${notes.length ? ` Note: ${[...new Set(notes)].join(' ')}` : ''}`);
+  void vscode.window.showInformationMessage(`Connected ${done.join(', ')} in ${label(host.folder.name)}. Start a new agent session to use the hooks. ${gate}${notes.length ? ` Note: ${[...new Set(notes)].join(' ')}` : ''}`);
 }
 
 /** "Airlock: Set Agent Trust…": pick an agent, see its record, pick its level. */
@@ -62,7 +62,7 @@ export async function setAgentTrustCommand(deps: SetAgentTrustDeps): Promise<voi
       const t = trust.get(a);
       return { label: agentName(a), description: `level ${t.level} (${TRUST_NAMES[t.level]})`, detail: describeTrust(a, t), id: a };
     }),
-    { title: `Set Agent Trust in ${host.folder.name}`, placeHolder: 'Pick an agent', matchOnDetail: true },
+    { title: `Set Agent Trust in ${label(host.folder.name)}`, placeHolder: 'Pick an agent', matchOnDetail: true },
   );
   if (!agent) return;
   const current = trust.get(agent.id).level;
@@ -79,7 +79,7 @@ export async function setAgentTrustCommand(deps: SetAgentTrustDeps): Promise<voi
   if (!level || level.level === current) return;
   if (level.level === 3) {
     const sure = await vscode.window.showWarningMessage(
-      `Make ${agent.label} Autonomous in ${host.folder.name}?`,
+      `Make ${agent.label} Autonomous in ${label(host.folder.name)}?`,
       { modal: true, detail: 'At level 3 everything the policy does not deny or ask about is allowed without asking you: edits, and commands that are destructive, networked or privileged. Your deny and ask rules, the built-in protections and the session limits still hold.' },
       'Make Autonomous',
     );
@@ -88,9 +88,9 @@ export async function setAgentTrustCommand(deps: SetAgentTrustDeps): Promise<voi
   try {
     trust.set(agent.id, level.level, 'set in the editor');
   } catch (e) {
-    void vscode.window.showErrorMessage(`Airlock could not change the trust level: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(`Airlock could not change the trust level: ${said((e as Error).message)}`);
     return;
   }
   deps.refresh();
-  void vscode.window.showInformationMessage(`${agent.label} is now at trust level ${level.level} (${TRUST_NAMES[level.level]}) in ${host.folder.name}.`);
+  void vscode.window.showInformationMessage(`${agent.label} is now at trust level ${level.level} (${TRUST_NAMES[level.level]}) in ${label(host.folder.name)}.`);
 }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { AGENT_IDS } from '../../shared/ids';
 import type { Logger } from '../../core/logger';
 import type { FolderList } from '../folders/workspaceFolders';
-import { agentName, shortTime } from '../labels';
+import { agentName, label, said, shortTime } from '../labels';
 import type { AuditView } from '../views/auditView';
 
 /** What the audit commands need: the audit view (its filter and records) and the folders. */
@@ -19,7 +19,7 @@ export async function filterAuditCommand(deps: AuditCommandDeps): Promise<void> 
   const by = await vscode.window.showQuickPick(
     [
       { label: 'Agent', description: view.filter.agent ? agentName(view.filter.agent) : 'any', key: 'agent' as const },
-      { label: 'Session', description: view.filter.session ?? 'any', key: 'session' as const },
+      { label: 'Session', description: view.filter.session ? label(view.filter.session) : 'any', key: 'session' as const },
       { label: 'Decision', description: view.filter.decision ?? 'any', key: 'decision' as const },
       { label: 'Clear the filter', key: 'clear' as const },
     ],
@@ -86,8 +86,8 @@ export async function verifyAuditCommand(deps: { readonly folders: FolderList; r
     return;
   }
   const lines = bad.map(({ host, result }) => {
-    deps.log.error(`[audit] ${host.folder.name}: the audit log does not verify: line ${result.problem!.line}: ${result.problem!.message}`);
-    return `${host.folder.name}: line ${result.problem!.line}${result.problem!.seq !== undefined ? ` (record #${result.problem!.seq})` : ''}: ${result.problem!.message}`;
+    deps.log.error(`[audit] ${label(host.folder.name)}: the audit log does not verify: line ${result.problem!.line}: ${said(result.problem!.message)}`);
+    return `${label(host.folder.name)}: line ${result.problem!.line}${result.problem!.seq !== undefined ? ` (record #${result.problem!.seq})` : ''}: ${said(result.problem!.message)}`;
   });
   await vscode.window.showErrorMessage('The audit log does not verify: it was changed after it was written (edited, cut or reordered), or the disk damaged it.', { modal: true, detail: lines.join('\n') });
 }

@@ -9,6 +9,7 @@ import { StatusBar } from '../views/statusBar';
 import { connectAgentCommand, setAgentTrustCommand } from './agentCommands';
 import { exportAuditCommand, filterAuditCommand, verifyAuditCommand } from './auditCommands';
 import { rollbackSessionCommand, undoRollbackCommand } from './rollbackCommands';
+import { label } from '../labels';
 
 /**
  * The parts of the editor shell the command table hands out. Each command takes only what it uses
@@ -55,7 +56,7 @@ async function openPolicy(folders: FolderPicker): Promise<void> {
   if (!exists) {
     const create = 'Create from Recommended';
     const answer = await vscode.window.showInformationMessage(
-      `${service.folder.name} has no Airlock policy yet, so Airlock applies its recommended policy. Create .vscode/airlock.json from it to make it your own?`,
+      `${label(service.folder.name)} has no Airlock policy yet, so Airlock applies its recommended policy. Create .vscode/airlock.json from it to make it your own?`,
       { modal: true },
       create,
     );

@@ -6,7 +6,7 @@ import { historyUri } from '../views/historyContentProvider';
 import type { Logger } from '../../core/logger';
 import type { GateHost } from '../folders/gateHost';
 import type { FolderList } from '../folders/workspaceFolders';
-import { agentName, shortTime } from '../labels';
+import { agentName, label, said, shortTime } from '../labels';
 import type { SessionNode } from '../views/sessionsView';
 
 /** What rolling back needs: the folders' histories, the log, and a way to refresh the views. */
@@ -40,8 +40,8 @@ async function pickSession(folders: FolderList): Promise<{ host: GateHost; sessi
       if (session.rolledBack || session.files === 0) continue;
       items.push({
         label: `${agentName(session.agent)} · ${shortTime(session.started)}`,
-        description: `${plural(session.files, 'file')}${session.linesChanged ? `, ${plural(session.linesChanged, 'line')}` : ''}, ${plural(session.actions, 'action')}${session.ended ? '' : ' · active'}${multi ? ` · ${host.folder.name}` : ''}`,
-        detail: `session ${session.id}`,
+        description: `${plural(session.files, 'file')}${session.linesChanged ? `, ${plural(session.linesChanged, 'line')}` : ''}, ${plural(session.actions, 'action')}${session.ended ? '' : ' · active'}${multi ? ` · ${label(host.folder.name)}` : ''}`,
+        detail: `session ${label(session.id)}`,
         host,
         session,
       });
@@ -91,8 +91,8 @@ export async function rollbackSessionCommand(deps: RollbackDeps, node?: SessionN
     plan.restored.length ? `${plural(plan.restored.length, 'file')} go back to what they held before the session.` : '',
     plan.removed.length ? `${plural(plan.removed.length, 'file')} the session created will be removed.` : '',
     plan.recreated.length ? `${plural(plan.recreated.length, 'file')} the session deleted will be recreated.` : '',
-    plan.conflicts.length ? `${plural(plan.conflicts.length, 'file')} changed since the session and will be left alone: ${plan.conflicts.slice(0, 5).map((c) => c.path).join(', ')}${plan.conflicts.length > 5 ? ', …' : ''}.` : '',
-    plan.unrestorable.length ? `${plural(plan.unrestorable.length, 'file')} cannot be restored (content not kept): ${plan.unrestorable.slice(0, 3).map((c) => c.path).join(', ')}.` : '',
+    plan.conflicts.length ? `${plural(plan.conflicts.length, 'file')} changed since the session and will be left alone: ${plan.conflicts.slice(0, 5).map((c) => label(c.path)).join(', ')}${plan.conflicts.length > 5 ? ', …' : ''}.` : '',
+    plan.unrestorable.length ? `${plural(plan.unrestorable.length, 'file')} cannot be restored (content not kept): ${plan.unrestorable.slice(0, 3).map((c) => label(c.path)).join(', ')}.` : '',
     'The preview shows each change. You can undo the rollback afterwards.',
   ].filter(Boolean);
   const rollBack = 'Roll Back';
@@ -107,7 +107,7 @@ export async function rollbackSessionCommand(deps: RollbackDeps, node?: SessionN
     report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Airlock: rolling back ${plural(plan.steps.length, 'file')}…` }, async () => rollbackForPerson(host.runtime.history, session.id, { force }, accountability(host)));
   } catch (e) {
     deps.log.error(`[rollback] ${session.id}: ${(e as Error).stack ?? String(e)}`);
-    void vscode.window.showErrorMessage(`Airlock could not roll back ${name}: ${(e as Error).message}. Files already restored stay restored, and the rollback finishes on the next attempt.`);
+    void vscode.window.showErrorMessage(`Airlock could not roll back ${name}: ${said((e as Error).message)}. Files already restored stay restored, and the rollback finishes on the next attempt.`);
     deps.refresh();
     return;
   }
@@ -142,7 +142,7 @@ export async function undoRollbackCommand(deps: Omit<RollbackDeps, 'log'>, which
     if (dry.conflicts.length > 0) {
       const overwrite = 'Undo and Overwrite Them';
       const keep = 'Undo the Rest';
-      const choice = await vscode.window.showWarningMessage(`${plural(dry.conflicts.length, 'file')} changed since the rollback.`, { modal: true, detail: `${dry.conflicts.slice(0, 8).map((c) => c.path).join('\n')}${dry.conflicts.length > 8 ? '\n…' : ''}\n\nUndoing would overwrite those changes. You can also undo the rest and leave these files alone (the rollback then stays open, so you can finish it later).` }, overwrite, keep);
+      const choice = await vscode.window.showWarningMessage(`${plural(dry.conflicts.length, 'file')} changed since the rollback.`, { modal: true, detail: `${dry.conflicts.slice(0, 8).map((c) => label(c.path)).join('\n')}${dry.conflicts.length > 8 ? '\n…' : ''}\n\nUndoing would overwrite those changes. You can also undo the rest and leave these files alone (the rollback then stays open, so you can finish it later).` }, overwrite, keep);
       if (!choice) return;
       force = choice === overwrite;
     }
@@ -151,8 +151,8 @@ export async function undoRollbackCommand(deps: Omit<RollbackDeps, 'log'>, which
     if (left > 0) void vscode.window.showWarningMessage(`Undid the rollback in part: ${summarizeReport(report, 'put back')}. Run "Airlock: Undo Last Rollback" again to finish it.`);
     else void vscode.window.showInformationMessage(`Undid the rollback: ${summarizeReport(report, 'put back')}.`);
   } catch (e) {
-    if (e instanceof NothingToUndoError) void vscode.window.showInformationMessage(`Airlock: ${e.message}`);
-    else void vscode.window.showErrorMessage(`Airlock could not undo the rollback: ${(e as Error).message}`);
+    if (e instanceof NothingToUndoError) void vscode.window.showInformationMessage(`Airlock: ${said(e.message)}`);
+    else void vscode.window.showErrorMessage(`Airlock could not undo the rollback: ${said((e as Error).message)}`);
   }
   deps.refresh();
 }

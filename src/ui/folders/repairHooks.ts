@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { INSTALL_TARGETS, installedHooks, installHooks, type HookCommandOptions } from '../../core/install/hookConfigs';
-import { TARGET_NAMES } from '../labels';
+import { label, said, TARGET_NAMES } from '../labels';
 import type { GateHost } from './gateHost';
 
 /**
@@ -27,10 +27,10 @@ export function repairHooks(host: GateHost, extensionPath: string, runner: () =>
     try {
       installHooks(t, workspace, runner());
       repaired.push(TARGET_NAMES[t]);
-      log.info(`[install] ${host.folder.name}: ${t}'s hooks pointed at a removed version of Airlock; pointed them at this one`);
+      log.info(`[install] ${label(host.folder.name)}: ${t}'s hooks pointed at a removed version of Airlock; pointed them at this one`);
     } catch (e) {
-      log.error(`[install] ${host.folder.name}: cannot repair ${t}'s hooks: ${(e as Error).message}`);
+      log.error(`[install] ${label(host.folder.name)}: cannot repair ${t}'s hooks: ${said((e as Error).message)}`);
     }
   }
-  if (repaired.length > 0) void vscode.window.showInformationMessage(`Airlock updated the hooks of ${repaired.join(', ')} in ${host.folder.name} to this version of the extension (they pointed at the removed previous version).`);
+  if (repaired.length > 0) void vscode.window.showInformationMessage(`Airlock updated the hooks of ${repaired.join(', ')} in ${label(host.folder.name)} to this version of the extension (they pointed at the removed previous version).`);
 }

@@ -9,6 +9,7 @@ import { GateHost } from './gateHost';
 import { hookRunner } from './hookRunner';
 import { PolicyService } from './policyService';
 import { repairHooks } from './repairHooks';
+import { label, said } from '../labels';
 
 /** The open folders' gates (each with its policy, history, audit log and trust). */
 export interface FolderList {
@@ -87,7 +88,7 @@ export class WorkspaceFolders extends Disposable implements FolderList, FolderPi
     }
     if (all.length === 1) return all[0];
     const picked = await vscode.window.showQuickPick(
-      all.map((h) => ({ label: h.folder.name, description: h.folder.uri.fsPath, host: h })),
+      all.map((h) => ({ label: label(h.folder.name), description: h.folder.uri.fsPath, host: h })),
       { title },
     );
     return picked?.host;
@@ -116,8 +117,8 @@ export class WorkspaceFolders extends Disposable implements FolderList, FolderPi
           runner: () => this.runner,
         });
       } catch (e) {
-        log.error(`[gate] ${folder.name}: cannot open Airlock's data: ${(e as Error).message}`);
-        void vscode.window.showErrorMessage(`Airlock cannot open its data for ${folder.name}: ${(e as Error).message}. Agents in this folder are checked by their hooks alone; see "Airlock: Show Log".`);
+        log.error(`[gate] ${label(folder.name)}: cannot open Airlock's data: ${said((e as Error).message)}`);
+        void vscode.window.showErrorMessage(`Airlock cannot open its data for ${label(folder.name)}: ${said((e as Error).message)}. Agents in this folder are checked by their hooks alone; see "Airlock: Show Log".`);
         continue;
       }
       this.gates.set(key, host);
@@ -126,7 +127,7 @@ export class WorkspaceFolders extends Disposable implements FolderList, FolderPi
         this.options.onChange();
         if (host.state.kind === 'failed' && !reported) {
           reported = true;
-          void vscode.window.showErrorMessage(`Airlock could not start its gate for ${folder.name}: ${host.state.message}. Hooks decide without it, and what needs you is denied.`, 'Show Log').then((a) => a && log.show(true));
+          void vscode.window.showErrorMessage(`Airlock could not start its gate for ${label(folder.name)}: ${host.state.message}. Hooks decide without it, and what needs you is denied.`, 'Show Log').then((a) => a && log.show(true));
         }
       });
       void host.start();
@@ -147,12 +148,12 @@ export class WorkspaceFolders extends Disposable implements FolderList, FolderPi
       if (this.isDisposed || !this.gates.has(host.folder.uri.toString())) return;
       const history = host.runtime.history;
       if (history.readIndex()) return;
-      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Airlock: recording ${host.folder.name} so agent changes can be rolled back…` }, async () => {
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Airlock: recording ${label(host.folder.name)} so agent changes can be rolled back…` }, async () => {
         try {
           const info = await history.checkpoint();
-          log.info(`[history] ${host.folder.name}: first checkpoint of ${info.files} files in ${info.ms} ms${info.unsaved.length ? `; ${info.unsaved.length} file(s) too large or unreadable were not kept` : ''}`);
+          log.info(`[history] ${label(host.folder.name)}: first checkpoint of ${info.files} files in ${info.ms} ms${info.unsaved.length ? `; ${info.unsaved.length} file(s) too large or unreadable were not kept` : ''}`);
         } catch (e) {
-          log.warn(`[history] ${host.folder.name}: first checkpoint failed: ${(e as Error).message}; the first agent command records the workspace instead`);
+          log.warn(`[history] ${label(host.folder.name)}: first checkpoint failed: ${said((e as Error).message)}; the first agent command records the workspace instead`);
         }
       });
     }, FIRST_CHECKPOINT_DELAY_MS);

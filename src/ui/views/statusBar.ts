@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { TRUST_NAMES } from '../../core/policy/types';
 import { Disposable } from '../../shared/lifecycle';
 import type { GateHost } from '../folders/gateHost';
-import { agentName } from '../labels';
+import { agentName, label, said } from '../labels';
 import type { RecentAgent } from './activity';
 
 /** What the status bar shows: the waiting requests, the folders' gates and the agents active lately. */
@@ -46,7 +46,7 @@ export class StatusBar extends Disposable {
     }
     const failed = hosts.filter((h) => h.state.kind === 'failed');
     const busy = hosts.filter((h) => h.state.kind === 'busy');
-    const agents = [...levels].map(([agent, level]) => `${SHORT[agent] ?? agent} L${level}`).join(' ');
+    const agents = [...levels].map(([agent, level]) => `${SHORT[agent] ?? label(agent, 40)} L${level}`).join(' ');
     if (waiting > 0) {
       this.item.text = `$(bell-dot) Airlock: ${waiting} waiting`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
@@ -66,7 +66,7 @@ export class StatusBar extends Disposable {
     md.appendText(waiting > 0 ? `${waiting} request${waiting === 1 ? '' : 's'} waiting for your approval.\n` : 'Nothing is waiting for your approval.\n');
     for (const h of hosts) {
       const st = h.state;
-      md.appendText(`${h.folder.name}: ${st.kind === 'serving' ? 'gate serving' : st.kind === 'busy' ? 'another gate serves this folder (airlock serve or another window)' : st.kind === 'failed' ? `gate failed: ${st.message}` : 'gate starting'}${h.policy.policy.compiled.restricted ? ', restricted mode' : ''}\n`);
+      md.appendText(`${label(h.folder.name)}: ${st.kind === 'serving' ? 'gate serving' : st.kind === 'busy' ? 'another gate serves this folder (airlock serve or another window)' : st.kind === 'failed' ? `gate failed: ${said(st.message)}` : 'gate starting'}${h.policy.policy.compiled.restricted ? ', restricted mode' : ''}\n`);
     }
     for (const [agent, level] of levels) md.appendText(`${agentName(agent)}: active, trust level ${level} (${TRUST_NAMES[level as 0]})\n`);
     this.item.tooltip = md;

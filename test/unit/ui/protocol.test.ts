@@ -90,3 +90,14 @@ describe('the approval protocol', () => {
     assert.ok(view.leftOut.some((l) => /binary/.test(shownText(l.what))));
   });
 });
+
+describe('the editor\'s plain-text places (notifications, quick picks, trees, the status bar)', () => {
+  it('mark hidden characters and lookalike letters in names and sentences', async () => {
+    const { agentName, label, said } = await import('../../../src/ui/labels');
+    assert.equal(agentName('claude'), 'Claude Code');
+    assert.equal(agentName('ev\u202Eil'), 'ev⟨U+202E⟩il');
+    assert.equal(label('my\u200Bproject'), 'my⟨U+200B⟩project');
+    assert.match(label('.\u0435nv'), /⟨mixes Cyrillic and Latin letters; reads as "env"⟩/);
+    assert.equal(said('cannot open /w/a\u2066b\u2069: EACCES'), 'cannot open /w/a⟨U+2066⟩b⟨U+2069⟩: EACCES');
+  });
+});
