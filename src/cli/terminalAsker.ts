@@ -6,7 +6,7 @@
  * it all, and allowing what was not seen in full takes typing `allow`.
  */
 import { createInterface, type Interface } from 'node:readline';
-import { review, shownPath, type Review } from '../core/diff/review';
+import { commandParts, review, shownPath, type Review } from '../core/diff/review';
 import type { ApprovalAnswer, ApprovalRequest, Asker } from '../engine/ask';
 import { AGENT_NAMES, isAgentId } from '../shared/ids';
 import type { DiffCell, DiffRow, Shown } from '../shared/protocol';
@@ -16,7 +16,6 @@ import { shown, shownText, visible } from '../shared/shown';
 const ROWS_SHOWN = 60;
 
 const t = (s: Shown): string => shownText(s);
-const ORDER = { deny: 0, ask: 1, allow: 2 } as const;
 
 function cellText(c: DiffCell | undefined): string {
   return (c?.segments ?? []).map((s) => t(s.text)).join('');
@@ -71,7 +70,7 @@ function describe(request: ApprovalRequest, workspace: string | undefined): Desc
   if (d.rule) lines.push(`   rule: ${visible(`${d.rule.action} ${d.rule.selector} "${d.rule.pattern}"${d.rule.reason ? ` (${d.rule.reason})` : ''}`)}`);
   if (d.limit) lines.push(`   limit: ${visible(`${d.limit.name}: this would make ${d.limit.value}, the limit is ${d.limit.limit}`)}`);
   if (request.sandbox) lines.push(`   sandbox: ${visible(request.sandbox)}`);
-  for (const p of [...(d.parts ?? [])].sort((a, b) => ORDER[a.action] - ORDER[b.action])) if (p.action !== 'allow') lines.push(`   ${p.action.padEnd(5)} ${p.kind} ${visible(p.text, { kind: 'command', max: 400 })}: ${visible(p.reason)}`);
+  for (const p of commandParts(d.parts ?? [])) if (p.action !== 'allow') lines.push(`   ${p.action.padEnd(5)} ${p.kind} ${t(p.text)}${p.count ? ` (×${p.count})` : ''}: ${t(p.reason)}`);
   const all: string[] = [];
   if (r.command) {
     const cmd = (s: Shown): string[] => t(s).split('\n').map((l, i) => `   ${i === 0 ? '$' : '>'} ${l}`);

@@ -48,6 +48,8 @@ export interface CommandPartView {
   readonly via: Shown;
   readonly action: 'allow' | 'ask' | 'deny';
   readonly reason: Shown;
+  /** How many times the same part with the same decision occurs in the command (listed once). */
+  readonly count?: number;
 }
 
 /** Something the person should look at before anything else. */

@@ -237,6 +237,7 @@ function renderPart(p: CommandPartView): HTMLElement {
   const badge = el('span', `badge ${p.action}`, p.action);
   const text = shownEl('code', undefined, p.text, { strict: true });
   li.append(badge, text);
+  if (p.count) li.append(el('span', 'count', ` ×${p.count}`));
   const why = el('div', 'part-why', p.kind === 'command' ? '' : `${p.kind}: `);
   appendShown(why, p.reason);
   const via = p.via.runs.map((r) => ('text' in r ? r.text : '')).join('');

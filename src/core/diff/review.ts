@@ -4,10 +4,12 @@
  * paths, hidden characters, lookalike names), and everything not shown in full, with the way to see it.
  */
 import { basename } from 'node:path';
-import type { AttentionItem, LeftOutItem } from '../../shared/protocol';
+import type { PartDecision } from '../policy/types';
+import type { AttentionItem, CommandPartView, LeftOutItem } from '../../shared/protocol';
 import { cutCount, joinShown, sh, shown, shownWarnings, type Shown } from '../../shared/shown';
 import { existingLookalikes } from '../names/existingLookalikes';
 import { diffRows, type FileDiff } from './diffRows';
+import { lineAttention } from './lineAttention';
 
 /** A file of a request, as the engine describes it (engine/ask.ts `ApprovalFile`). */
 export interface ReviewFile {
@@ -24,6 +26,8 @@ export interface ReviewFile {
 export interface ReviewInput {
   readonly files?: readonly ReviewFile[];
   readonly command?: string;
+  /** The command's parts as the policy decided them. */
+  readonly decision?: { readonly parts?: readonly { readonly text: string; readonly action: 'allow' | 'ask' | 'deny' }[] };
   readonly paths?: readonly string[];
   /** A tool's input Airlock does not understand, already shortened by the engine. */
   readonly input?: string;
@@ -125,6 +129,20 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): Review 
     const full = shown(input.command, { kind: 'command' });
     const warnings = shownWarnings(full);
     if (warnings.length > 0) attention.push({ kinds: [...(warnings.some((w) => w.startsWith('holds')) ? (['hidden'] as const) : []), ...(warnings.some((w) => !w.startsWith('holds')) ? (['lookalike'] as const) : [])], where: sh`the command`, text: joinShown(warnings.map((w) => shown(w)), '; ') });
+    // Parts of the command that touch secrets, the network or protected paths, wherever they are in it.
+    const seen = new Set<string>();
+    for (const p of input.decision?.parts ?? []) {
+      if (seen.has(p.text)) continue;
+      seen.add(p.text);
+      const kinds = lineAttention(p.text);
+      if (kinds.length === 0) continue;
+      if (lines.length >= maxLines) {
+        totalLines++;
+        continue;
+      }
+      lines.push({ kinds, where: sh`the command (${shown(p.action)})`, text: shown(p.text, { kind: 'command', max: 400 }) });
+      totalLines++;
+    }
     const max = options.commandChars ?? COMMAND_CHARS;
     const text = shown(input.command, { kind: 'command', max });
     const cut = cutCount(text);
@@ -138,4 +156,25 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): Review 
   const moreLines = totalLines - lines.length;
   if (moreLines > 0) lines.push({ kinds: [], where: sh`${moreLines} more`, text: sh`lines like these are not listed here: open the files in the diff editor to see them` });
   return { files, attention: [...attention, ...lines], leftOut, ...(command ? { command } : {}) };
+}
+
+const ORDER: Readonly<Record<'deny' | 'ask' | 'allow', number>> = { deny: 0, ask: 1, allow: 2 };
+
+/**
+ * The command's parts for the popup: what is denied, then what asks, then what is allowed; within each,
+ * parts touching secrets, the network or protected paths first; the same part repeated is listed once
+ * with its count (a command of 2,000 `true`s does not push the one that matters off the screen).
+ */
+export function commandParts(parts: readonly PartDecision[]): CommandPartView[] {
+  const unique = new Map<string, { part: PartDecision; count: number; at: number }>();
+  parts.forEach((p, at) => {
+    const key = JSON.stringify([p.action, p.kind, p.text, p.via, p.reason]);
+    const seen = unique.get(key);
+    if (seen) seen.count++;
+    else unique.set(key, { part: p, count: 1, at });
+  });
+  const risky = (p: PartDecision): number => (lineAttention(p.text).length > 0 ? 0 : 1);
+  return [...unique.values()]
+    .sort((a, b) => ORDER[a.part.action] - ORDER[b.part.action] || risky(a.part) - risky(b.part) || a.at - b.at)
+    .map(({ part: p, count }) => ({ kind: p.kind, text: shown(p.text, { kind: 'command', max: 400 }), via: shown(p.via, { kind: 'name', max: 200 }), action: p.action, reason: shown(p.reason), ...(count > 1 ? { count } : {}) }));
 }

@@ -9,7 +9,7 @@ import { loadPolicy, POLICY_FILE } from '../../core/policy/loadPolicy';
 import { ruleWouldNotAllow as engineRuleWouldNotAllow } from '../../engine/alwaysAllow';
 import type { SandboxEnv } from '../../engine/sandboxPlan';
 import type { ApprovalFile, ApprovalRequest } from '../../engine/ask';
-import { review, shownPath, type ReviewedFile } from '../../core/diff/review';
+import { commandParts, review, shownPath, type ReviewedFile } from '../../core/diff/review';
 import { AGENT_NAMES, isAgentId } from '../../shared/ids';
 import type { ApprovalView, FileView } from '../../shared/protocol';
 import { joinShown, sh, shown, type Shown } from '../../shared/shown';
@@ -136,9 +136,7 @@ export function approvalView(request: ApprovalRequest, options: ApprovalViewOpti
             ...r.command,
             cwd: shown(request.cwd, { kind: 'name', max: 400 }),
             // What needs a person first, whatever its place in the command line.
-            parts: [...(d.parts ?? [])]
-              .sort((a, b) => ORDER[a.action] - ORDER[b.action])
-              .map((p) => ({ kind: p.kind, text: shown(p.text, { kind: 'command', max: 400 }), via: shown(p.via, { kind: 'name', max: 200 }), action: p.action, reason: shown(p.reason) })),
+            parts: commandParts(d.parts ?? []),
           },
         }
       : {}),
@@ -150,8 +148,6 @@ export function approvalView(request: ApprovalRequest, options: ApprovalViewOpti
     leftOut: r.leftOut,
   };
 }
-
-const ORDER: Readonly<Record<'deny' | 'ask' | 'allow', number>> = { deny: 0, ask: 1, allow: 2 };
 
 /**
  * Would the policy with the new rule really allow the request? Loads the policy as it would be with the
