@@ -37,6 +37,8 @@ const root = document.getElementById('root')!;
 function appendVisible(into: HTMLElement, text: string): void {
   let last = 0;
   for (const m of text.matchAll(HIDDEN_CHAR)) {
+    // A new line or a tab in a text run comes from code or a command, where it is drawn as such.
+    if (m[0] === '\n' || m[0] === '\t') continue;
     const at = m.index ?? 0;
     if (at > last) into.append(text.slice(last, at));
     into.append(hiddenMark(codePointLabel(m[0]), hiddenCharName(m[0])));

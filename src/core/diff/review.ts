@@ -123,7 +123,9 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): Review 
     totalLines += diff.attentionCount;
     return { diff };
   });
-  for (const p of input.paths ?? []) attention.push(...nameItems(p, options.workspace, undefined));
+  // The engine also lists an edit's files as paths: each name is checked once.
+  const filePaths = new Set((input.files ?? []).flatMap((f) => [readablePath(f.path), ...(f.newPath ? [readablePath(f.newPath)] : [])]));
+  for (const p of input.paths ?? []) if (!filePaths.has(readablePath(p))) attention.push(...nameItems(p, options.workspace, undefined));
   let command: Review['command'];
   if (input.command !== undefined) {
     const full = shown(input.command, { kind: 'command' });
