@@ -10,6 +10,7 @@ import { GateRuntime } from '../gate/gateRuntime';
 import { socketPathFor, tokenPathFor } from '../gate/protocol';
 import { sandboxAvailability } from '../core/sandbox/backends';
 import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
+import { visible } from '../shared/shown';
 import { TerminalAsker } from './terminalAsker';
 
 /** The installed CLI script hooks should run: dist/cli.js next to this bundle. */
@@ -82,8 +83,9 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
     trace() {},
     debug() {},
     info() {},
-    warn: (m: string) => ctx.err(`${m}\n`),
-    error: (m: string) => ctx.err(`${m}\n`),
+    // Log lines can quote an agent's paths and commands: marked like the prompt, so no escape sequence reaches the terminal.
+    warn: (m: string) => ctx.err(`${visible(m, { kind: 'code' })}\n`),
+    error: (m: string) => ctx.err(`${visible(m, { kind: 'code' })}\n`),
   };
   const runtime = new GateRuntime({ workspace: ctx.workspace, dataRoot: ctx.dataRoot, policy, asker, log, approvalTimeoutMs: settings.approvalTimeoutSeconds * 1000, sandboxRunner: { node: process.execPath, cli: cliScriptPath() }, home: ctx.home });
   try {

@@ -67,9 +67,9 @@ function readablePath(p: string): string {
   return /^[~#]/.test(p) ? `./${p}` : p;
 }
 
-/** A path as it is shown everywhere: one line, every word checked. */
+/** A path as it is shown everywhere: one line, every word checked, never cut (a path holds at most 4,096 bytes). */
 export function shownPath(p: string): Shown {
-  return shown(readablePath(p), { kind: 'name', max: 400 });
+  return shown(readablePath(p), { kind: 'name', max: 8192 });
 }
 
 function nameItems(path: string, workspace: string | undefined, file: number | undefined): AttentionItem[] {
