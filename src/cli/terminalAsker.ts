@@ -10,12 +10,15 @@ import { commandParts, review, shownPath, type Review } from '../core/diff/revie
 import type { ApprovalAnswer, ApprovalRequest, Asker } from '../engine/ask';
 import { AGENT_NAMES, isAgentId } from '../shared/ids';
 import type { DiffCell, DiffRow, Shown } from '../shared/protocol';
-import { shown, shownText, visible } from '../shared/shown';
+import { shown, shownText, type ShownOptions } from '../shared/shown';
+
+const visible = (raw: string, options?: ShownOptions): string => shownText(shown(raw, options), { compact: true });
 
 /** Diff rows printed per file before "v shows all". */
 const ROWS_SHOWN = 60;
 
-const t = (s: Shown): string => shownText(s);
+/** The prompt explains each lookalike once, under "Look at these first"; elsewhere it is only flagged. */
+const t = (s: Shown): string => shownText(s, { compact: true });
 
 function cellText(c: DiffCell | undefined): string {
   return (c?.segments ?? []).map((s) => t(s.text)).join('');

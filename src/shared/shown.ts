@@ -201,10 +201,13 @@ export function cutCount(s: Shown): number {
   return s.runs.reduce((n, r) => n + ('cut' in r ? r.cut : 0), 0);
 }
 
-/** One line for a plain-text place (a terminal, a notification, the status bar): marks written out. */
-export function shownText(s: Shown): string {
+/**
+ * One line for a plain-text place (a terminal, a notification, the status bar): marks written out.
+ * `compact` writes a lookalike word as `word⟨lookalike⟩`, for places that explain it once elsewhere.
+ */
+export function shownText(s: Shown, options: { compact?: boolean } = {}): string {
   return s.runs
-    .map((r) => ('hidden' in r ? `⟨${r.hidden}⟩` : 'cut' in r ? `⟨… ${r.cut.toLocaleString('en-US')} characters not shown …⟩` : 'lookalike' in r ? `${r.text}⟨${r.lookalike}⟩` : r.text))
+    .map((r) => ('hidden' in r ? `⟨${r.hidden}⟩` : 'cut' in r ? `⟨… ${r.cut.toLocaleString('en-US')} characters not shown …⟩` : 'lookalike' in r ? `${r.text}⟨${options.compact ? 'lookalike' : r.lookalike}⟩` : r.text))
     .join('');
 }
 

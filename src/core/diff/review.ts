@@ -72,6 +72,14 @@ export function shownPath(p: string): Shown {
   return shown(readablePath(p), { kind: 'name', max: 8192 });
 }
 
+/**
+ * A warning as shown: its quoted word keeps its lookalike mark (compact in a terminal), the rest is a
+ * sentence; hidden characters in it are marked like anywhere else.
+ */
+function explained(warning: string): Shown {
+  return shown(warning, { kind: 'text' });
+}
+
 function nameItems(path: string, workspace: string | undefined, file: number | undefined): AttentionItem[] {
   const where = shownPath(path);
   const out: AttentionItem[] = [];
@@ -79,7 +87,7 @@ function nameItems(path: string, workspace: string | undefined, file: number | u
   if (warnings.length > 0) {
     const hidden = warnings.some((w) => w.startsWith('holds'));
     const lookalike = warnings.length > (hidden ? 1 : 0);
-    out.push({ kinds: [...(hidden ? (['hidden'] as const) : []), ...(lookalike ? (['lookalike'] as const) : [])], where, text: joinShown(warnings.map((w) => shown(w, { kind: 'text' })), '; '), ...(file !== undefined ? { file } : {}) });
+    out.push({ kinds: [...(hidden ? (['hidden'] as const) : []), ...(lookalike ? (['lookalike'] as const) : [])], where, text: joinShown(warnings.map(explained), '; '), ...(file !== undefined ? { file } : {}) });
   }
   if (workspace) {
     for (const l of existingLookalikes(workspace, path)) {
@@ -130,7 +138,7 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): Review 
   if (input.command !== undefined) {
     const full = shown(input.command, { kind: 'command' });
     const warnings = shownWarnings(full);
-    if (warnings.length > 0) attention.push({ kinds: [...(warnings.some((w) => w.startsWith('holds')) ? (['hidden'] as const) : []), ...(warnings.some((w) => !w.startsWith('holds')) ? (['lookalike'] as const) : [])], where: sh`the command`, text: joinShown(warnings.map((w) => shown(w)), '; ') });
+    if (warnings.length > 0) attention.push({ kinds: [...(warnings.some((w) => w.startsWith('holds')) ? (['hidden'] as const) : []), ...(warnings.some((w) => !w.startsWith('holds')) ? (['lookalike'] as const) : [])], where: sh`the command`, text: joinShown(warnings.map(explained), '; ') });
     // Parts of the command that touch secrets, the network or protected paths, wherever they are in it.
     const seen = new Set<string>();
     for (const p of input.decision?.parts ?? []) {
