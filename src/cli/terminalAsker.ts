@@ -8,7 +8,6 @@
 import { createInterface, type Interface } from 'node:readline';
 import { commandParts, review, shownPath, type Review } from '../core/diff/review';
 import type { ApprovalAnswer, ApprovalRequest, Asker } from '../engine/ask';
-import { AGENT_NAMES, isAgentId } from '../shared/ids';
 import type { DiffCell, DiffRow, Shown } from '../shared/protocol';
 import { shown, shownText, type ShownOptions } from '../shared/shown';
 
@@ -24,16 +23,17 @@ function cellText(c: DiffCell | undefined): string {
   return (c?.segments ?? []).map((s) => t(s.text)).join('');
 }
 
+/** A diff row as a unified diff line: `-` old, `+` new, a space for context. */
 function rowLines(row: DiffRow): string[] {
   switch (row.kind) {
     case 'same':
-      return [`     ${String(row.right?.line ?? '').padStart(5)}   ${cellText(row.right)}`];
+      return [`     ${cellText(row.right)}`];
     case 'gap':
-      return ['           ⋯'];
+      return ['   @@ ⋯ @@'];
     case 'truncated':
       return [`   ⟨${row.count ?? 'more'} more changed rows not shown here⟩`];
     default:
-      return [...(row.left ? [`   - ${String(row.left.line).padStart(5)}   ${cellText(row.left)}`] : []), ...(row.right ? [`   + ${String(row.right.line).padStart(5)}   ${cellText(row.right)}`] : [])];
+      return [...(row.left ? [`   - ${cellText(row.left)}`] : []), ...(row.right ? [`   + ${cellText(row.right)}`] : [])];
   }
 }
 
@@ -49,7 +49,8 @@ interface Described {
 
 function describe(request: ApprovalRequest, workspace: string | undefined): Described {
   const r: Review = review(request, workspace ? { workspace } : {});
-  const name = t(shown(isAgentId(request.agent) ? AGENT_NAMES[request.agent] : request.agent, { kind: 'name', max: 80 }));
+  // The agent's id, as `airlock serve` has always printed it (scripts and tests read this line).
+  const name = t(shown(request.agent, { kind: 'name', max: 80 }));
   const files = request.files ?? [];
   const paths = (list: readonly string[]): string => list.map((p) => t(shownPath(p))).join(', ');
   const what = request.kind === 'command' ? 'run a command' : request.kind === 'edit' ? `edit ${paths(files.map((f) => f.path))}` : request.kind === 'read' ? `read ${paths(request.paths ?? [])}` : `use the tool ${visible(request.tool, { kind: 'name', max: 120 })}`;

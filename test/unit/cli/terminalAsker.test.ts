@@ -60,7 +60,7 @@ describe('airlock serve asks on a terminal', () => {
     assert.deepEqual(declined.answer, { action: 'deny', by: 'person' });
     const viewed = await ask(req, ['v', 's']);
     assert.deepEqual(viewed.answer, { action: 'allow', scope: 'session', by: 'person' });
-    assert.match(viewed.screen, /\+ +300 {3}line 299/, 'v prints every row');
+    assert.match(viewed.screen, /\n {3}\+ line 299\n/, 'v prints every row');
   });
 
   it('a long command prints its start and end first, and v prints it whole', async () => {
