@@ -10,8 +10,17 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'No default exports (STYLE.md).' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'No default exports (STYLE.md).' },
+        // Agent text reaches a person only through shown() (src/shared/shown.ts); a cast would skip its marks.
+        { selector: "TSAsExpression[typeAnnotation.typeName.name='Shown'], TSTypeAssertion[typeAnnotation.typeName.name='Shown']", message: 'Make a Shown with shown() or sh`` from src/shared/shown.ts, never by a cast.' },
+      ],
     },
+  },
+  {
+    files: ['src/shared/shown.ts'],
+    rules: { 'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'No default exports (STYLE.md).' }] },
   },
   {
     // The core decides and remembers; it must run without an editor (CLI, hooks, tests).

@@ -10,6 +10,7 @@ import { GateRuntime } from '../gate/gateRuntime';
 import { socketPathFor, tokenPathFor } from '../gate/protocol';
 import { sandboxAvailability } from '../core/sandbox/backends';
 import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
+import { visible } from '../shared/shown';
 import { TerminalAsker } from './terminalAsker';
 import { agentAbove } from './personOnly';
 import type { Asker } from '../engine/ask';
@@ -86,13 +87,14 @@ export async function serveCommand(ctx: CliContext, options: { stdinAnswers?: bo
     }
     return loaded;
   };
-  const asker: Asker = answersFrom ? new TerminalAsker(process.stdin, process.stdout) : { ask: async () => ({ action: 'deny', by: 'person', message: 'airlock serve has no terminal to ask on (its input is not a terminal), so it denied the request' }) };
+  const asker: Asker = answersFrom ? new TerminalAsker(process.stdin, process.stdout, ctx.workspace) : { ask: async () => ({ action: 'deny', by: 'person', message: 'airlock serve has no terminal to ask on (its input is not a terminal), so it denied the request' }) };
   const log = {
     trace() {},
     debug() {},
     info() {},
-    warn: (m: string) => ctx.err(`${m}\n`),
-    error: (m: string) => ctx.err(`${m}\n`),
+    // Log lines can quote an agent's paths and commands: marked like the prompt, so no escape sequence reaches the terminal.
+    warn: (m: string) => ctx.err(`${visible(m, { kind: 'code' })}\n`),
+    error: (m: string) => ctx.err(`${visible(m, { kind: 'code' })}\n`),
   };
   const runtime = new GateRuntime({ workspace: ctx.workspace, dataRoot: ctx.dataRoot, policy, asker, log, approvalTimeoutMs: settings.approvalTimeoutSeconds * 1000, sandboxRunner: { node: process.execPath, cli: cliScriptPath() }, home: ctx.home });
   try {

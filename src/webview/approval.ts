@@ -4,7 +4,8 @@
  * the render nonce. Keyboard first: A allow once, S allow for this session, W always allow, D deny,
  * M deny with a message, V switch the diff layout, J/K move through the queue.
  */
-import type { ApprovalView, CommandPartView, DiffCell, DiffRow, FileView, HostMessage, WebviewMessage } from '../shared/protocol';
+import { codePointLabel, HIDDEN_CHAR, hiddenCharName } from '../shared/hiddenChars';
+import type { ApprovalView, AttentionItem, CommandPartView, DiffCell, DiffRow, FileView, HostMessage, LeftOutItem, QueuedView, Shown, WebviewMessage } from '../shared/protocol';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -16,33 +17,72 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const saved = vscode.getState() as { layout?: 'split' | 'inline' } | undefined;
 let layout: 'split' | 'inline' = saved?.layout === 'inline' ? 'inline' : 'split';
-let current: { request: ApprovalView; nonce: string; queued: readonly { id: string; title: string }[]; deadline: number } | undefined;
+let current: { request: ApprovalView; nonce: string; queued: readonly QueuedView[]; deadline: number } | undefined;
+/** The ways to see what is left out that the person took for the request on screen (`file:N`, `command`). */
+const opened = new Set<string>();
+/** The answer waiting for the extra step (allowing what was not shown in full). */
+let pendingAllow: { scope: 'once' | 'session' | 'always' } | undefined;
 let countdown: ReturnType<typeof setInterval> | undefined;
 /** Keys and clicks are ignored briefly after a new request appears, so a keystroke meant for the last one cannot answer it. */
 let armedAt = 0;
 const ARM_DELAY_MS = 600;
-let mode: 'choose' | 'always' | 'message' = 'choose';
+let mode: 'choose' | 'always' | 'message' | 'unseen' = 'choose';
 
 const root = document.getElementById('root')!;
 
-/** Characters that would make what is shown differ from what runs: bidi overrides, invisible ones, controls. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-
-/** Appends `text`, showing each hidden character as a visible marker such as ⟨U+202E⟩. */
+/**
+ * Appends text, marking any hidden character. The host already sends every agent text as `Shown`
+ * runs with those characters taken out; this is the second line, should one ever slip through.
+ */
 function appendVisible(into: HTMLElement, text: string): void {
   let last = 0;
-  for (const m of text.matchAll(HIDDEN)) {
+  for (const m of text.matchAll(HIDDEN_CHAR)) {
+    // A new line or a tab in a text run comes from code or a command, where it is drawn as such.
+    if (m[0] === '\n' || m[0] === '\t') continue;
     const at = m.index ?? 0;
     if (at > last) into.append(text.slice(last, at));
-    const mark = document.createElement('span');
-    mark.className = 'hidden-char';
-    mark.textContent = `⟨U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`;
-    mark.title = 'An invisible or direction-changing character: what you see here may differ from what runs';
-    into.append(mark);
+    into.append(hiddenMark(codePointLabel(m[0]), hiddenCharName(m[0])));
     last = at + m[0].length;
   }
   if (last < text.length) into.append(text.slice(last));
+}
+
+function hiddenMark(label: string, name: string): HTMLElement {
+  const mark = document.createElement('span');
+  mark.className = 'hidden-char';
+  mark.textContent = `⟨${label}⟩`;
+  mark.title = `${name}: a character you cannot see, or that changes how the text reads. What you see here may differ from what runs.`;
+  return mark;
+}
+
+/**
+ * Draws a `Shown` value: its text, its marks, its lookalike words and what was cut. `strict` draws it
+ * strictly left to right in stored order (names and commands), so right-to-left letters cannot reorder it.
+ */
+function shownEl(tag: keyof HTMLElementTagNameMap, cls: string | undefined, value: Shown, options: { strict?: boolean; language?: string } = {}): HTMLElement {
+  const e = document.createElement(tag);
+  e.className = `${cls ? `${cls} ` : ''}shown${options.strict ? ' strict' : ''}`;
+  appendShown(e, value, options.language);
+  return e;
+}
+
+function appendShown(into: HTMLElement, value: Shown, language?: string): void {
+  for (const r of value.runs) {
+    if ('hidden' in r) into.append(hiddenMark(r.hidden, r.name));
+    else if ('cut' in r) {
+      const cut = document.createElement('span');
+      cut.className = 'cut';
+      cut.textContent = ` … ${r.cut.toLocaleString('en-US')} characters not shown here … `;
+      into.append(cut);
+    } else if ('lookalike' in r) {
+      const word = document.createElement('span');
+      word.className = 'lookalike';
+      word.title = `Look closely: "${r.text}" ${r.lookalike}`;
+      appendVisible(word, r.text);
+      into.append(word);
+    } else if (language) colour(r.text, language, into);
+    else appendVisible(into, r.text);
+  }
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -99,10 +139,10 @@ function colour(text: string, language: string | undefined, into: HTMLElement): 
 }
 
 function cellText(cell: DiffCell | undefined, language: string | undefined, markClass: string): HTMLElement {
-  const code = el('span', 'code');
+  const code = el('span', 'code shown');
   for (const s of cell?.segments ?? []) {
-    if (s.changed) code.append(el('span', markClass, s.text));
-    else colour(s.text, language, code);
+    if (s.changed) code.append(shownEl('span', markClass, s.text, language ? { language } : {}));
+    else appendShown(code, s.text, language);
   }
   return code;
 }
@@ -161,11 +201,12 @@ function inlineRows(row: DiffRow, language: string | undefined): HTMLTableRowEle
   return out;
 }
 
-function renderFile(file: FileView, index: number, request: ApprovalView, nonce: string): HTMLElement {
+function renderFile(file: FileView, index: number): HTMLElement {
   const box = el('section', 'file');
   const head = el('div', 'file-head');
   const name = el('span', 'path');
-  name.append(icon(file.op === 'delete' ? 'trash' : file.op === 'create' ? 'new-file' : 'file'), el('span', undefined, file.newPath ? `${file.path} → ${file.newPath}` : file.path));
+  name.append(icon(file.op === 'delete' ? 'trash' : file.op === 'create' ? 'new-file' : 'file'), shownEl('span', undefined, file.path, { strict: true }));
+  if (file.newPath) name.append(el('span', undefined, ' → '), shownEl('span', undefined, file.newPath, { strict: true }));
   const stats = el('span', 'stats');
   if (file.added || file.removed) stats.append(el('span', 'added', `+${file.added}`), el('span', 'removed', `−${file.removed}`));
   head.append(name, stats);
@@ -173,11 +214,11 @@ function renderFile(file: FileView, index: number, request: ApprovalView, nonce:
     const open = el('button', 'link');
     open.type = 'button';
     open.append(icon('diff'), el('span', undefined, 'Open in diff editor'));
-    open.addEventListener('click', () => vscode.postMessage({ type: 'openDiff', id: request.id, nonce, file: index }));
+    open.addEventListener('click', () => openDiff(index));
     head.append(open);
   }
   box.append(head);
-  if (file.note) box.append(el('p', 'note', file.note));
+  if (file.note) box.append(shownEl('p', 'note', file.note));
   if (file.rows.length > 0) {
     const table = el('table', `diff ${layout}`);
     const body = el('tbody');
@@ -196,11 +237,15 @@ function renderFile(file: FileView, index: number, request: ApprovalView, nonce:
 function renderPart(p: CommandPartView): HTMLElement {
   const li = el('li', `part ${p.action}`);
   const badge = el('span', `badge ${p.action}`, p.action);
-  const text = el('code', undefined, p.text);
+  const text = shownEl('code', undefined, p.text, { strict: true });
   li.append(badge, text);
-  const why = el('div', 'part-why', `${p.kind === 'command' ? '' : `${p.kind}: `}${p.reason}${p.via && p.via !== 'command' ? ` (via ${p.via})` : ''}`);
+  if (p.count) li.append(el('span', 'count', ` ×${p.count}`));
+  const why = el('div', 'part-why', p.kind === 'command' ? '' : `${p.kind}: `);
+  appendShown(why, p.reason);
+  const via = p.via.runs.map((r) => ('text' in r ? r.text : '')).join('');
+  if (via && via !== 'command') why.append(' (via ', shownEl('span', undefined, p.via, { strict: true }), ')');
   li.append(why);
-  if (p.action !== 'allow') li.setAttribute('aria-label', `needs approval: ${p.text}`);
+  if (p.action !== 'allow') li.setAttribute('aria-label', `needs approval: ${text.textContent ?? ''}`);
   return li;
 }
 
@@ -209,23 +254,150 @@ function fmt(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-function answer(action: 'allow' | 'deny', scope: 'once' | 'session' | 'always', message?: string): void {
+/** A shown value as plain text, for a tooltip or a screen reader (marks written out). */
+function plainOf(value: Shown): string {
+  return value.runs.map((r) => ('hidden' in r ? `⟨${r.hidden}⟩` : 'cut' in r ? ` … ${r.cut} characters not shown … ` : r.text)).join('');
+}
+
+/** What is not shown in full and the person has not opened yet. */
+function unseenItems(): LeftOutItem[] {
+  if (!current) return [];
+  return current.request.leftOut.filter((l) => !((l.see === 'diff' && l.file !== undefined && opened.has(`file:${l.file}`)) || (l.see === 'command' && opened.has('command'))));
+}
+
+/**
+ * Sends the answer. Allowing a request that is not shown in full first asks for the extra step (unless
+ * the person opened every way to see it all); `unseen` tells the host the step was taken.
+ */
+function answer(action: 'allow' | 'deny', scope: 'once' | 'session' | 'always', message?: string, confirmedUnseen = false): void {
   if (!current || Date.now() < armedAt) return;
   if (scope === 'session' && !current.request.sessionScope) return;
-  vscode.postMessage({ type: 'answer', id: current.request.id, nonce: current.nonce, action, scope, ...(message ? { message } : {}) });
+  const partial = action === 'allow' && current.request.leftOut.length > 0;
+  if (partial && !confirmedUnseen && unseenItems().length > 0) {
+    pendingAllow = { scope };
+    setMode('unseen');
+    return;
+  }
+  vscode.postMessage({ type: 'answer', id: current.request.id, nonce: current.nonce, action, scope, ...(message ? { message } : {}), ...(partial ? { unseen: true as const } : {}) });
   // Until the host shows the next request, nothing more can be answered.
   for (const b of document.querySelectorAll<HTMLButtonElement>('button.btn')) b.disabled = true;
   armedAt = Number.MAX_SAFE_INTEGER;
 }
+
+let unseenArmTimer: ReturnType<typeof setTimeout> | undefined;
 
 function setMode(next: typeof mode): void {
   mode = next;
   document.getElementById('choices')?.classList.toggle('hidden', mode !== 'choose');
   document.getElementById('always-confirm')?.classList.toggle('hidden', mode !== 'always');
   document.getElementById('deny-message')?.classList.toggle('hidden', mode !== 'message');
+  document.getElementById('unseen-confirm')?.classList.toggle('hidden', mode !== 'unseen');
   if (mode === 'message') (document.getElementById('message') as HTMLTextAreaElement | null)?.focus();
   if (mode === 'always') document.getElementById('confirm-always')?.focus();
+  if (mode === 'unseen') {
+    const list = document.getElementById('unseen-list');
+    list?.replaceChildren(...unseenItems().map((l) => shownEl('li', undefined, l.what)));
+    // Armed after a pause, so the key that asked for it (or a held key) cannot also confirm it.
+    const confirm = document.getElementById('confirm-unseen') as HTMLButtonElement | null;
+    if (confirm) confirm.disabled = true;
+    if (unseenArmTimer) clearTimeout(unseenArmTimer);
+    unseenArmTimer = setTimeout(() => {
+      if (confirm) confirm.disabled = false;
+      confirm?.focus();
+    }, ARM_DELAY_MS);
+  } else pendingAllow = undefined;
   if (mode === 'choose') (document.querySelector('h1') as HTMLElement | null)?.focus({ preventScroll: true });
+}
+
+function confirmUnseen(): void {
+  const confirm = document.getElementById('confirm-unseen') as HTMLButtonElement | null;
+  if (!pendingAllow || !confirm || confirm.disabled) return;
+  answer('allow', pendingAllow.scope, undefined, true);
+}
+
+function openDiff(file: number): void {
+  if (!current) return;
+  vscode.postMessage({ type: 'openDiff', id: current.request.id, nonce: current.nonce, file });
+  opened.add(`file:${file}`);
+  renderLeftOut();
+}
+
+/** Shows the whole command in place of its start and end. */
+function expandCommand(): void {
+  const full = current?.request.command?.full;
+  const code = document.getElementById('command-text');
+  if (!full || !code) return;
+  code.replaceChildren();
+  appendShown(code, full);
+  document.getElementById('expand-command')?.remove();
+  opened.add('command');
+  renderLeftOut();
+}
+
+const KIND_LABEL: Readonly<Record<AttentionItem['kinds'][number], string>> = { secret: 'secret', network: 'network', protected: 'protected path', hidden: 'hidden characters', lookalike: 'lookalike name' };
+
+/** "Not shown in full": first on screen, with the way to see each part. */
+function renderLeftOut(): void {
+  const old = document.getElementById('left-out');
+  if (!current || current.request.leftOut.length === 0) return void old?.remove();
+  const box = el('section', 'left-out');
+  box.id = 'left-out';
+  box.setAttribute('role', 'alert');
+  const title = el('h2');
+  title.append(icon('eye-closed'), el('span', undefined, ' Not all of this request is shown here'));
+  box.append(title);
+  const list = el('ul');
+  for (const l of current.request.leftOut) {
+    const li = el('li');
+    li.append(shownEl('span', 'what', l.what));
+    const seen = (l.see === 'diff' && opened.has(`file:${l.file}`)) || (l.see === 'command' && opened.has('command'));
+    if (l.see === 'diff' && l.file !== undefined) {
+      const file = l.file;
+      const b = el('button', 'link');
+      b.type = 'button';
+      b.append(icon('diff'), el('span', undefined, seen ? 'Opened in the diff editor' : 'See all in the diff editor'));
+      b.addEventListener('click', () => openDiff(file));
+      li.append(b);
+    } else if (l.see === 'command') {
+      const b = el('button', 'link');
+      b.type = 'button';
+      b.append(icon('unfold'), el('span', undefined, seen ? 'Shown in full below' : 'Show the whole command'), el('kbd', undefined, 'E'));
+      b.addEventListener('click', () => expandCommand());
+      li.append(b);
+    } else li.append(el('span', 'hint', ' (nothing here can show it)'));
+    list.append(li);
+  }
+  box.append(list, el('p', 'hint', 'Allowing it without seeing all of it takes one more step.'));
+  if (old) old.replaceWith(box);
+  else (document.getElementById('queue') ?? document.querySelector('header'))?.after(box);
+}
+
+/** "Look at these first": lines and names that need a look, whatever their place in the request. */
+function renderAttention(r: ApprovalView): HTMLElement | undefined {
+  if (r.attention.length === 0) return undefined;
+  const box = el('section', 'attention');
+  box.id = 'attention';
+  const title = el('h2');
+  title.append(icon('warning'), el('span', undefined, ' Look at these first'));
+  box.append(title);
+  const list = el('ul');
+  for (const a of r.attention) {
+    const li = el('li');
+    for (const k of a.kinds) li.append(el('span', `badge kind-${k}`, KIND_LABEL[k]));
+    li.append(shownEl('span', 'where', a.where, { strict: true }), el('span', undefined, ': '), shownEl('code', 'text', a.text, { strict: a.kinds.includes('lookalike') || a.kinds.includes('hidden') }));
+    if (a.file !== undefined && a.kinds.some((k) => k !== 'lookalike' && k !== 'hidden')) {
+      const file = a.file;
+      const b = el('button', 'link');
+      b.type = 'button';
+      b.title = 'Open this file in the diff editor';
+      b.append(icon('diff'));
+      b.addEventListener('click', () => openDiff(file));
+      li.append(b);
+    }
+    list.append(li);
+  }
+  box.append(list);
+  return box;
 }
 
 /** The chips of the waiting requests, under the header; rebuilt alone when only the queue changes. */
@@ -238,9 +410,10 @@ function renderQueue(): void {
   nav.setAttribute('aria-label', 'Waiting requests');
   nav.append(el('span', 'queue-label', `${queued.length} waiting (J/K to move):`));
   queued.forEach((q, i) => {
-    const b = el('button', `chip${q.id === r.id ? ' current' : ''}`, `${i + 1}. ${q.title}`);
+    const b = el('button', `chip${q.id === r.id ? ' current' : ''} shown strict`, `${i + 1}. `);
+    appendShown(b, q.title);
     b.type = 'button';
-    b.title = q.title;
+    b.title = plainOf(q.title);
     b.addEventListener('click', () => vscode.postMessage({ type: 'select', id: q.id }));
     nav.append(b);
   });
@@ -257,21 +430,24 @@ function render(): void {
     root.append(empty);
     return;
   }
-  const { request: r, nonce } = current;
+  const { request: r } = current;
 
   const header = el('header');
   const who = el('div', 'who');
-  who.append(icon(r.kind === 'command' ? 'terminal' : r.kind === 'read' ? 'eye' : 'edit'), el('span', 'agent', r.agentName), el('span', 'trust', `trust level ${r.trust}`));
-  if (r.folder) who.append(el('span', 'folder', r.folder));
+  who.append(icon(r.kind === 'command' ? 'terminal' : r.kind === 'read' ? 'eye' : 'edit'), shownEl('span', 'agent', r.agentName, { strict: true }), el('span', 'trust', `trust level ${r.trust}`));
+  if (r.folder) who.append(shownEl('span', 'folder', r.folder, { strict: true }));
   const time = el('span', 'countdown');
   time.id = 'countdown';
   who.append(time);
-  const h1 = el('h1', undefined, r.title);
+  const h1 = shownEl('h1', undefined, r.title, { strict: true });
   h1.tabIndex = -1;
   header.append(who, h1);
   root.append(header);
 
   renderQueue();
+  renderLeftOut();
+  const attention = renderAttention(r);
+  if (attention) root.append(attention);
 
   const actions = el('div', 'actions');
   actions.id = 'actions';
@@ -286,17 +462,23 @@ function render(): void {
   const always = button('Always allow…', 'W', 'secondary', 'law', () => setMode('always'), 'allow-always');
   if ('unavailable' in r.always) {
     always.disabled = true;
-    always.title = `Always allow is not available: ${r.always.unavailable}`;
+    always.title = `Always allow is not available: ${plainOf(r.always.unavailable)}`;
   }
   choices.append(always, button('Deny', 'D', 'danger', 'close', () => answer('deny', 'once'), 'deny'), button('Deny with message…', 'M', 'secondary', 'comment', () => setMode('message'), 'deny-with-message'));
-  if ('unavailable' in r.always) choices.append(el('p', 'hint', `Always allow: ${r.always.unavailable}.`));
+  if ('unavailable' in r.always) {
+    const hint = el('p', 'hint', 'Always allow: ');
+    appendShown(hint, r.always.unavailable);
+    choices.append(hint);
+  }
 
   const confirm = el('div', 'confirm hidden');
   confirm.id = 'always-confirm';
   if ('rule' in r.always) {
-    confirm.append(el('p', undefined, r.always.creates ? `This creates ${r.always.file} from Airlock's recommended policy with this rule added, and allows this request:` : `This rule will be added to ${r.always.file}, and this request allowed:`));
+    const what = el('p', undefined, r.always.creates ? 'This creates ' : 'This rule will be added to ');
+    what.append(shownEl('span', undefined, r.always.file, { strict: true }), r.always.creates ? " from Airlock's recommended policy with this rule added, and allows this request:" : ', and this request allowed:');
+    confirm.append(what);
     const pre = el('pre', 'rule');
-    pre.append(el('code', undefined, r.always.rule));
+    pre.append(shownEl('code', undefined, r.always.rule, { strict: true }));
     confirm.append(pre);
     const yes = button('Add rule and allow', 'Enter', 'primary', 'check', () => answer('allow', 'always'), 'confirm-always');
     const no = button('Back', 'Esc', 'secondary', 'arrow-left', () => setMode('choose'), 'cancel-always');
@@ -313,53 +495,78 @@ function render(): void {
   area.rows = 3;
   deny.append(label, area, button('Deny and send', 'Ctrl+Enter', 'danger', 'close', () => answer('deny', 'once', area.value), 'send-deny'), button('Back', 'Esc', 'secondary', 'arrow-left', () => setMode('choose'), 'cancel-deny'));
 
-  actions.append(choices, confirm, deny);
+  const unseen = el('div', 'confirm unseen hidden');
+  unseen.id = 'unseen-confirm';
+  unseen.append(el('p', undefined, 'You have not seen all of this request. Not shown:'));
+  const unseenList = el('ul');
+  unseenList.id = 'unseen-list';
+  unseen.append(unseenList, button('Allow without seeing all of it', 'Enter', 'danger', 'warning', () => confirmUnseen(), 'confirm-unseen'), button('Back', 'Esc', 'secondary', 'arrow-left', () => setMode('choose'), 'cancel-unseen'));
+
+  actions.append(choices, confirm, deny, unseen);
   root.append(actions);
 
   const why = el('section', 'why');
   const reason = el('p');
-  reason.append(el('strong', undefined, 'Why you are asked: '), r.reason);
+  reason.append(el('strong', undefined, 'Why you are asked: '), shownEl('span', undefined, r.reason));
   why.append(reason);
   if (r.rule) {
     const p = el('p');
-    p.append(el('strong', undefined, 'Rule: '), r.rule);
+    p.append(el('strong', undefined, 'Rule: '), shownEl('span', undefined, r.rule));
     why.append(p);
   }
   if (r.limit) {
     const p = el('p', 'limit');
-    p.append(icon('warning'), el('strong', undefined, ' Limit: '), r.limit);
+    p.append(icon('warning'), el('strong', undefined, ' Limit: '), shownEl('span', undefined, r.limit));
     why.append(p);
   }
   if (r.sandbox) {
     const p = el('p', 'sandbox');
-    p.append(icon('shield'), el('strong', undefined, ' Sandbox: '), r.sandbox);
+    p.append(icon('shield'), el('strong', undefined, ' Sandbox: '), shownEl('span', undefined, r.sandbox));
     why.append(p);
   }
   root.append(why);
 
   if (r.command) {
     const box = el('section', 'command');
-    const pre = el('pre');
-    pre.append(el('code', undefined, r.command.text));
-    box.append(pre, el('div', 'cwd', `in ${r.command.cwd}`));
+    // The parts that need a person come first (the host sorts them), before a command line that may be long.
     if (r.command.parts.length > 0) {
       const list = el('ul', 'parts');
       for (const p of r.command.parts) list.append(renderPart(p));
       box.append(list);
     }
+    const pre = el('pre');
+    const code = shownEl('code', undefined, r.command.text, { strict: true });
+    code.id = 'command-text';
+    pre.append(code);
+    const cwd = el('div', 'cwd', 'in ');
+    cwd.append(shownEl('span', undefined, r.command.cwd, { strict: true }));
+    box.append(pre, cwd);
+    if (r.command.full && !opened.has('command')) {
+      const more = el('button', 'link');
+      more.type = 'button';
+      more.id = 'expand-command';
+      more.append(icon('unfold'), el('span', undefined, 'Show the whole command'), el('kbd', undefined, 'E'));
+      more.addEventListener('click', () => expandCommand());
+      box.append(more);
+    } else if (r.command.full) {
+      code.replaceChildren();
+      appendShown(code, r.command.full);
+    }
     root.append(box);
   }
   if (r.input !== undefined) {
     const box = el('section', 'command');
-    box.append(el('p', 'hint', `Airlock does not know what ${r.tool} does. Its input:`));
+    const hint = el('p', 'hint', 'Airlock does not know what ');
+    hint.append(shownEl('span', undefined, r.tool, { strict: true }), ' does. Its input:');
+    box.append(hint);
     const pre = el('pre');
-    pre.append(el('code', undefined, r.input));
+    pre.append(shownEl('code', undefined, r.input));
     box.append(pre);
     root.append(box);
   }
   if (r.paths && r.kind === 'read') {
     const list = el('ul', 'paths');
-    for (const p of r.paths) list.append(el('li', undefined, p));
+    for (const p of r.paths) list.append(shownEl('li', undefined, p, { strict: true }));
     root.append(list);
   }
   if (r.files.length > 0) {
@@ -371,7 +578,7 @@ function render(): void {
     toggle.addEventListener('click', () => switchLayout());
     bar.append(el('span', undefined, `${r.files.length} file${r.files.length === 1 ? '' : 's'}`), toggle);
     root.append(bar);
-    r.files.forEach((f, i) => root.append(renderFile(f, i, r, nonce)));
+    r.files.forEach((f, i) => root.append(renderFile(f, i)));
   }
 
 
@@ -387,7 +594,7 @@ function render(): void {
   countdown = setInterval(tick, 1000);
   arm();
   const status = document.getElementById('status');
-  if (status) status.textContent = r.title;
+  if (status) status.textContent = plainOf(r.title);
 }
 
 /** Buttons that can never be used for this request. */
@@ -453,6 +660,14 @@ document.addEventListener('keydown', (e) => {
     }
     return;
   }
+  if (mode === 'unseen') {
+    // Only Enter on the armed button confirms; every other key is ignored here.
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      confirmUnseen();
+    }
+    return;
+  }
   if (inText || e.ctrlKey || e.metaKey || e.altKey) return;
   const key = e.key.toLowerCase();
   const order = current.queued.map((q) => q.id);
@@ -476,6 +691,9 @@ document.addEventListener('keydown', (e) => {
     case 'v':
       if (current.request.files.length > 0) switchLayout();
       break;
+    case 'e':
+      expandCommand();
+      break;
     case 'j':
       if (at >= 0 && at + 1 < order.length) vscode.postMessage({ type: 'select', id: order[at + 1]! });
       break;
@@ -493,6 +711,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   if (!m || typeof m !== 'object') return;
   switch (m.type) {
     case 'show':
+      if (current?.request.id !== m.request.id) opened.clear();
       current = { request: m.request, nonce: m.nonce, queued: m.queued, deadline: Date.now() + (m.request.remainingMs ?? m.request.deadline - Date.now()) };
       render();
       break;
@@ -510,7 +729,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       document.querySelector('.error-banner')?.remove();
       const banner = el('div', 'error-banner');
       banner.setAttribute('role', 'alert');
-      banner.append(icon('error'), el('span', undefined, m.message));
+      banner.append(icon('error'), shownEl('span', undefined, m.message));
       root.prepend(banner);
       // The answer did not go through: let the person try again.
       armedAt = Date.now();

@@ -60,6 +60,60 @@ describe('architecture', () => {
     for (const [layer, deps] of Object.entries(LAYERS)) for (const d of deps) assert.ok(order.indexOf(d) < order.indexOf(layer) || layer === 'webview', `${layer} -> ${d} points up`);
   });
 
+  it('the editor shell (src/ui and src/extension.ts) has no import cycle, type-only imports included', () => {
+    const files = [...tsFiles(join(root, 'src', 'ui')), join(root, 'src', 'extension.ts')];
+    const inShell = new Set(files);
+    const edges = new Map<string, string[]>();
+    for (const file of files) {
+      const to: string[] = [];
+      for (const imported of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
+        if (!imported.fileName.startsWith('.')) continue;
+        const target = resolve(dirname(file), imported.fileName) + '.ts';
+        if (inShell.has(target)) to.push(target);
+      }
+      edges.set(file, to);
+    }
+    assert.ok(edges.size > 10, 'the shell was found');
+    // Tarjan's strongly connected components: any component of two or more files is a cycle.
+    const index = new Map<string, number>();
+    const low = new Map<string, number>();
+    const stack: string[] = [];
+    const onStack = new Set<string>();
+    const cycles: string[][] = [];
+    let next = 0;
+    const visit = (v: string): void => {
+      index.set(v, next);
+      low.set(v, next++);
+      stack.push(v);
+      onStack.add(v);
+      for (const w of edges.get(v) ?? []) {
+        if (!index.has(w)) {
+          visit(w);
+          low.set(v, Math.min(low.get(v)!, low.get(w)!));
+        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(relative(root, w));
+        } while (w !== v);
+        if (component.length > 1 || (edges.get(v) ?? []).includes(v)) cycles.push(component.sort());
+      }
+    };
+    for (const f of files) if (!index.has(f)) visit(f);
+    assert.deepEqual(cycles, [], 'files that import each other, directly or through others');
+  });
+
+  it('nothing imports the extension entry: the shell is composed there and handed out in narrow parts', () => {
+    const offenders = tsFiles(join(root, 'src'))
+      .filter((file) => ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.some((i) => i.fileName.startsWith('.') && resolve(dirname(file), i.fileName) === join(root, 'src', 'extension')))
+      .map((f) => relative(root, f));
+    assert.deepEqual(offenders, []);
+  });
+
   it('the core, the agents, the engine, the gate and the CLI never load vscode', async () => {
     const entryPoints = [...['core', 'agents', 'engine', 'gate', 'cli', 'shared'].flatMap((d) => tsFiles(join(root, 'src', d))), join(root, 'src/cli.ts'), join(root, 'src/main.ts'), join(root, 'src/hook.ts')];
     const result = await build({ entryPoints, bundle: true, write: false, platform: 'node', format: 'cjs', outdir: '/tmp/airlock-boundary', metafile: true, external: ['vscode'], logLevel: 'silent', mainFields: ['module', 'main'] });
@@ -72,8 +126,8 @@ describe('architecture', () => {
   it('the command table equals contributes.commands in package.json', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
     assert.deepEqual(pkg.contributes.commands.map((c) => c.command).sort(), [...COMMAND_IDS].sort());
-    const table = readFileSync(join(root, 'src/ui/commands.ts'), 'utf8');
-    for (const id of COMMAND_IDS) assert.ok(table.includes(`'${id}':`), `${id} has a handler in src/ui/commands.ts`);
+    const table = readFileSync(join(root, 'src/ui/commands/commands.ts'), 'utf8');
+    for (const id of COMMAND_IDS) assert.ok(table.includes(`'${id}':`), `${id} has a handler in src/ui/commands/commands.ts`);
   });
 
   it('every setting is declared with a scope, a default and a markdownDescription', () => {

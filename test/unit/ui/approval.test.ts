@@ -8,9 +8,11 @@ import { prepareRequest } from '../../../src/core/policy/prepare';
 import type { Decision } from '../../../src/core/policy/types';
 import type { ApprovalRequest } from '../../../src/engine/ask';
 import { parseWebviewMessage } from '../../../src/shared/protocol';
-import { newNonce, renderApprovalHtml } from '../../../src/ui/approvalHtml';
-import { ApprovalQueue } from '../../../src/ui/approvalQueue';
-import { alwaysAllowRule, approvalView, diffRows, ruleWouldNotAllow } from '../../../src/ui/approvalView';
+import { shownText } from '../../../src/shared/shown';
+import { newNonce, renderApprovalHtml } from '../../../src/ui/approval/approvalHtml';
+import { ApprovalQueue } from '../../../src/ui/approval/approvalQueue';
+import { diffRows } from '../../../src/core/diff/diffRows';
+import { alwaysAllowRule, approvalView, ruleWouldNotAllow } from '../../../src/ui/approval/approvalView';
 import { tempTree } from '../helpers/fixtures';
 
 const tree = tempTree();
@@ -41,9 +43,9 @@ describe('the approval view', () => {
     assert.equal(added, 1);
     assert.equal(removed, 1);
     const change = rows.find((r) => r.kind === 'change')!;
-    assert.deepEqual(change.left!.segments.filter((s) => s.changed).map((s) => s.text), ['2']);
-    assert.deepEqual(change.right!.segments.filter((s) => s.changed).map((s) => s.text), ['3']);
-    assert.equal(change.right!.segments.map((s) => s.text).join(''), 'const b = 3;');
+    assert.deepEqual(change.left!.segments.filter((s) => s.changed).map((s) => shownText(s.text)), ['2']);
+    assert.deepEqual(change.right!.segments.filter((s) => s.changed).map((s) => shownText(s.text)), ['3']);
+    assert.equal(change.right!.segments.map((s) => shownText(s.text)).join(''), 'const b = 3;');
     assert.equal(change.left!.line, 2);
     assert.equal(change.right!.line, 2);
   });
@@ -58,11 +60,11 @@ describe('the approval view', () => {
 
   it('says what a request is about in one sentence, and names a binary file instead of diffing it', () => {
     const v = approvalView(request({ files: [{ path: 'img.png', op: 'write', binary: true }] }));
-    assert.equal(v.title, 'Claude Code wants to edit img.png');
-    assert.match(v.files[0]!.note!, /binary/);
+    assert.equal(shownText(v.title), 'Claude Code wants to edit img.png');
+    assert.match(shownText(v.files[0]!.note!), /binary/);
     const c = approvalView(request({ kind: 'command', tool: 'Bash', files: undefined, command: 'npm test && rm -rf build' }));
-    assert.equal(c.title, 'Claude Code wants to run a command');
-    assert.equal(c.command!.text, 'npm test && rm -rf build');
+    assert.equal(shownText(c.title), 'Claude Code wants to run a command');
+    assert.equal(shownText(c.command!.text), 'npm test && rm -rf build');
   });
 });
 

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Services } from '../../../../src/ui/services';
+import type { AirlockTestApi } from '../../../../src/ui/testApi';
 
 interface Result {
   name: string;
@@ -71,11 +71,12 @@ export async function run(): Promise<void> {
   let fatal: string | undefined;
   let ok = false;
   try {
-    const ext = vscode.extensions.getExtension<Services>('airlock-dev.airlock');
+    const ext = vscode.extensions.getExtension<AirlockTestApi | undefined>('airlock-dev.airlock');
     const folder = vscode.workspace.workspaceFolders?.[0];
     check(ext, 'the Airlock extension is installed');
     check(folder, 'a workspace folder is open');
-    const services = await ext.activate();
+    const api = await ext.activate();
+    check(api, 'the extension returns its test API under the test runner');
     const ws = folder.uri.fsPath;
 
     await test('activates and registers every command it contributes', async () => {
@@ -86,8 +87,8 @@ export async function run(): Promise<void> {
     });
 
     await test('serves a gate for the workspace folder', async () => {
-      const host = await until('the gate to serve', () => services.hosts.find((h) => h.state.kind === 'serving'));
-      check(host.folder.uri.fsPath === ws, `the gate serves ${host.folder.uri.fsPath}`);
+      const gate = await until('the gate to serve', () => api.gates().find((g) => g.state === 'serving'));
+      check(gate.folder === ws, `the gate serves ${gate.folder}`);
     });
 
     await test('puts a request from a real hook process in the approval queue, and the answer reaches the hook', async () => {
@@ -95,9 +96,9 @@ export async function run(): Promise<void> {
       const file = join(ws, 'src', 'inhost.ts');
       const payload = JSON.stringify({ session_id: 'inhost-1', transcript_path: '/t', cwd: ws, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: file, content: 'export const x = 1;\n' }, tool_use_id: 'toolu_inhost_1' });
       const answered = hook(ext.extensionPath, ws, payload);
-      const pending = await until('the request to be queued', () => services.queue.pending[0]);
-      check(pending.request.kind === 'edit' && pending.request.files?.[0]?.after === 'export const x = 1;\n', 'the queued request carries the proposed content');
-      check(services.queue.answer(pending.request.id, { action: 'allow', scope: 'once', by: 'person' }), 'the request could be answered');
+      const pending = await until('the request to be queued', () => api.pending()[0]);
+      check(pending.kind === 'edit' && pending.files?.[0]?.after === 'export const x = 1;\n', 'the queued request carries the proposed content');
+      check(api.answer(pending.id, { action: 'allow', scope: 'once', by: 'person' }), 'the request could be answered');
       const r = await answered;
       check(r.code === 0 && decisionOf(r.stdout) === 'allow', `the hook answered ${r.stdout} ${r.stderr}`);
     });
@@ -105,16 +106,14 @@ export async function run(): Promise<void> {
     await test('a denial reaches the hook with its message', async () => {
       const payload = JSON.stringify({ session_id: 'inhost-1', transcript_path: '/t', cwd: ws, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'npm publish --dry-run' }, tool_use_id: 'toolu_inhost_2' });
       const answered = hook(ext.extensionPath, ws, payload);
-      const pending = await until('the command to be queued', () => services.queue.pending[0]);
-      services.queue.answer(pending.request.id, { action: 'deny', by: 'person', message: 'no publishing' });
+      const pending = await until('the command to be queued', () => api.pending()[0]);
+      api.answer(pending.id, { action: 'deny', by: 'person', message: 'no publishing' });
       const r = await answered;
       check(decisionOf(r.stdout) === 'deny' && r.stdout.includes('no publishing'), `the hook answered ${r.stdout}`);
     });
 
     await test('lists the session in the sessions view', async () => {
-      services.sessions.refresh();
-      const roots = services.sessions.getChildren();
-      check(roots.some((n) => n.type === 'session' && n.session.agent === 'claude'), 'a Claude Code session is listed');
+      check(api.sessionAgents().includes('claude'), 'a Claude Code session is listed');
     });
   } catch (e) {
     fatal = (e as Error).stack ?? String(e);

@@ -1,17 +1,25 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { AGENT_IDS } from '../shared/ids';
-import type { Services } from './services';
-import { agentName, shortTime } from './sessionsView';
+import { AGENT_IDS } from '../../shared/ids';
+import type { Logger } from '../../core/logger';
+import type { FolderList } from '../folders/workspaceFolders';
+import { agentName, label, said, shortTime } from '../labels';
+import type { AuditView } from '../views/auditView';
+
+/** What the audit commands need: the audit view (its filter and records) and the folders. */
+export interface AuditCommandDeps {
+  readonly audit: AuditView;
+  readonly folders: FolderList;
+}
 
 /** "Airlock: Filter Audit Log…": by agent, session or decision, or clear. */
-export async function filterAuditCommand(services: Services): Promise<void> {
-  const view = services.audit;
+export async function filterAuditCommand(deps: AuditCommandDeps): Promise<void> {
+  const view = deps.audit;
   const by = await vscode.window.showQuickPick(
     [
       { label: 'Agent', description: view.filter.agent ? agentName(view.filter.agent) : 'any', key: 'agent' as const },
-      { label: 'Session', description: view.filter.session ?? 'any', key: 'session' as const },
+      { label: 'Session', description: view.filter.session ? label(view.filter.session) : 'any', key: 'session' as const },
       { label: 'Decision', description: view.filter.decision ?? 'any', key: 'decision' as const },
       { label: 'Clear the filter', key: 'clear' as const },
     ],
@@ -20,13 +28,13 @@ export async function filterAuditCommand(services: Services): Promise<void> {
   if (!by) return;
   if (by.key === 'clear') return view.setFilter({});
   if (by.key === 'agent') {
-    const seen = new Set(services.hosts.flatMap((h) => h.runtime.audit.read().map((r) => r.agent).filter((a): a is string => typeof a === 'string')));
+    const seen = new Set(deps.folders.hosts.flatMap((h) => h.runtime.audit.read().map((r) => r.agent).filter((a): a is string => typeof a === 'string')));
     const pick = await vscode.window.showQuickPick([{ label: 'Any agent', id: '' }, ...[...new Set([...seen, ...AGENT_IDS])].map((a) => ({ label: agentName(a), description: seen.has(a) ? '' : 'no records', id: a }))], { title: 'Show records of which agent?' });
     if (pick) view.setFilter({ ...view.filter, ...(pick.id ? { agent: pick.id } : { agent: undefined }) });
     return;
   }
   if (by.key === 'session') {
-    const sessions = services.hosts.flatMap((h) => h.runtime.history.sessions().map((s) => ({ label: `${agentName(s.agent)} · ${shortTime(s.started)}`, description: s.id, id: s.id })));
+    const sessions = deps.folders.hosts.flatMap((h) => h.runtime.history.sessions().map((s) => ({ label: `${agentName(s.agent)} · ${shortTime(s.started)}`, description: s.id, id: s.id })));
     const pick = await vscode.window.showQuickPick([{ label: 'Any session', description: '', id: '' }, ...sessions], { title: 'Show records of which session?', matchOnDescription: true });
     if (pick) view.setFilter({ ...view.filter, ...(pick.id ? { session: pick.id } : { session: undefined }) });
     return;
@@ -48,9 +56,9 @@ export async function filterAuditCommand(services: Services): Promise<void> {
 }
 
 /** "Airlock: Export Audit Log…": the records the view shows (all of them, not only the newest 500), as JSON Lines. */
-export async function exportAuditCommand(services: Services): Promise<void> {
-  const records = services.audit.records(true);
-  const filtered = Object.values(services.audit.filter).some(Boolean);
+export async function exportAuditCommand(deps: AuditCommandDeps): Promise<void> {
+  const records = deps.audit.records(true);
+  const filtered = Object.values(deps.audit.filter).some(Boolean);
   if (records.length === 0) {
     void vscode.window.showInformationMessage(`Airlock: there are no audit records to export${filtered ? ' with this filter' : ''}.`);
     return;
@@ -59,7 +67,7 @@ export async function exportAuditCommand(services: Services): Promise<void> {
   const uri = await vscode.window.showSaveDialog({ title: `Export the Airlock Audit Log${filtered ? ' (filtered)' : ''}`, defaultUri: vscode.Uri.file(join(homedir(), `airlock-audit-${new Date().toISOString().slice(0, 10)}.jsonl`)), filters: { 'JSON Lines': ['jsonl'], JSON: ['json'] } });
   if (!uri) return;
   const ordered = [...records].reverse();
-  const multi = services.hosts.length > 1;
+  const multi = deps.folders.hosts.length > 1;
   const rows = ordered.map(({ host, record }) => (multi ? { folder: host.folder.name, ...record } : record));
   const text = uri.path.endsWith('.json') ? `${JSON.stringify(rows, null, 2)}\n` : rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
@@ -67,8 +75,8 @@ export async function exportAuditCommand(services: Services): Promise<void> {
 }
 
 /** "Airlock: Verify Audit Log": checks every record's hash chain and says which record is the first bad one. */
-export async function verifyAuditCommand(services: Services): Promise<void> {
-  const results = services.hosts.map((h) => ({ host: h, result: h.runtime.audit.verify() }));
+export async function verifyAuditCommand(deps: { readonly folders: FolderList; readonly log: Logger }): Promise<void> {
+  const results = deps.folders.hosts.map((h) => ({ host: h, result: h.runtime.audit.verify() }));
   if (results.length === 0) return;
   const bad = results.filter((r) => !r.result.ok);
   if (bad.length === 0) {
@@ -78,8 +86,8 @@ export async function verifyAuditCommand(services: Services): Promise<void> {
     return;
   }
   const lines = bad.map(({ host, result }) => {
-    services.log.error(`[audit] ${host.folder.name}: the audit log does not verify: line ${result.problem!.line}: ${result.problem!.message}`);
-    return `${host.folder.name}: line ${result.problem!.line}${result.problem!.seq !== undefined ? ` (record #${result.problem!.seq})` : ''}: ${result.problem!.message}`;
+    deps.log.error(`[audit] ${label(host.folder.name)}: the audit log does not verify: line ${result.problem!.line}: ${said(result.problem!.message)}`);
+    return `${label(host.folder.name)}: line ${result.problem!.line}${result.problem!.seq !== undefined ? ` (record #${result.problem!.seq})` : ''}: ${said(result.problem!.message)}`;
   });
   await vscode.window.showErrorMessage('The audit log does not verify: it was changed after it was written (edited, cut or reordered), or the disk damaged it.', { modal: true, detail: lines.join('\n') });
 }

@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
-import { GateBusyError } from '../gate/gateServer';
-import { GateRuntime } from '../gate/gateRuntime';
-import type { AuditEvent } from '../engine/record';
-import type { TrustLevel } from '../core/policy/types';
-import type { SandboxRunner } from '../core/sandbox/rewrite';
-import { Disposable } from '../shared/lifecycle';
-import type { Settings } from '../core/settings';
-import type { ApprovalQueue } from './approvalQueue';
+import { GateBusyError } from '../../gate/gateServer';
+import { GateRuntime } from '../../gate/gateRuntime';
+import type { AuditEvent } from '../../engine/record';
+import type { TrustLevel } from '../../core/policy/types';
+import type { SandboxRunner } from '../../core/sandbox/rewrite';
+import { Disposable } from '../../shared/lifecycle';
+import type { Settings } from '../../core/settings';
+import type { ApprovalQueue } from '../approval/approvalQueue';
 import type { PolicyService } from './policyService';
+import { label, said } from '../labels';
 
 /** What the gate of a folder is doing. */
 export type GateState = { readonly kind: 'starting' } | { readonly kind: 'serving' } | { readonly kind: 'busy'; readonly message: string } | { readonly kind: 'failed'; readonly message: string };
@@ -73,11 +74,11 @@ export class GateHost extends Disposable {
     } catch (e) {
       if (this.isDisposed) return;
       if (e instanceof GateBusyError) {
-        if (this.stateValue.kind !== 'busy') this.log.info(`[gate] ${this.folder.name}: ${e.message}; approvals go there, and this window takes over when it stops`);
+        if (this.stateValue.kind !== 'busy') this.log.info(`[gate] ${label(this.folder.name)}: ${said(e.message)}; approvals go there, and this window takes over when it stops`);
         this.setState({ kind: 'busy', message: e.message });
         this.retry = setTimeout(() => void this.start(), RETRY_BUSY_MS);
       } else {
-        this.log.error(`[gate] ${this.folder.name}: could not start: ${(e as Error).message}`);
+        this.log.error(`[gate] ${label(this.folder.name)}: could not start: ${said((e as Error).message)}`);
         this.setState({ kind: 'failed', message: (e as Error).message });
       }
     }
@@ -92,7 +93,7 @@ export class GateHost extends Disposable {
     if (this.retry) clearTimeout(this.retry);
     this.queue.cancelAll(this.folder.uri.fsPath);
     // Only a gate this window started is stopped: a busy folder's socket and token belong to the other gate.
-    if (this.stateValue.kind === 'serving') void this.runtime.stop().catch((e: Error) => this.log.warn(`[gate] stopping: ${e.message}`));
+    if (this.stateValue.kind === 'serving') void this.runtime.stop().catch((e: Error) => this.log.warn(`[gate] stopping: ${said(e.message)}`));
     super.dispose();
   }
 }

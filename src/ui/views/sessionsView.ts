@@ -1,12 +1,13 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { FileState } from '../core/history/fileState';
-import type { SessionSummary } from '../core/history/history';
-import { sessionActions, type SessionAction } from '../core/history/inspect';
-import { AGENT_NAMES, isAgentId } from '../shared/ids';
-import { Disposable } from '../shared/lifecycle';
-import { historyUri } from './contentProviders';
-import type { GateHost } from './gateHost';
+import type { FileState } from '../../core/history/fileState';
+import type { SessionSummary } from '../../core/history/history';
+import { sessionActions, type SessionAction } from '../../core/history/inspect';
+import { Disposable } from '../../shared/lifecycle';
+import { historyUri } from './historyContentProvider';
+import type { GateHost } from '../folders/gateHost';
+import { visible } from '../../shared/shown';
+import { agentName, label, said, shortTime } from '../labels';
 
 /** A node of the sessions tree. */
 export type SessionNode =
@@ -14,18 +15,6 @@ export type SessionNode =
   | { readonly type: 'action'; readonly host: GateHost; readonly session: SessionSummary; readonly action: SessionAction }
   | { readonly type: 'file'; readonly host: GateHost; readonly session: SessionSummary; readonly action: SessionAction; readonly file: SessionAction['files'][number] }
   | { readonly type: 'message'; readonly text: string };
-
-/** A person-readable agent name. */
-export function agentName(agent: string): string {
-  return isAgentId(agent) ? AGENT_NAMES[agent] : agent;
-}
-
-/** "14:02" today, "Nov 24 14:02" otherwise. */
-export function shortTime(iso: string, now = new Date()): string {
-  const d = new Date(iso);
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  return d.toDateString() === now.toDateString() ? time : `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
-}
 
 function stateWord(s: FileState | undefined): string {
   return !s ? 'unknown' : s.type === 'missing' ? 'absent' : s.type;
@@ -65,7 +54,7 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
         try {
           return host.runtime.history.sessions().map((session) => ({ type: 'session' as const, host, session }));
         } catch (e) {
-          return [{ type: 'message' as const, text: `${host.folder.name}: cannot read the history (${(e as Error).message})` }];
+          return [{ type: 'message' as const, text: `${label(host.folder.name)}: cannot read the history (${said((e as Error).message)})` }];
         }
       });
       const started = (n: SessionNode): string => (n.type === 'message' ? '\uffff' : n.session.started);
@@ -93,7 +82,7 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
         const item = new vscode.TreeItem(`${agentName(s.agent)} · ${shortTime(s.started)}`, vscode.TreeItemCollapsibleState.Collapsed);
         const multi = this.hosts().length > 1;
         const lines = s.linesChanged ? `, ${s.linesChanged} line${s.linesChanged === 1 ? '' : 's'}` : '';
-        item.description = `${s.files} file${s.files === 1 ? '' : 's'}${lines}, ${s.actions} action${s.actions === 1 ? '' : 's'}${s.rolledBack ? ' · rolled back' : s.ended ? '' : ' · active'}${multi ? ` · ${node.host.folder.name}` : ''}`;
+        item.description = `${s.files} file${s.files === 1 ? '' : 's'}${lines}, ${s.actions} action${s.actions === 1 ? '' : 's'}${s.rolledBack ? ' · rolled back' : s.ended ? '' : ' · active'}${multi ? ` · ${label(node.host.folder.name)}` : ''}`;
         item.tooltip = new vscode.MarkdownString(
           [`**${agentName(s.agent)}** session \`${s.id}\``, `Started ${new Date(s.started).toLocaleString()}${s.ended ? `, ended ${new Date(s.ended).toLocaleString()}` : ' (still active)'}`, `${s.files} files, ${s.linesChanged ?? 0} lines changed by edits, ${s.actions} actions`, s.rolledBack ? 'Rolled back.' : 'Not rolled back.'].join('\n\n'),
         );
@@ -104,21 +93,21 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
       }
       case 'action': {
         const a = node.action;
-        const target = a.command ? `$ ${a.command}` : a.files.map((f) => basename(f.path)).join(', ') || a.kind;
+        const target = a.command ? `$ ${visible(a.command, { kind: 'command', max: 200 })}` : a.files.map((f) => label(basename(f.path))).join(', ') || a.kind;
         const item = new vscode.TreeItem(target, a.files.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.description = `${a.tool ?? a.kind} · ${shortTime(a.time)}${!a.ended ? ' · did not finish' : !a.ok ? ' · failed' : ''}`;
-        item.tooltip = `${a.tool ?? a.kind} at ${new Date(a.time).toLocaleString()}${a.decision ? `\n${a.decision.action} (${a.decision.source}): ${a.decision.reason}` : ''}`;
+        item.tooltip = `${a.tool ?? a.kind} at ${new Date(a.time).toLocaleString()}${a.decision ? `\n${a.decision.action} (${a.decision.source}): ${said(a.decision.reason)}` : ''}`;
         item.iconPath = new vscode.ThemeIcon(a.kind === 'command' ? 'terminal' : a.kind === 'delete' ? 'trash' : a.kind === 'create' ? 'new-file' : 'edit');
         item.id = `${node.host.folder.uri.toString()}#${node.session.id}#${a.id}`;
         return item;
       }
       case 'file': {
         const f = node.file;
-        const item = new vscode.TreeItem(basename(f.path));
+        const item = new vscode.TreeItem(label(basename(f.path)));
         const dir = dirname(f.path);
-        item.description = `${change(f.before, f.after)}${dir === '.' ? '' : ` · ${dir}`}`;
+        item.description = `${change(f.before, f.after)}${dir === '.' ? '' : ` · ${label(dir)}`}`;
         item.resourceUri = vscode.Uri.joinPath(node.host.folder.uri, f.path);
-        item.tooltip = `${f.path}: ${stateWord(f.before)} before, ${stateWord(f.after)} after`;
+        item.tooltip = `${label(f.path)}: ${stateWord(f.before)} before, ${stateWord(f.after)} after`;
         item.command = { command: OPEN_SESSION_FILE, title: 'Open Diff', arguments: [node] };
         item.contextValue = 'airlockSessionFile';
         return item;
@@ -133,6 +122,6 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
     const f = node.file;
     const left = historyUri(key, f.path, f.before, 'before');
     const right = f.after ? historyUri(key, f.path, f.after, 'after') : historyUri(key, f.path, { type: 'missing' }, 'unknown');
-    await vscode.commands.executeCommand('vscode.diff', left, right, `${basename(f.path)} (${agentName(node.session.agent)}, ${shortTime(node.action.time)})`, { preview: true });
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${label(basename(f.path))} (${agentName(node.session.agent)}, ${shortTime(node.action.time)})`, { preview: true });
   }
 }

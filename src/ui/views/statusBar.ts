@@ -1,8 +1,17 @@
 import * as vscode from 'vscode';
-import { TRUST_NAMES } from '../core/policy/types';
-import { Disposable } from '../shared/lifecycle';
-import type { Services } from './services';
-import { agentName } from './sessionsView';
+import { TRUST_NAMES } from '../../core/policy/types';
+import { Disposable } from '../../shared/lifecycle';
+import type { GateHost } from '../folders/gateHost';
+import { agentName, label, said } from '../labels';
+import type { RecentAgent } from './activity';
+
+/** What the status bar shows: the waiting requests, the folders' gates and the agents active lately. */
+export interface StatusBarSource {
+  /** How many requests wait for a person. */
+  readonly waiting: number;
+  readonly hosts: readonly GateHost[];
+  readonly recentAgents: readonly RecentAgent[];
+}
 
 /** Short agent names for the status bar. */
 const SHORT: Readonly<Record<string, string>> = { claude: 'Claude', copilot: 'Copilot', 'copilot-cli': 'Copilot CLI', cursor: 'Cursor', gemini: 'Gemini', codex: 'Codex' };
@@ -17,7 +26,7 @@ export const QUICK_MENU = 'airlock.quickMenu';
 export class StatusBar extends Disposable {
   private readonly item = this._register(vscode.window.createStatusBarItem('airlock.status', vscode.StatusBarAlignment.Left, 100));
 
-  constructor(private readonly services: Services) {
+  constructor(private readonly source: StatusBarSource) {
     super();
     this.item.name = 'Airlock';
     this.item.command = QUICK_MENU;
@@ -25,8 +34,8 @@ export class StatusBar extends Disposable {
   }
 
   update(): void {
-    const s = this.services;
-    const waiting = s.queue.pending.length;
+    const s = this.source;
+    const waiting = s.waiting;
     void vscode.commands.executeCommand('setContext', 'airlock.pending', waiting > 0);
     const hosts = s.hosts;
     const recent = s.recentAgents;
@@ -37,7 +46,7 @@ export class StatusBar extends Disposable {
     }
     const failed = hosts.filter((h) => h.state.kind === 'failed');
     const busy = hosts.filter((h) => h.state.kind === 'busy');
-    const agents = [...levels].map(([agent, level]) => `${SHORT[agent] ?? agent} L${level}`).join(' ');
+    const agents = [...levels].map(([agent, level]) => `${SHORT[agent] ?? label(agent, 40)} L${level}`).join(' ');
     if (waiting > 0) {
       this.item.text = `$(bell-dot) Airlock: ${waiting} waiting`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
@@ -57,7 +66,7 @@ export class StatusBar extends Disposable {
     md.appendText(waiting > 0 ? `${waiting} request${waiting === 1 ? '' : 's'} waiting for your approval.\n` : 'Nothing is waiting for your approval.\n');
     for (const h of hosts) {
       const st = h.state;
-      md.appendText(`${h.folder.name}: ${st.kind === 'serving' ? 'gate serving' : st.kind === 'busy' ? 'another gate serves this folder (airlock serve or another window)' : st.kind === 'failed' ? `gate failed: ${st.message}` : 'gate starting'}${h.policy.policy.compiled.restricted ? ', restricted mode' : ''}\n`);
+      md.appendText(`${label(h.folder.name)}: ${st.kind === 'serving' ? 'gate serving' : st.kind === 'busy' ? 'another gate serves this folder (airlock serve or another window)' : st.kind === 'failed' ? `gate failed: ${said(st.message)}` : 'gate starting'}${h.policy.policy.compiled.restricted ? ', restricted mode' : ''}\n`);
     }
     for (const [agent, level] of levels) md.appendText(`${agentName(agent)}: active, trust level ${level} (${TRUST_NAMES[level as 0]})\n`);
     this.item.tooltip = md;
@@ -65,8 +74,7 @@ export class StatusBar extends Disposable {
   }
 
   /** The quick menu: the common commands, with what needs attention first. */
-  static async quickMenu(services: Services): Promise<void> {
-    const waiting = services.queue.pending.length;
+  static async quickMenu(waiting: number): Promise<void> {
     const items: (vscode.QuickPickItem & { command?: string })[] = [
       ...(waiting > 0 ? [{ label: `$(bell-dot) Show ${waiting} Waiting Approval${waiting === 1 ? '' : 's'}`, command: 'airlock.showApprovals' }] : []),
       { label: '$(discard) Roll Back Agent Session…', command: 'airlock.rollbackSession' },

@@ -1,12 +1,20 @@
 import * as vscode from 'vscode';
-import type { SessionSummary } from '../core/history/history';
-import { rollbackForPerson, undoForPerson, type Accountability } from '../engine/personActions';
-import { NothingToUndoError, previewRollback, rollbackRecords, type RollbackPlan, type RollbackReport } from '../core/history/rollback';
-import { historyUri } from './contentProviders';
-import type { GateHost } from './gateHost';
-import type { Services } from './services';
-import type { SessionNode } from './sessionsView';
-import { agentName, shortTime } from './sessionsView';
+import type { SessionSummary } from '../../core/history/history';
+import { rollbackForPerson, undoForPerson, type Accountability } from '../../engine/personActions';
+import { NothingToUndoError, previewRollback, rollbackRecords, type RollbackPlan, type RollbackReport } from '../../core/history/rollback';
+import { historyUri } from '../views/historyContentProvider';
+import type { Logger } from '../../core/logger';
+import type { GateHost } from '../folders/gateHost';
+import type { FolderList } from '../folders/workspaceFolders';
+import { agentName, label, said, shortTime } from '../labels';
+import type { SessionNode } from '../views/sessionsView';
+
+/** What rolling back needs: the folders' histories, the log, and a way to refresh the views. */
+export interface RollbackDeps {
+  readonly folders: FolderList;
+  readonly log: Logger;
+  refresh(): void;
+}
 
 function accountability(host: GateHost): Accountability {
   return { audit: host.runtime.audit, trust: host.runtime.trust, via: 'editor' };
@@ -24,16 +32,16 @@ export function summarizeReport(r: RollbackReport, verb = 'restored'): string {
 }
 
 /** Lets the person pick a session that can be rolled back, newest first. */
-async function pickSession(services: Services): Promise<{ host: GateHost; session: SessionSummary } | undefined> {
+async function pickSession(folders: FolderList): Promise<{ host: GateHost; session: SessionSummary } | undefined> {
   const items: (vscode.QuickPickItem & { host?: GateHost; session?: SessionSummary })[] = [];
-  const multi = services.hosts.length > 1;
-  for (const host of services.hosts) {
+  const multi = folders.hosts.length > 1;
+  for (const host of folders.hosts) {
     for (const session of host.runtime.history.sessions()) {
       if (session.rolledBack || session.files === 0) continue;
       items.push({
         label: `${agentName(session.agent)} · ${shortTime(session.started)}`,
-        description: `${plural(session.files, 'file')}${session.linesChanged ? `, ${plural(session.linesChanged, 'line')}` : ''}, ${plural(session.actions, 'action')}${session.ended ? '' : ' · active'}${multi ? ` · ${host.folder.name}` : ''}`,
-        detail: `session ${session.id}`,
+        description: `${plural(session.files, 'file')}${session.linesChanged ? `, ${plural(session.linesChanged, 'line')}` : ''}, ${plural(session.actions, 'action')}${session.ended ? '' : ' · active'}${multi ? ` · ${label(host.folder.name)}` : ''}`,
+        detail: `session ${label(session.id)}`,
         host,
         session,
       });
@@ -61,8 +69,8 @@ async function previewChanges(host: GateHost, session: SessionSummary, plan: Rol
 }
 
 /** "Airlock: Roll Back Agent Session…": pick, preview every file's diff and the conflicts, confirm, roll back, offer Undo. */
-export async function rollbackSessionCommand(services: Services, node?: SessionNode): Promise<void> {
-  const target = node?.type === 'session' ? { host: node.host, session: node.session } : await pickSession(services);
+export async function rollbackSessionCommand(deps: RollbackDeps, node?: SessionNode): Promise<void> {
+  const target = node?.type === 'session' ? { host: node.host, session: node.session } : await pickSession(deps.folders);
   if (!target) return;
   const { host, session } = target;
   // Conflicting files are in the preview too (what overwriting them would do), so nothing the person
@@ -83,8 +91,8 @@ export async function rollbackSessionCommand(services: Services, node?: SessionN
     plan.restored.length ? `${plural(plan.restored.length, 'file')} go back to what they held before the session.` : '',
     plan.removed.length ? `${plural(plan.removed.length, 'file')} the session created will be removed.` : '',
     plan.recreated.length ? `${plural(plan.recreated.length, 'file')} the session deleted will be recreated.` : '',
-    plan.conflicts.length ? `${plural(plan.conflicts.length, 'file')} changed since the session and will be left alone: ${plan.conflicts.slice(0, 5).map((c) => c.path).join(', ')}${plan.conflicts.length > 5 ? ', …' : ''}.` : '',
-    plan.unrestorable.length ? `${plural(plan.unrestorable.length, 'file')} cannot be restored (content not kept): ${plan.unrestorable.slice(0, 3).map((c) => c.path).join(', ')}.` : '',
+    plan.conflicts.length ? `${plural(plan.conflicts.length, 'file')} changed since the session and will be left alone: ${plan.conflicts.slice(0, 5).map((c) => label(c.path)).join(', ')}${plan.conflicts.length > 5 ? ', …' : ''}.` : '',
+    plan.unrestorable.length ? `${plural(plan.unrestorable.length, 'file')} cannot be restored (content not kept): ${plan.unrestorable.slice(0, 3).map((c) => label(c.path)).join(', ')}.` : '',
     'The preview shows each change. You can undo the rollback afterwards.',
   ].filter(Boolean);
   const rollBack = 'Roll Back';
@@ -98,25 +106,25 @@ export async function rollbackSessionCommand(services: Services, node?: SessionN
   try {
     report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Airlock: rolling back ${plural(plan.steps.length, 'file')}…` }, async () => rollbackForPerson(host.runtime.history, session.id, { force }, accountability(host)));
   } catch (e) {
-    services.log.error(`[rollback] ${session.id}: ${(e as Error).stack ?? String(e)}`);
-    void vscode.window.showErrorMessage(`Airlock could not roll back ${name}: ${(e as Error).message}. Files already restored stay restored, and the rollback finishes on the next attempt.`);
-    services.refreshSoon();
+    deps.log.error(`[rollback] ${session.id}: ${(e as Error).stack ?? String(e)}`);
+    void vscode.window.showErrorMessage(`Airlock could not roll back ${name}: ${said((e as Error).message)}. Files already restored stay restored, and the rollback finishes on the next attempt.`);
+    deps.refresh();
     return;
   }
-  services.refreshSoon();
+  deps.refresh();
   const trust = host.runtime.trust.get(session.agent);
   const message = `Rolled back ${name}: ${summarizeReport(report)}. ${agentName(session.agent)} is now at trust level ${trust.level}.`;
-  for (const f of report.failed) services.log.warn(`[rollback] ${f.path}: ${f.reason}`);
+  for (const f of report.failed) deps.log.warn(`[rollback] ${f.path}: ${f.reason}`);
   const undo = 'Undo';
   const picked = report.failed.length > 0 ? await vscode.window.showWarningMessage(`${message} Some files failed; see "Airlock: Show Log".`, undo) : await vscode.window.showInformationMessage(message, undo);
-  if (picked === undo && report.undoId) await undoRollbackCommand(services, { host, id: report.undoId });
+  if (picked === undo && report.undoId) await undoRollbackCommand(deps, { host, id: report.undoId });
 }
 
 /** "Airlock: Undo Last Rollback" (or the one just made, from its notification). */
-export async function undoRollbackCommand(services: Services, which?: { host: GateHost; id: string }): Promise<void> {
+export async function undoRollbackCommand(deps: Omit<RollbackDeps, 'log'>, which?: { host: GateHost; id: string }): Promise<void> {
   let target = which;
   if (!target) {
-    const candidates = services.hosts.flatMap((host) => rollbackRecords(host.runtime.history).filter((r) => r.kind === 'rollback' && r.status === 'done').map((r) => ({ host, record: r })));
+    const candidates = deps.folders.hosts.flatMap((host) => rollbackRecords(host.runtime.history).filter((r) => r.kind === 'rollback' && r.status === 'done').map((r) => ({ host, record: r })));
     const last = candidates.sort((a, b) => b.record.time - a.record.time)[0];
     if (!last) {
       void vscode.window.showInformationMessage('Airlock: there is no rollback to undo.');
@@ -134,7 +142,7 @@ export async function undoRollbackCommand(services: Services, which?: { host: Ga
     if (dry.conflicts.length > 0) {
       const overwrite = 'Undo and Overwrite Them';
       const keep = 'Undo the Rest';
-      const choice = await vscode.window.showWarningMessage(`${plural(dry.conflicts.length, 'file')} changed since the rollback.`, { modal: true, detail: `${dry.conflicts.slice(0, 8).map((c) => c.path).join('\n')}${dry.conflicts.length > 8 ? '\n…' : ''}\n\nUndoing would overwrite those changes. You can also undo the rest and leave these files alone (the rollback then stays open, so you can finish it later).` }, overwrite, keep);
+      const choice = await vscode.window.showWarningMessage(`${plural(dry.conflicts.length, 'file')} changed since the rollback.`, { modal: true, detail: `${dry.conflicts.slice(0, 8).map((c) => label(c.path)).join('\n')}${dry.conflicts.length > 8 ? '\n…' : ''}\n\nUndoing would overwrite those changes. You can also undo the rest and leave these files alone (the rollback then stays open, so you can finish it later).` }, overwrite, keep);
       if (!choice) return;
       force = choice === overwrite;
     }
@@ -143,8 +151,8 @@ export async function undoRollbackCommand(services: Services, which?: { host: Ga
     if (left > 0) void vscode.window.showWarningMessage(`Undid the rollback in part: ${summarizeReport(report, 'put back')}. Run "Airlock: Undo Last Rollback" again to finish it.`);
     else void vscode.window.showInformationMessage(`Undid the rollback: ${summarizeReport(report, 'put back')}.`);
   } catch (e) {
-    if (e instanceof NothingToUndoError) void vscode.window.showInformationMessage(`Airlock: ${e.message}`);
-    else void vscode.window.showErrorMessage(`Airlock could not undo the rollback: ${(e as Error).message}`);
+    if (e instanceof NothingToUndoError) void vscode.window.showInformationMessage(`Airlock: ${said(e.message)}`);
+    else void vscode.window.showErrorMessage(`Airlock could not undo the rollback: ${said((e as Error).message)}`);
   }
-  services.refreshSoon();
+  deps.refresh();
 }

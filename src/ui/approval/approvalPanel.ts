@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { POLICY_FILE } from '../core/policy/loadPolicy';
+import { POLICY_FILE } from '../../core/policy/loadPolicy';
 import * as vscode from 'vscode';
-import type { ApprovalAnswer } from '../engine/ask';
-import { Disposable } from '../shared/lifecycle';
-import { assertNever, parseWebviewMessage, type ApprovalView, type HostMessage, type WebviewMessage } from '../shared/protocol';
+import type { ApprovalAnswer } from '../../engine/ask';
+import { Disposable } from '../../shared/lifecycle';
+import { assertNever, parseWebviewMessage, type ApprovalView, type HostMessage, type WebviewMessage } from '../../shared/protocol';
+import { sh, shown, shownText, visible } from '../../shared/shown';
 import { renderApprovalHtml, newNonce } from './approvalHtml';
 import type { ApprovalQueue, PendingApproval } from './approvalQueue';
 import { approvalTitle, approvalView } from './approvalView';
-import { proposedUri } from './contentProviders';
+import { proposedUri } from './proposedContentProvider';
 
 /** What the panel needs from the rest of the extension. */
 export interface ApprovalPanelHost {
@@ -140,7 +141,7 @@ export class ApprovalPanel extends Disposable {
     let view = this.views.get(p.request.id);
     if (!view) {
       const folders = vscode.workspace.workspaceFolders?.length ?? 0;
-      view = approvalView(p.request, folders > 1 ? p.folderName : undefined);
+      view = approvalView(p.request, { workspace: p.folder, ...(folders > 1 ? { folderName: p.folderName } : {}) });
       if ('rule' in view.always && !existsSync(join(p.folder, POLICY_FILE))) view = { ...view, always: { ...view.always, creates: true } };
       this.views.set(p.request.id, view);
     }
@@ -183,11 +184,12 @@ export class ApprovalPanel extends Disposable {
         const pending = this.queue.get(message.id);
         const file = pending?.request.files?.[message.file];
         if (!pending || !file) return;
-        const left = proposedUri(pending.request.id, message.file, 'before', file.path);
-        const right = proposedUri(pending.request.id, message.file, 'after', file.newPath ?? file.path);
+        // Labels only (the content is found by request id and file index), shown with their marks.
+        const left = proposedUri(pending.request.id, message.file, 'before', visible(file.path, { kind: 'name' }));
+        const right = proposedUri(pending.request.id, message.file, 'after', visible(file.newPath ?? file.path, { kind: 'name' }));
         // In the other editor group, so the approval panel stays in view.
         const column = this.panel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
-        await vscode.commands.executeCommand('vscode.diff', left, right, `${file.path} (proposed by ${this.viewOf(pending).agentName})`, { preview: true, preserveFocus: false, viewColumn: column });
+        await vscode.commands.executeCommand('vscode.diff', left, right, `${visible(file.path, { kind: 'name', max: 200 })} (proposed by ${shownText(this.viewOf(pending).agentName)})`, { preview: true, preserveFocus: false, viewColumn: column });
         return;
       }
       case 'answer': {
@@ -195,7 +197,13 @@ export class ApprovalPanel extends Disposable {
         const pending = this.queue.get(message.id);
         if (!pending) return;
         if (message.scope === 'session' && pending.request.sessionScope === false) {
-          this.post({ type: 'error', message: '"Allow for this session" is not offered for this request.' });
+          this.post({ type: 'error', message: sh`"Allow for this session" is not offered for this request.` });
+          return;
+        }
+        // Allowing what was not shown in full takes the person's extra step in the popup; an answer
+        // without it (a script error, a stale render) is refused rather than taken as consent.
+        if (message.action === 'allow' && this.viewOf(pending).leftOut.length > 0 && !message.unseen) {
+          this.post({ type: 'error', message: sh`This request is not shown in full: open what is left out, or confirm that you allow it without seeing all of it.` });
           return;
         }
         this.busy = true;
@@ -204,13 +212,13 @@ export class ApprovalPanel extends Disposable {
             try {
               await this.host.addAlwaysRule(pending);
             } catch (e) {
-              this.post({ type: 'error', message: `The rule was not added: ${(e as Error).message}. Nothing was allowed; choose again.` });
+              this.post({ type: 'error', message: sh`The rule was not added: ${shown((e as Error).message)}. Nothing was allowed; choose again.` });
               return;
             }
           }
           const answer: ApprovalAnswer = { action: message.action, scope: message.scope, by: 'person', ...(message.message ? { message: message.message } : {}) };
           this.selected = undefined;
-          if (!this.queue.answer(message.id, answer)) this.post({ type: 'error', message: 'This request is no longer waiting (it timed out or the agent gave up).' });
+          if (!this.queue.answer(message.id, answer)) this.post({ type: 'error', message: sh`This request is no longer waiting (it timed out or the agent gave up).` });
         } finally {
           this.busy = false;
         }

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { AuditRecord } from '../core/audit/auditLog';
-import { AuditReader } from '../core/audit/auditReader';
-import { Disposable } from '../shared/lifecycle';
-import type { GateHost } from './gateHost';
-import { agentName, shortTime } from './sessionsView';
+import type { AuditRecord } from '../../core/audit/auditLog';
+import { AuditReader } from '../../core/audit/auditReader';
+import { Disposable } from '../../shared/lifecycle';
+import type { GateHost } from '../folders/gateHost';
+import { agentName, label, said, shortTime } from '../labels';
 
 /** What the audit view shows; empty fields match everything. */
 export interface AuditFilter {
@@ -33,7 +33,7 @@ export function matchesFilter(r: AuditRecord, f: AuditFilter): boolean {
 export function describeRecord(r: AuditRecord): string {
   switch (r.type) {
     case 'decision':
-      return `${String(r.action ?? '').toUpperCase()} ${r.kind ?? ''} ${r.target ?? ''}`.replace(/\s+/g, ' ').trim();
+      return `${String(r.action ?? '').toUpperCase()} ${r.kind ?? ''} ${label(String(r.target ?? ''))}`.replace(/\s+/g, ' ').trim();
     case 'trust':
       return `trust ${String(r.from)} → ${String(r.to)}`;
     case 'rollback':
@@ -88,7 +88,7 @@ export class AuditView extends Disposable implements vscode.TreeDataProvider<Aud
   private describe(): void {
     if (!this.treeView) return;
     const f = this.filterValue;
-    const parts = [f.agent ? agentName(f.agent) : '', f.session ? `session ${f.session}` : '', f.decision ?? ''].filter(Boolean);
+    const parts = [f.agent ? agentName(f.agent) : '', f.session ? `session ${label(f.session)}` : '', f.decision ?? ''].filter(Boolean);
     this.treeView.description = parts.length ? `filtered: ${parts.join(', ')}` : undefined;
   }
 
@@ -122,7 +122,7 @@ export class AuditView extends Disposable implements vscode.TreeDataProvider<Aud
     try {
       all = this.records();
     } catch (e) {
-      return [{ type: 'message', text: `Cannot read the audit log: ${(e as Error).message}` }];
+      return [{ type: 'message', text: `Cannot read the audit log: ${said((e as Error).message)}` }];
     }
     const shown: AuditNode[] = all.slice(0, SHOWN).map(({ host, record }) => ({ type: 'record', host, record }));
     if (all.length > SHOWN) shown.push({ type: 'message', text: `${all.length - SHOWN} older record(s): filter, or export to see them all` });
@@ -152,7 +152,7 @@ export class AuditView extends Disposable implements vscode.TreeDataProvider<Aud
       ['Rule', r.rule ? JSON.stringify(r.rule) : undefined],
       ['Hash', r.hash.slice(0, 16)],
     ];
-    for (const [k, v] of rows) if (v !== undefined && v !== null && v !== '') md.appendText(`${k}: ${String(v)}\n`);
+    for (const [k, v] of rows) if (v !== undefined && v !== null && v !== '') md.appendText(`${k}: ${said(String(v))}\n`);
     item.tooltip = md;
     const action = r.type === 'decision' ? r.action : r.type;
     item.iconPath = new vscode.ThemeIcon(

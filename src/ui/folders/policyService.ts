@@ -1,12 +1,13 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import type { Logger } from '../core/logger';
-import { loadPolicy, POLICY_FILE, type LoadedPolicy } from '../core/policy/loadPolicy';
-import { writeUserSettings } from '../core/settings';
-import { parsePolicyText, positionAt } from '../core/policy/policyFile';
-import type { PolicyProblem } from '../core/policy/types';
-import { Disposable } from '../shared/lifecycle';
-import type { Settings } from '../core/settings';
+import type { Logger } from '../../core/logger';
+import { loadPolicy, POLICY_FILE, type LoadedPolicy } from '../../core/policy/loadPolicy';
+import { writeUserSettings } from '../../core/settings';
+import { parsePolicyText, positionAt } from '../../core/policy/policyFile';
+import type { PolicyProblem } from '../../core/policy/types';
+import { Disposable } from '../../shared/lifecycle';
+import type { Settings } from '../../core/settings';
+import { label, said } from '../labels';
 
 /**
  * Keeps one workspace folder's policy loaded: reloads it when the file, the settings or the workspace's
@@ -63,7 +64,7 @@ export class PolicyService extends Disposable {
     this.current = loaded;
     this.publish(loaded.problems, undefined);
     const errors = loaded.problems.filter((p) => p.severity === 'error').length;
-    this.log.info(`[policy] ${this.folder.name}: loaded (${why}): ${loaded.state}${errors ? `, ${errors} error(s)` : ''}${loaded.compiled.restricted ? ', restricted mode' : ''}`);
+    this.log.info(`[policy] ${label(this.folder.name)}: loaded (${why}): ${loaded.state}${errors ? `, ${errors} error(s)` : ''}${loaded.compiled.restricted ? ', restricted mode' : ''}`);
     for (const p of loaded.userProblems) this.log.warn(`[policy] airlock.rules: ${p.message}`);
     this.changed.fire(loaded);
     return loaded;
@@ -95,7 +96,7 @@ export class PolicyService extends Disposable {
     try {
       writeUserSettings(this.dataRoot, settings);
     } catch (e) {
-      this.log.error(`[policy] could not write personal settings for hooks: ${(e as Error).message}`);
+      this.log.error(`[policy] could not write personal settings for hooks: ${said((e as Error).message)}`);
     }
   }
 }

@@ -4,8 +4,8 @@
  * leaves the queue when it is answered, times out, or its hook gives up (the gate aborts it). No
  * `vscode` here, so it is unit-tested directly.
  */
-import type { ApprovalAnswer, ApprovalRequest, Asker } from '../engine/ask';
-import type { IDisposable } from '../shared/lifecycle';
+import type { ApprovalAnswer, ApprovalRequest, Asker } from '../../engine/ask';
+import type { IDisposable } from '../../shared/lifecycle';
 
 /** One waiting request and the folder whose gate asked. */
 export interface PendingApproval {
