@@ -487,6 +487,13 @@ class Analyzer {
     }
     const envWords = assignments.map((a) => ({ name: a.name, text: a.text, value: a.value.type === 'Word' ? this.word(a.value, scope) : undefined }));
     const prefixText = assignments.map((a) => a.text);
+    if (words[0]!.value.startsWith('-')) {
+      // `time -p cmd` is bash's keyword; `time --output=F cmd` is not, in bash, but in sh it is GNU time,
+      // which writes F and runs cmd: decided both ways.
+      this.push(scope, { text: words.map((w) => w.text).join(' '), variants: [], name: words[0]!.value, wrapper: false, readonly: false, unknown: `${words[0]!.text} is not a command (it reads as options of the time program, which shells treat differently)` });
+      this.run([{ text: 'time', value: 'time', glob: false, brace: false }, ...words], prefixText, [], childScope(scope), scope.via);
+      return;
+    }
     const stdinFed = node.redirects.some((r) => r.type === 'HereDoc' || r.type === 'HereString' || (r.type === 'Redirect' && r.operator === '<'));
     this.run(words, prefixText, envWords, scope, scope.via, stdinFed);
   }

@@ -145,7 +145,9 @@ export function unwrap(name: string, args: readonly WordValue[]): Unwrapped | un
       const why = `${name} runs it as another user (root), outside what Airlock can roll back`;
       if (name === 'sudoedit' || has(p, '-e', '--edit')) return { via: name, irreversible: why, effects: operandWords(p).map((word) => ({ op: 'write' as const, word })) };
       if (has(p, '-s', '--shell', '-i', '--login') && p.operands.length === 0) return { via: name, irreversible: why, unknown: `${name} -s starts a shell, whose commands Airlock cannot see` };
-      if (has(p, '-l', '--list', '-v', '--validate', '-k', '-K', '--reset-timestamp', '--remove-timestamp', '-V', '-h')) return { via: name, inner: [] };
+      // Only a lone -h is help (with words after it, -h may name a host and the command still runs).
+      if (p.operands.length === 0 && has(p, '-l', '--list', '-v', '--validate', '-k', '-K', '--reset-timestamp', '--remove-timestamp', '-V', '-h')) return { via: name, inner: [] };
+      if (has(p, '-h') && p.operands.length > 0) return { via: name, inner: rest(args, p), irreversible: why, unknown: `${name} -h with a command is a form Airlock does not model` };
       const chdir = valueOf(p, '-D', '--chdir');
       return { via: name, inner: rest(args, p), irreversible: why, ...(chdir ? { cwd: chdir } : {}), ...(has(p, '-R', '--chroot') ? { unknownCwd: true } : {}), ...(p.unknown ? { unknown: p.unknown } : {}) };
     }
