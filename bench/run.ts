@@ -2,12 +2,14 @@
  * `npm run bench`: prints figures and compares each with a baseline measured in the same run.
  * `npm run bench -- policy` runs one section.
  */
+import { runBurdenBench } from './burdenBench';
 import { runHistoryBench } from './historyBench';
 import { runHookBench } from './hookBench';
 import { runPolicyBench } from './policyBench';
 
 const sections: Record<string, () => void | Promise<void>> = {
   policy: runPolicyBench,
+  burden: runBurdenBench,
   history: runHistoryBench,
   hook: runHookBench,
 };

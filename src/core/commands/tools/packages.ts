@@ -96,7 +96,9 @@ function nodePackageFacts(tool: 'npm' | 'pnpm' | 'yarn' | 'bun', args: readonly 
   }
   if (NPM_INSTALL.has(s) || (tool !== 'npm' && ['add', 'remove', 'install', 'i', 'update', 'up', 'upgrade', 'rebuild', 'prune', 'import', 'dedupe', 'link', 'unlink'].includes(s)) || (tool === 'yarn' && s === '')) {
     if (isGlobal(args)) return { effects: [], downloads: true, irreversible: `${tool} ${s} --global installs outside the workspace`, runsCode: `${tool} ${s} runs the packages' install scripts` };
-    return { effects: manifests(tool), downloads: true, runsCode: `${tool} ${s || 'install'} runs the packages' install scripts` };
+    // A clean install follows the lockfile and changes neither it nor the manifest.
+    const clean = ['ci', 'clean-install', 'install-clean', 'ic', 'install-ci-test', 'cit'].includes(s) || (tool !== 'npm' && args.some((w) => /^--(frozen-lockfile|immutable|ci)$/.test(w.value)));
+    return { effects: clean ? [] : manifests(tool), downloads: true, runsCode: `${tool} ${s || 'install'} runs the packages' install scripts` };
   }
   if (NPM_RUN.has(s) || (tool !== 'npm' && s === 'run')) {
     const script = rest.find((w) => !w.value.startsWith('-'));
