@@ -73,8 +73,9 @@ function toJson(d: Decision, sandbox: { sandboxed: boolean; note: string } | und
     reason: d.reason,
     trustApplied: d.trustApplied,
     ...(d.limit ? { limit: d.limit } : {}),
+    ...(d.failed ? { failed: d.failed } : {}),
     ...(sandbox ? { sandbox } : {}),
-    parts: (d.parts ?? []).map((p) => ({ kind: p.kind, text: p.text, via: p.via, action: p.action, source: p.source, rule: p.rule ?? null, reason: p.reason })),
+    parts: (d.parts ?? []).map((p) => ({ kind: p.kind, text: p.text, via: p.via, action: p.action, source: p.source, rule: p.rule ?? null, reason: p.reason, ...(p.failed ? { failed: p.failed } : {}) })),
   };
 }
 
@@ -83,9 +84,16 @@ function describe(r: RuleRef): string {
   return `${where}: ${r.action} ${r.selector} "${r.pattern}"`;
 }
 
+const FAILED: Readonly<Record<NonNullable<Decision['failed']>, string>> = {
+  understood: 'understood: Airlock cannot prove what it does, so it asks at every trust level',
+  reversible: 'reversible: its effects leave what Airlock can roll back, so it asks at every trust level',
+  contained: 'contained: it runs code and would run outside the sandbox, so at trust level 2 it asks',
+};
+
 /** The human form of a decision. */
 export function formatDecision(d: Decision, agent: string, trust: number, sandbox?: string): string {
   const lines = [`${d.action.toUpperCase()}  (${d.source})`, `  reason: ${d.reason}`];
+  if (d.failed) lines.push(`  failed: ${FAILED[d.failed]}`);
   if (d.rule) lines.push(`  rule:   ${describe(d.rule)}`);
   lines.push(`  agent:  ${agent} at trust level ${trust} (${TRUST_NAMES[trust as 0 | 1 | 2 | 3]})`);
   if (d.limit) lines.push(`  limit:  ${d.limit.name} ${d.limit.value}/${d.limit.limit}`);

@@ -19,6 +19,8 @@ export interface AuditEvent {
   readonly source?: string;
   readonly rule?: unknown;
   readonly reason: string;
+  /** Which condition for passing without a person failed: understood, reversible or contained. */
+  readonly failed?: string;
 }
 
 /** Writes a decision to the audit log; an audit failure is logged, and never turns a deny into an allow. */

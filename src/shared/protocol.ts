@@ -88,6 +88,11 @@ export interface ApprovalView {
   /** One sentence: "Claude Code wants to edit package.json". */
   readonly title: Shown;
   readonly reason: Shown;
+  /**
+   * Which condition for passing without a person failed (spec/policy.md "What may pass without a
+   * person"): not understood, not reversible, or code that would run outside the sandbox.
+   */
+  readonly failed?: 'understood' | 'reversible' | 'contained';
   /** The deciding rule in words, when a rule decided. */
   readonly rule?: Shown;
   readonly limit?: Shown;

@@ -85,6 +85,14 @@ function appendShown(into: HTMLElement, value: Shown, language?: string): void {
   }
 }
 
+/** Why a request needs a person, in the three conditions of the policy (understood, reversible, contained). */
+const FAILED_TITLE = { understood: 'Not understood', reversible: 'Not reversible', contained: 'Not contained' } as const;
+const FAILED_TEXT = {
+  understood: 'Airlock cannot prove what this does, so it asks at every trust level.',
+  reversible: 'its effects reach beyond what Airlock can roll back, so it asks at every trust level.',
+  contained: 'it runs code Airlock cannot read, and it would run outside the sandbox.',
+} as const;
+
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -506,6 +514,11 @@ function render(): void {
   root.append(actions);
 
   const why = el('section', 'why');
+  if (r.failed) {
+    const p = el('p', 'failed');
+    p.append(icon('shield'), el('strong', undefined, ` ${FAILED_TITLE[r.failed]}: `), el('span', undefined, FAILED_TEXT[r.failed]));
+    why.append(p);
+  }
   const reason = el('p');
   reason.append(el('strong', undefined, 'Why you are asked: '), shownEl('span', undefined, r.reason));
   why.append(reason);

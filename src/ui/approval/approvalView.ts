@@ -127,6 +127,7 @@ export function approvalView(request: ApprovalRequest, options: ApprovalViewOpti
     sessionScope: request.sessionScope !== false,
     ...(request.input !== undefined ? { input: shown(request.input, { kind: 'code' }) } : {}),
     reason: shown(d.reason),
+    ...(d.failed ? { failed: d.failed } : {}),
     ...(d.rule ? { rule: shown(`${describeRule(d.rule)}: ${d.rule.action} ${d.rule.selector} "${d.rule.pattern}"${d.rule.reason ? ` (${d.rule.reason})` : ''}`) } : {}),
     ...(d.limit ? { limit: shown(`${d.limit.name}: this would make ${d.limit.value}, the limit is ${d.limit.limit}`) } : {}),
     files,
