@@ -1,5 +1,5 @@
 /**
- * The `airlock` command line (spec/cli.md). Exit codes: 0 success, 64 usage error (one line on stderr),
+ * The `airlock` command line (docs/cli.md). Exit codes: 0 success, 64 usage error (one line on stderr),
  * 1 any other failure (a clear message, never a stack trace unless AIRLOCK_DEBUG=1).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';

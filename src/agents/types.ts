@@ -1,6 +1,6 @@
 /**
  * What every agent adapter produces from a hook payload, and what it needs to answer. One module per
- * wire format (spec/cli.md "airlock hook DIALECT"); the payload says which agent really sent it.
+ * wire format (docs/cli.md "airlock hook DIALECT"); the payload says which agent really sent it.
  */
 import type { AgentId } from '../shared/ids';
 

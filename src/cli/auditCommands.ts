@@ -1,4 +1,4 @@
-/** `airlock audit [--verify] [--since ISO]` and `airlock trust [AGENT] [--set LEVEL]` (spec/cli.md). */
+/** `airlock audit [--verify] [--since ISO]` and `airlock trust [AGENT] [--set LEVEL]` (docs/cli.md). */
 import type { AuditRecord } from '../core/audit/auditLog';
 import { isTrustLevel, TRUST_NAMES } from '../core/policy/types';
 import { describeTrust } from '../core/trust/trustStore';

@@ -1,4 +1,4 @@
-/** Shared plumbing for the `airlock` command line (spec/cli.md): errors with exit codes, output, workspace lookup. */
+/** Shared plumbing for the `airlock` command line (docs/cli.md): errors with exit codes, output, workspace lookup. */
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -34,7 +34,7 @@ export interface CliContext {
   err(text: string): void;
 }
 
-/** The nearest ancestor of `start` holding `.vscode/airlock.json` or `.git`, else `start` (spec/cli.md). */
+/** The nearest ancestor of `start` holding `.vscode/airlock.json` or `.git`, else `start` (docs/cli.md). */
 export function findWorkspace(start: string): string {
   let dir = resolve(start);
   for (;;) {

@@ -1,4 +1,4 @@
-/** `airlock serve`, `airlock install`, `airlock uninstall` and `airlock doctor` (spec/cli.md). */
+/** `airlock serve`, `airlock install`, `airlock uninstall` and `airlock doctor` (docs/cli.md). */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';

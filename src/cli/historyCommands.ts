@@ -1,4 +1,4 @@
-/** `airlock checkpoint | sessions | show | rollback | undo-rollback | gc` (spec/cli.md). */
+/** `airlock checkpoint | sessions | show | rollback | undo-rollback | gc` (docs/cli.md). */
 import { collectGarbage } from '../core/history/gc';
 import { UnknownSessionError, type History, type SessionSummary } from '../core/history/history';
 import { diffStates, sessionActions } from '../core/history/inspect';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { realPath } from './storage/realPath';
 
 /**
- * Airlock's data directory for all workspaces (spec/cli.md): `$AIRLOCK_HOME`, else the platform's user
+ * Airlock's data directory for all workspaces (docs/cli.md): `$AIRLOCK_HOME`, else the platform's user
  * data directory. Data lives outside the workspace so agents editing the workspace cannot reach it.
  */
 export function airlockHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {

@@ -15,7 +15,7 @@ export type EditPayload =
   | { readonly type: 'insert'; readonly line: number; readonly text: string };
 
 /**
- * What every agent adapter produces (DESIGN.md "The ActionRequest"): who asks, in which workspace, to do
+ * What every agent adapter produces (docs/design.md "The ActionRequest"): who asks, in which workspace, to do
  * what, to which paths, and for edits enough to compute the new content.
  */
 export interface ActionRequest {

@@ -1,5 +1,5 @@
 /**
- * Deciding without a gate (spec/cli.md "Hooks and the gate"): the hook process loads the policy and the
+ * Deciding without a gate (docs/cli.md "Hooks and the gate"): the hook process loads the policy and the
  * history itself. `allow` and `deny` stand; `ask` becomes the agent's own prompt where it has one, and
  * otherwise the `airlock.offline` choice (default deny). Allowed actions are recorded all the same.
  */

@@ -1,6 +1,6 @@
 /**
  * Rollbacks and their undos as a person's actions: each goes to the audit log, and rolling back an
- * agent's session demotes that agent by one trust level (DESIGN.md "Progressive trust"). Used by the
+ * agent's session demotes that agent by one trust level (docs/design.md "Progressive trust"). Used by the
  * command line and the editor alike.
  */
 import type { AuditLog } from '../core/audit/auditLog';

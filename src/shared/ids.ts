@@ -1,4 +1,4 @@
-/** The agent ids Airlock knows (spec/cli.md "Agents"). Trust, limits, sessions and audit are kept per id. */
+/** The agent ids Airlock knows (docs/cli.md "Agents"). Trust, limits, sessions and audit are kept per id. */
 export const AGENT_IDS = ['claude', 'copilot', 'copilot-cli', 'cursor', 'gemini', 'codex'] as const;
 
 /** One of {@link AGENT_IDS}. */

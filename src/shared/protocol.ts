@@ -89,7 +89,7 @@ export interface ApprovalView {
   readonly title: Shown;
   readonly reason: Shown;
   /**
-   * Which condition for passing without a person failed (spec/policy.md "What may pass without a
+   * Which condition for passing without a person failed (docs/policy.md "What may pass without a
    * person"): not understood, not reversible, or code that would run outside the sandbox.
    */
   readonly failed?: 'understood' | 'reversible' | 'contained';

@@ -1,5 +1,5 @@
 /**
- * The tamper-evident audit log (DESIGN.md "Audit log"): append-only JSON lines, one per decision and per
+ * The tamper-evident audit log (docs/design.md "Audit log"): append-only JSON lines, one per decision and per
  * person's action, each carrying its sequence number and the hash of the record before it, and its own
  * hash over both. `verify` recomputes the chain and names the first record that was edited, deleted,
  * inserted or reordered; a head file remembers the last record so that cutting records off the end is

@@ -1,5 +1,5 @@
 /**
- * Turns a command line into the simple commands it would run and the files it would touch (spec/policy.md
+ * Turns a command line into the simple commands it would run and the files it would touch (docs/policy.md
  * "Commands" and "What may pass without a person"). Parsing uses unbash, a maintained, typed, synchronous
  * Bash parser with no native or WASM runtime. Each simple command is looked up in Airlock's tables
  * (tools/*.ts); what a table does not model, and shell code that arrives from a string, a file or stdin,

@@ -1,7 +1,7 @@
 /**
  * What Airlock can prove about one simple command: the files it touches, and whether it is read-only,
  * runs code it cannot read, has effects outside the shadow history's reach, or is not understood at all
- * (spec/policy.md "What may pass without a person: understood, reversible, contained").
+ * (docs/policy.md "What may pass without a person: understood, reversible, contained").
  */
 import type { WordValue } from './words';
 

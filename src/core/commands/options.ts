@@ -7,7 +7,7 @@
  *
  * Every option a tool accepts is listed in its table with what its value means. An option that is not
  * in the table makes the command **unknown**: Airlock never guesses that an option it has not modelled
- * is harmless (spec/policy.md "What may pass without a person").
+ * is harmless (docs/policy.md "What may pass without a person").
  */
 import type { WordValue } from './words';
 

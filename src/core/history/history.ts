@@ -1,5 +1,5 @@
 /**
- * The shadow history of one workspace (DESIGN.md "Shadow history"): checkpoints, agent sessions and
+ * The shadow history of one workspace (docs/design.md "Shadow history"): checkpoints, agent sessions and
  * their actions, and the API the gate calls around every allowed action:
  * - before an edit, {@link History.beginEdit} saves the current content of the files it will change;
  *   after it, {@link History.endEdit} records what they became;
@@ -51,7 +51,7 @@ export interface SessionRef {
   readonly agentSessionId: string;
 }
 
-/** What `airlock checkpoint` reports (spec/cli.md). */
+/** What `airlock checkpoint` reports (docs/cli.md). */
 export interface CheckpointInfo {
   readonly checkpoint: string;
   readonly files: number;
@@ -61,7 +61,7 @@ export interface CheckpointInfo {
   readonly unsaved: readonly string[];
 }
 
-/** One session, as `airlock sessions` lists it (spec/cli.md). */
+/** One session, as `airlock sessions` lists it (docs/cli.md). */
 export interface SessionSummary {
   readonly id: string;
   readonly agent: string;

@@ -1,5 +1,5 @@
 /**
- * Airlock's content-addressed object store (DESIGN.md "Shadow history"): file contents as compressed
+ * Airlock's content-addressed object store (docs/design.md "Shadow history"): file contents as compressed
  * blobs keyed by their SHA-256, never touching the user's `.git`.
  *
  * Blobs are written in packs: one pack file per write transaction (a checkpoint, or the files saved

@@ -1,5 +1,5 @@
 /**
- * Rolling a session back (spec/cli.md `airlock rollback`), safely (DESIGN.md principle 5):
+ * Rolling a session back (docs/cli.md `airlock rollback`), safely (docs/design.md principle 5):
  * - every file the session touched goes back to its state before the session (content, executable
  *   bit, symlinks as symlinks; created files removed, deleted files recreated, renames undone);
  * - a file changed since by someone else is a conflict, left alone unless forced;
@@ -31,7 +31,7 @@ export interface Skipped {
   readonly reason: string;
 }
 
-/** What a rollback did or, with `dryRun`, would do (spec/cli.md). */
+/** What a rollback did or, with `dryRun`, would do (docs/cli.md). */
 export interface RollbackReport {
   readonly session: string;
   readonly restored: readonly string[];

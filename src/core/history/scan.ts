@@ -1,5 +1,5 @@
 /**
- * Incremental workspace scans (DESIGN.md "Shadow history"). The index remembers, for every file, its
+ * Incremental workspace scans (docs/design.md "Shadow history"). The index remembers, for every file, its
  * stat (size, times, inode, mode) and content hash, so a checkpoint costs one lstat per unchanged file
  * and reads only what changed. Ignore rules use `.gitignore` semantics through the `ignore` package.
  */

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { applyEdits, modify, parse, type FormattingOptions, type ParseError } from 'jsonc-parser';
 import { writeFileAtomic } from '../storage/atomicFile';
 
-/** The agents `airlock install` knows (spec/cli.md). */
+/** The agents `airlock install` knows (docs/cli.md). */
 export const INSTALL_TARGETS = ['claude', 'vscode', 'copilot-cli', 'cursor', 'gemini', 'codex'] as const;
 
 /** One of {@link INSTALL_TARGETS}. */

@@ -1,5 +1,5 @@
 /**
- * Built-in protections (spec/policy.md "Built-in protections"): always on, for every agent, at every trust
+ * Built-in protections (docs/policy.md "Built-in protections"): always on, for every agent, at every trust
  * level, and no file or setting can relax them. Agents can never raise their own permissions: the policy,
  * the hook configurations that route agents through Airlock and Airlock's own data are for people only.
  */

@@ -1,5 +1,5 @@
 /**
- * The one evaluator (spec/policy.md "Decision"). Rules are compiled once when the policy loads; evaluation
+ * The one evaluator (docs/policy.md "Decision"). Rules are compiled once when the policy loads; evaluation
  * is pure and synchronous over the compiled policy and a prepared request (paths already resolved).
  * Order: built-in protections, deny rules, ask rules, blast-radius limits, allow rules, defaults and trust.
  */
@@ -177,7 +177,7 @@ export type PreparedRequest =
       readonly targets: readonly PreparedTarget[];
     };
 
-/** Default limits by trust level; the policy's `limits` override them (DESIGN.md "Progressive trust"). */
+/** Default limits by trust level; the policy's `limits` override them (docs/design.md "Progressive trust"). */
 export const DEFAULT_LIMITS: Readonly<Record<TrustLevel, Limits>> = {
   0: { maxFilesPerSession: 25, maxChangedLinesPerSession: 1000, maxCommandsPerSession: 50, maxActionsPerMinute: 30, maxCommandsPerMinute: 20 },
   1: { maxFilesPerSession: 50, maxChangedLinesPerSession: 2000, maxCommandsPerSession: 100, maxActionsPerMinute: 60, maxCommandsPerMinute: 30 },

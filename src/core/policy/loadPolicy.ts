@@ -1,5 +1,5 @@
 /**
- * Loads the policy of a workspace from its three sources (spec/policy.md "Where policy comes from"):
+ * Loads the policy of a workspace from its three sources (docs/policy.md "Where policy comes from"):
  * built-in protections, `.vscode/airlock.json` (or the recommended policy when there is none) and the
  * user's personal rules. An invalid file never silently becomes "allow everything": it is reported and
  * the workspace is decided with `ask` defaults (plus the recommended protections) until it is fixed.

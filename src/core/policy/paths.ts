@@ -1,5 +1,5 @@
 /**
- * Path resolution (spec/policy.md "Paths"): every path is made absolute and normalized, symlinks are
+ * Path resolution (docs/policy.md "Paths"): every path is made absolute and normalized, symlinks are
  * resolved to their real target, and the workspace-relative forms are computed for glob matching.
  * This is the only part of deciding that touches the disk; evaluation itself stays pure.
  */

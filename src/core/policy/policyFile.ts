@@ -459,7 +459,7 @@ export function normalizeGlob(glob: string): string {
   return g;
 }
 
-/** Collapses runs of white space, as command text is normalized (spec/policy.md "Commands"). */
+/** Collapses runs of white space, as command text is normalized (docs/policy.md "Commands"). */
 export function normalizeCommandPattern(pattern: string): string {
   return pattern.trim().replace(/\s+/g, ' ');
 }

@@ -1,5 +1,5 @@
 /**
- * The recommended policy (spec/policy.md "The recommended policy"): what a workspace without a policy file
+ * The recommended policy (docs/policy.md "The recommended policy"): what a workspace without a policy file
  * gets, and the starting file "Airlock: Open Policy" offers. Kept as JSONC text so the file people start
  * from has the comments that explain it; parsed once with the same validator as any policy file.
  */

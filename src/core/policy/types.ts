@@ -1,19 +1,19 @@
 /** What a rule, a default or a decision says about an action. Ordered from least to most restrictive. */
 export type Verdict = 'allow' | 'ask' | 'deny';
 
-/** The kinds of action an agent can ask for (DESIGN.md "The ActionRequest"). */
+/** The kinds of action an agent can ask for (docs/design.md "The ActionRequest"). */
 export type ActionKind = 'edit' | 'create' | 'delete' | 'rename' | 'command' | 'read';
 
 /** The three selectors a rule can have; create, delete and rename are all `edit`. */
 export type Selector = 'edit' | 'read' | 'command';
 
-/** Trust levels 0–3 (DESIGN.md "Progressive trust"). */
+/** Trust levels 0–3 (docs/design.md "Progressive trust"). */
 export type TrustLevel = 0 | 1 | 2 | 3;
 
 /** Where a rule was written. `recommended` is the built-in starting policy used when a workspace has no file. */
 export type RuleOrigin = 'workspace' | 'user' | 'recommended' | 'builtin';
 
-/** Which layer made a decision (spec/policy.md "Decision"). */
+/** Which layer made a decision (docs/policy.md "Decision"). */
 export type DecisionSource = 'builtin' | 'workspace' | 'user' | 'default' | 'trust' | 'limit';
 
 /** Blast-radius limits, per agent session and per minute. */
@@ -136,7 +136,7 @@ export interface PartDecision {
   readonly failed?: 'understood' | 'reversible' | 'contained';
 }
 
-/** The answer to "may this agent do this?" (spec/policy.md "Decision"). */
+/** The answer to "may this agent do this?" (docs/policy.md "Decision"). */
 export interface Decision {
   readonly action: Verdict;
   readonly source: DecisionSource;
@@ -153,7 +153,7 @@ export interface Decision {
   /** A deny that is not the agent's attempt at something forbidden (a search whose scope holds a secret): it does not demote. */
   readonly noDemote?: boolean;
   /**
-   * Which of the three conditions for passing without a person failed, when one did (spec/policy.md
+   * Which of the three conditions for passing without a person failed, when one did (docs/policy.md
    * "What may pass without a person"): for the popup, `airlock check` and the audit log.
    */
   readonly failed?: 'understood' | 'reversible' | 'contained';

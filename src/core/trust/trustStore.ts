@@ -1,5 +1,5 @@
 /**
- * Progressive trust (DESIGN.md "Progressive trust"): each agent has a level 0–3 per workspace, and a
+ * Progressive trust (docs/design.md "Progressive trust"): each agent has a level 0–3 per workspace, and a
  * record since its level last changed. When the record meets the bar (by default 50 actions over 3
  * sessions with no rollback, no denied attempt and no limit breached), Airlock offers the person a
  * promotion; it never promotes by itself. A rollback of the agent's session, an attempted denied action
@@ -54,7 +54,7 @@ export interface PromotionBar {
   readonly sessions: number;
 }
 
-/** The default bar of DESIGN.md. */
+/** The default bar of docs/design.md. */
 export const DEFAULT_PROMOTION_BAR: PromotionBar = Object.freeze({ actions: 50, sessions: 3 });
 
 interface TrustFile {

@@ -15,7 +15,7 @@ describe('airlock check (real process)', () => {
   });
   after(() => tree.cleanup());
 
-  it('answers --json with the shape of spec/cli.md', () => {
+  it('answers --json with the shape of docs/cli.md', () => {
     const r = airlock(['check', '--edit', '.env', '--json'], { cwd: tree.path('ws'), env });
     assert.equal(r.code, 0, r.stderr);
     const d = JSON.parse(r.stdout) as Record<string, unknown>;

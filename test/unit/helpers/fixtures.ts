@@ -35,7 +35,7 @@ export function tempTree(prefix = 'airlock-test-'): TempTree {
   };
 }
 
-/** The example policy of spec/policy.md, used by the corpus. */
+/** The example policy of docs/policy.md, used by the corpus. */
 export const SPEC_EXAMPLE_POLICY = `{
   "version": 1,
   // What happens to an action that no rule matches, before trust is applied.

@@ -1,7 +1,7 @@
 /**
  * The adversarial corpus: each case is an attempt an agent could make, with the exact decision Airlock
  * must reach. Runs against a real workspace on disk (real symlinks, real globs) with the example policy
- * of spec/policy.md plus a few allow rules for read-only commands.
+ * of docs/policy.md plus a few allow rules for read-only commands.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';

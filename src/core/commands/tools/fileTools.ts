@@ -1,6 +1,6 @@
 /**
  * Commands that write, move and delete files, with every option of their GNU and BSD spellings: their
- * targets become edits, decided by the edit rules (spec/policy.md "Commands"). Values are read in every
+ * targets become edits, decided by the edit rules (docs/policy.md "Commands"). Values are read in every
  * spelling (`-t DIR`, `-tDIR`, `--target-directory=DIR`, `--target-dir DIR`, clusters such as `-vt DIR`).
  */
 import type { CommandFacts, Effect } from '../facts';
