@@ -18,7 +18,24 @@ const AGENT_ENV: readonly [string, string][] = [
   ['CURSOR_AGENT', 'Cursor'],
 ];
 
-const AGENT_PROCESS = /(^|\/)(claude|codex|codex-[a-z0-9-]+|gemini|copilot|cursor-agent)(\0|$)|@anthropic-ai\/claude-code|@openai\/codex|@google\/gemini-cli|@github\/copilot/;
+/** Agent executables, by name. */
+const AGENT_EXE = /^(claude|codex|codex-[a-z0-9-]+|gemini|copilot|cursor-agent)$/;
+/** Agent packages, when a runtime (node, bun) runs their script. */
+const AGENT_SCRIPT = /@anthropic-ai\/claude-code\/|@openai\/codex\/|@google\/gemini-cli\/|@github\/copilot\//;
+const RUNTIMES = /^(node|nodejs|bun|deno)$/;
+
+/** The agent a process's command line runs, judged by its program (and a runtime's script), never by its other arguments. */
+function agentIn(cmdline: string): string | undefined {
+  const args = cmdline.split('\0').filter((a) => a.length > 0);
+  const exe = (args[0] ?? '').split('/').pop() ?? '';
+  if (AGENT_EXE.test(exe)) return exe;
+  if (RUNTIMES.test(exe)) {
+    const script = args.slice(1).find((a) => !a.startsWith('-'));
+    if (script && AGENT_SCRIPT.test(script)) return script.match(AGENT_SCRIPT)![0].replace(/\/$/, '');
+    if (script && AGENT_EXE.test(script.split('/').pop() ?? '')) return script.split('/').pop();
+  }
+  return undefined;
+}
 
 function parentOf(pid: number): number | undefined {
   try {
@@ -37,9 +54,8 @@ export function agentAbove(env: NodeJS.ProcessEnv = process.env, pid: number = p
   let p: number | undefined = parentOf(pid);
   for (let depth = 0; p !== undefined && p > 1 && depth < 64; depth++) {
     try {
-      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-      const m = AGENT_PROCESS.exec(cmd);
-      if (m) return `an agent process (${(m[2] ?? m[0]).replace(/^\//, '')}, pid ${p})`;
+      const found = agentIn(readFileSync(`/proc/${p}/cmdline`, 'utf8'));
+      if (found) return `an agent process (${found}, pid ${p})`;
     } catch {
       return undefined;
     }
