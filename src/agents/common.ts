@@ -86,6 +86,7 @@ export function pascalToolEvent(p: Payload, dialect: Dialect, agent: AgentId, ke
 export function pascalPhase(name: string): HookPhase {
   switch (name) {
     case 'PreToolUse':
+    case 'PreSkillShellCommand':
       return 'pre';
     case 'PostToolUse':
       return 'post';

@@ -23,24 +23,30 @@ export const ADAPTERS: Readonly<Record<Dialect, Adapter>> = {
 
 type Payload = Readonly<Record<string, unknown>>;
 
-/** Markers only one agent's payloads carry. */
-function strongMarker(p: Payload): Adapter | undefined {
-  if ('conversation_id' in p || 'cursor_version' in p) return cursorAdapter;
-  if ('toolName' in p || 'toolArgs' in p || 'toolResult' in p) return copilotCliAdapter;
-  if ('turn_id' in p) return codexAdapter;
-  if (geminiAdapter.matches(p)) return geminiAdapter;
-  if (typeof p.hookEventName === 'string') return vscodeAdapter;
-  if ('permission_mode' in p) return claudeAdapter;
-  return undefined;
-}
+/**
+ * Which agents read each dialect's hook file, most specific first. The file decides who can be speaking;
+ * markers in the payload decide which of them is:
+ * - `.claude/settings*.json`: Claude Code (and VS Code's Claude harness), VS Code's Local harness,
+ *   Copilot CLI (PascalCase payloads) and Cursor, which loads Claude-format hooks;
+ * - `.github/hooks/airlock-vscode.json`: VS Code's Local harness, and the Copilot runtime (VS Code's
+ *   Copilot harness and Copilot CLI), which sends Copilot SDK payloads; Claude- and Codex-format payloads
+ *   are recognised too (VS Code harnesses running those agents);
+ * - `.github/hooks/airlock-copilot-cli.json`: Copilot CLI and VS Code's Local harness;
+ * - `.gemini/settings.json`, `.codex/hooks.json`, `.cursor/hooks.json`: their own agent only, so
+ *   nothing in a payload can make Airlock read it as another agent's.
+ */
+const CANDIDATES: Readonly<Record<Dialect, readonly Adapter[]>> = {
+  claude: [cursorAdapter, copilotCliAdapter, vscodeAdapter, claudeAdapter],
+  vscode: [copilotCliAdapter, codexAdapter, vscodeAdapter, claudeAdapter],
+  'copilot-cli': [copilotCliAdapter, vscodeAdapter],
+  cursor: [cursorAdapter],
+  gemini: [geminiAdapter],
+  codex: [codexAdapter],
+};
 
 /** The adapter for a payload received by `airlock hook DIALECT`. */
 export function detectAdapter(dialect: Dialect, payload: Payload): Adapter {
-  const strong = strongMarker(payload);
-  if (strong) return strong;
-  // Copilot CLI's PascalCase payload (ISO timestamp, no permission_mode) looks like Gemini's lifecycle
-  // events; only a hook installed for Gemini is taken to be Gemini.
-  if (dialect !== 'gemini' && typeof payload.timestamp === 'string' && typeof payload.hook_event_name === 'string') return copilotCliAdapter;
+  for (const adapter of CANDIDATES[dialect]) if (adapter.matches(payload)) return adapter;
   return ADAPTERS[dialect];
 }
 

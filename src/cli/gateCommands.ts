@@ -32,7 +32,7 @@ export function installCommand(ctx: CliContext, agent: string): number {
   const t = target(agent);
   let result;
   try {
-    result = installHooks(t, ctx.workspace, { node: process.execPath, cli: cliScriptPath() });
+    result = installHooks(t, ctx.workspace, { node: process.execPath, cli: cliScriptPath(), dataRoot: ctx.dataRoot });
   } catch (e) {
     throw new CliError((e as Error).message);
   }

@@ -30,7 +30,7 @@ describe('installing hooks', () => {
       const text = readFileSync(file, 'utf8');
       const value = parse(text) as { hooks: Record<string, unknown[]> };
       const installed = installedHooks(agent, ws);
-      assert.deepEqual(Object.keys(installed.events).sort(), AGENT_CONFIGS[agent].events(() => '').map((e) => e.event).sort());
+      assert.deepEqual(Object.keys(installed.events).sort(), AGENT_CONFIGS[agent].events(() => '', () => '').map((e) => e.event).sort());
       for (const cmds of Object.values(installed.events)) for (const c of cmds) assert.match(c, new RegExp(`'/opt/air lock/dist/cli.js' hook ${agent} --workspace `));
       // The user's own hooks and settings are still there, and comments survive.
       assert.ok(JSON.stringify(value).includes(JSON.stringify((before as { hooks: Record<string, unknown[]> }).hooks[Object.keys((before as { hooks: object }).hooks)[0]!]![0])));
