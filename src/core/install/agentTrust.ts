@@ -139,7 +139,9 @@ function canonical(value: unknown): unknown {
 export function codexHookHash(event: string, matcher: string | undefined, command: string, timeoutSec: number | undefined, isAsync = false): string {
   const lifecycle = event === 'SessionStart' || event === 'SessionEnd' || event === 'UserPromptSubmit' || event === 'Stop';
   const m = lifecycle && event !== 'SessionStart' ? undefined : matcher;
-  const identity = { event_name: CODEX_EVENT_LABEL[event] ?? event, ...(m !== undefined ? { matcher: m } : {}), hooks: [{ type: 'command', command, timeout: Math.max(1, timeoutSec ?? 600), async: isAsync }] };
+  // Codex gives SessionEnd hooks 1 to 3 seconds whatever they ask for, and hashes what it gives.
+  const timeout = event === 'SessionEnd' ? Math.min(3, Math.max(1, timeoutSec ?? 1)) : Math.max(1, timeoutSec ?? 600);
+  const identity = { event_name: CODEX_EVENT_LABEL[event] ?? event, ...(m !== undefined ? { matcher: m } : {}), hooks: [{ type: 'command', command, timeout, async: isAsync }] };
   return `sha256:${createHash('sha256').update(JSON.stringify(canonical(identity))).digest('hex')}`;
 }
 

@@ -314,7 +314,8 @@ export const AGENT_CONFIGS: Readonly<Record<InstallTarget, AgentConfig>> = {
     events: (c) => [
       { event: 'PreToolUse', entry: group(c('', true), PRE_TIMEOUT_S, '.*') },
       { event: 'PostToolUse', entry: group(c(), POST_TIMEOUT_S, '.*') },
-      { event: 'SessionEnd', entry: group(c(), END_TIMEOUT_S) },
+      // Codex gives a SessionEnd hook at most 3 seconds (ending a session takes Airlock a few milliseconds).
+      { event: 'SessionEnd', entry: group(c(), 3) },
     ],
     notes: ['Codex runs new hooks only after you trust them: open Codex in this workspace, type /hooks and trust Airlock\'s hooks (`airlock doctor` says whether they are trusted).'],
   },
