@@ -13,8 +13,7 @@
  * `cd <the directory Airlock decided it for> &&`: a command cannot run somewhere other than where it was
  * decided (`workdir: "/"` with `rm -rf *` would otherwise pass as a command in the workspace).
  */
-import { shq } from '../core/sandbox/rewrite';
-import { hookSpecific, pascalToolEvent } from './common';
+import { hookSpecific, pascalToolEvent, shellQuote } from './common';
 import type { Adapter, AgentEvent, HookAnswer, Verdict } from './types';
 
 /** The shell tools whose command the answer pins to the decided directory. */
@@ -25,7 +24,7 @@ export function pinnedInput(event: AgentEvent, verdict: Verdict): Record<string,
   if (event.action.category !== 'command' || !SHELL_TOOLS.has(event.tool)) return verdict.updatedInput;
   const input = verdict.updatedInput ?? (event.toolInput && typeof event.toolInput === 'object' && !Array.isArray(event.toolInput) ? (event.toolInput as Record<string, unknown>) : {});
   const command = typeof input.command === 'string' ? input.command : event.action.command;
-  return { ...input, command: `cd ${shq(event.action.cwd)} && ${command}` };
+  return { ...input, command: `cd ${shellQuote(event.action.cwd)} && ${command}` };
 }
 
 export const codexAdapter: Adapter = {

@@ -108,3 +108,8 @@ export function said(reason: string): string {
 export function hookSpecific(eventName: string, decision: string, reason: string, updatedInput?: Record<string, unknown>): string {
   return `${JSON.stringify({ hookSpecificOutput: { hookEventName: eventName, permissionDecision: decision, permissionDecisionReason: said(reason), ...(updatedInput ? { updatedInput } : {}) } })}\n`;
 }
+
+/** POSIX single-quoting (bare only when nothing in the word is special to any shell). */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_/.,:@+-][A-Za-z0-9_/.,:=@+-]*$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -29,10 +29,6 @@ const SDK = { timestamp: 1796102228947, cwd: WS, sessionId: 's1', toolName: 'bas
 const CLAUDE_SKILL = { session_id: 's', transcript_path: '/t', cwd: WS, permission_mode: 'default', hook_event_name: 'PreSkillShellCommand', tool_name: 'Bash', tool_input: { command: "printf x > secrets/key.txt" }, tool_use_id: 'toolu_s', command_name: 'leak', command_source: 'projectSettings', invoked_by: 'user' };
 
 const parse = (dialect: Dialect, payload: object, event?: string) => parseEvent(dialect, payload as Record<string, unknown>, event);
-const decision = (stdout: string): unknown => {
-  const j = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
-  return j.hookSpecificOutput?.permissionDecision ?? j.permissionDecision ?? j.decision;
-};
 
 describe('Copilot CLI', () => {
   it('reads apply_patch whose toolArgs is the raw patch (GPT models), camelCase and PascalCase alike', () => {
