@@ -80,7 +80,8 @@ export function parseCopilotCli(p: Readonly<Record<string, unknown>>, event?: st
       agent: 'copilot-cli',
       phase: failed ? 'post-failure' : phase,
       eventName,
-      sessionId: field(p, 'session_id', 'session id'),
+      // Copilot always sends its session id; a payload without one is kept apart under one fixed id.
+      sessionId: optional(p, 'session_id') ?? optional(p, 'sessionId') ?? 'copilot-cli',
       cwd: cwdOf(p, 'cwd'),
       tool: isTool ? camelToolName(rawTool, input) : rawTool,
       input,
@@ -96,7 +97,7 @@ export function parseCopilotCli(p: Readonly<Record<string, unknown>>, event?: st
     agent: 'copilot-cli',
     phase: failed ? 'post-failure' : phase,
     eventName: name,
-    sessionId: field(p, 'sessionId', 'session id'),
+    sessionId: optional(p, 'sessionId') ?? 'copilot-cli',
     cwd: cwdOf(p, 'cwd'),
     tool,
     input: isTool ? args(p.toolArgs, tool) : undefined,

@@ -194,9 +194,6 @@ export async function handleHook(text: string, dialect: Dialect, eventArg: strin
     ({ adapter, event } = parseEvent(dialect, payload, eventArg));
     switch (event.phase) {
       case 'pre':
-        // The session is listed from its first tool call, even one that is denied, so that
-        // `airlock rollback --last` never skips it for an older session.
-        ctx.history.session({ agent: event.agent, agentSessionId: event.agentSessionId });
         return await decidePre(ctx, adapter, event, signal);
       case 'post':
       case 'post-failure':
