@@ -141,7 +141,8 @@ describe('every field that names a path or a working folder is decided', () => {
   });
 
   it('reads every path a search or view names', () => {
-    assert.deepEqual(toolAction('rg', { pattern: 'x', paths: ['.env', 'src'] }, WS), { category: 'read', paths: [`${WS}/.env`, `${WS}/src`] });
+    assert.deepEqual(toolAction('rg', { pattern: 'x', paths: ['.env', 'src'] }, WS), { category: 'read', paths: [`${WS}/.env`, `${WS}/src`], search: { content: true } });
+    assert.deepEqual(toolAction('grep_search', { pattern: 'K', dir_path: 'src', extra_dir: '/etc' }, WS), { category: 'read', paths: [`${WS}/src`, '/etc'], search: { content: true } }, 'a second folder in another field is searched too');
     assert.deepEqual(toolAction('view_image', { path: '/home/u/.ssh/id_rsa' }, WS), { category: 'read', paths: ['/home/u/.ssh/id_rsa'] });
   });
 
