@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { installedHooks, installHooks } from '../src/core/install/hookConfigs';
 import { loadPolicy } from '../src/core/policy/loadPolicy';
 import { GateRuntime } from '../src/gate/gateRuntime';
 import { figure, goal, n, percentile, section } from './report';
@@ -14,10 +15,10 @@ import { figure, goal, n, percentile, section } from './report';
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 const RUNS = Number(process.env.AIRLOCK_BENCH_HOOK_RUNS ?? 60);
 
-function timeSpawn(args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; out: string }> {
+function timeSpawn(args: string[], input: string, env: NodeJS.ProcessEnv, bin = process.execPath): Promise<{ ms: number; out: string }> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'ignore'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
@@ -71,6 +72,27 @@ export async function runHookBench(): Promise<void> {
     figure('runs', n(RUNS), `(${runtime.server.requests} answered by the gate)`);
     goal('hook round trip at most 1.5 times a bare Node start-up (p50)', ratio50 <= 1.5);
     goal('hook round trip at most 1.5 times a bare Node start-up (p95)', ratio95 <= 1.5);
+
+    // What an agent really runs: the installed command (its shell, the stable launcher, the fail-closed
+    // fallback), against the same shell running a bare Node start-up.
+    installHooks('claude', ws, { node: process.execPath, cli: CLI, dataRoot: env.AIRLOCK_HOME });
+    const installed = installedHooks('claude', ws).events.PreToolUse![0]!;
+    const viaShell: number[] = [];
+    const bareShell: number[] = [];
+    const bareCommand = `${process.execPath} -e 0`;
+    for (let i = 0; i < RUNS; i++) {
+      bareShell.push((await timeSpawn(['-c', bareCommand], '', env, '/bin/sh')).ms);
+      const r = await timeSpawn(['-c', installed], payload(RUNS + i), env, '/bin/sh');
+      if (!r.out.includes('"allow"')) throw new Error(`the installed hook did not allow: ${r.out}`);
+      viaShell.push(r.ms);
+    }
+    viaShell.sort((a, b) => a - b);
+    bareShell.sort((a, b) => a - b);
+    const shell50 = percentile(viaShell, 50) / percentile(bareShell, 50);
+    const shell95 = percentile(viaShell, 95) / percentile(bareShell, 95);
+    figure('sh -c "node -e 0": p50 / p95', `${n(percentile(bareShell, 50), 1)} / ${n(percentile(bareShell, 95), 1)} ms`);
+    figure('the installed hook command: p50 / p95', `${n(percentile(viaShell, 50), 1)} / ${n(percentile(viaShell, 95), 1)} ms`, `(${n(shell50, 2)}x / ${n(shell95, 2)}x)`);
+    goal('the installed command (launcher, fallback) at most 1.5 times a bare Node start-up from the same shell (p50)', shell50 <= 1.5);
   } finally {
     await runtime.stop();
     rmSync(tmp, { recursive: true, force: true });

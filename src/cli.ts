@@ -4,6 +4,11 @@
  * the full command line (dist/main.js).
  */
 const args = process.argv.slice(2);
+// A reader that stops early (`airlock install claude | head -1`) closes the pipe: stop quietly, with no
+// stack trace, as other command-line tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? (typeof process.exitCode === 'number' ? process.exitCode : 0) : 1));
+}
 type Entry = (argv: readonly string[]) => Promise<number>;
 /* eslint-disable @typescript-eslint/no-require-imports -- the bundles are loaded on demand, by design */
 const run: Entry = args[0] === 'hook' ? (a) => (require('./hook.js') as { hookCli: Entry }).hookCli(a.slice(1)) : (require('./main.js') as { main: Entry }).main;

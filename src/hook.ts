@@ -11,7 +11,8 @@ import type { ADAPTERS as AdapterTable } from './agents/detect';
 import { isDialect, type Dialect, type HookAnswer } from './agents/types';
 import { airlockHome, workspaceDataDir } from './core/dataDir';
 import { callGate, isServerMessage } from './gate/gateClient';
-import type { offlineHook as OfflineHook } from './engine/offline';
+import type { hookCheck as HookCheck, offlineHook as OfflineHook } from './engine/offline';
+import type { canaryNonce as CanaryNonce } from './agents/hookHealth';
 
 
 const MAX_STDIN = 96 * 1024 * 1024;
@@ -80,12 +81,23 @@ function deny(dialect: Dialect, reason: string): HookAnswer {
   return adapters[dialect].answer(undefined, { action: 'deny', reason });
 }
 
-function engine(): typeof OfflineHook {
+function engineModule(): { offlineHook: typeof OfflineHook; hookCheck: typeof HookCheck } {
   // Shipped, the engine is its own bundle (dist/main.js), loaded only here; from sources it is the module
   // itself. The path is computed so that the bundler does not pull the engine into dist/hook.js.
   const target = process.env.AIRLOCK_HOOK_BUNDLE === '1' ? './main.js' : './engine/offline';
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
-  return (require(target) as { offlineHook: typeof OfflineHook }).offlineHook;
+  return require(target) as { offlineHook: typeof OfflineHook; hookCheck: typeof HookCheck };
+}
+
+function engine(): typeof OfflineHook {
+  return engineModule().offlineHook;
+}
+
+/** The nonce of `airlock doctor`'s canary, when this payload is one (checked against the armed nonce). */
+function canary(payload: string, workspaceDir: string): string | undefined {
+  if (!payload.includes('"airlock_canary"')) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- only doctor's canaries need it
+  return (require('./agents/hookHealth') as { canaryNonce: typeof CanaryNonce }).canaryNonce(payload, workspaceDir);
 }
 
 const stderrLog = {
@@ -119,6 +131,13 @@ export async function runHook(args: readonly string[]): Promise<HookAnswer & { u
     const workspace = workspaceFor(payload, workspaceArg);
     const dataRoot = airlockHome();
     const workspaceDir = workspaceDataDir(dataRoot, workspace);
+    const nonce = canary(payload, workspaceDir);
+    if (nonce !== undefined) {
+      // `airlock doctor` proving this hook: the gate's reachability is part of what it reports.
+      const ping = await callGate(workspaceDir, { type: 'ping' }, 3000);
+      const gate = isServerMessage(ping) && ping.type === 'pong' ? `a gate answers (process ${ping.pid})` : `no gate answers (${isServerMessage(ping) ? ping.type : ping.message}), so this hook decides alone`;
+      return engineModule().hookCheck({ payload, dialect, ...(event ? { event } : {}), workspace, dataRoot, home: homedir(), nonce, gate });
+    }
     const reply = await callGate(workspaceDir, { type: 'hook', dialect, ...(event ? { event } : {}), payload }, Number(process.env.AIRLOCK_HOOK_TIMEOUT_MS ?? 570_000));
     if (isServerMessage(reply)) {
       if (reply.type === 'answer') return { stdout: reply.stdout, stderr: reply.stderr, exitCode: reply.exitCode };

@@ -213,4 +213,4 @@ export async function main(argv: readonly string[], io = { out: (t: string) => v
   }
 }
 
-export { offlineHook } from './engine/offline';
+export { hookCheck, offlineHook } from './engine/offline';

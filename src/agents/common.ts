@@ -86,6 +86,7 @@ export function pascalToolEvent(p: Payload, dialect: Dialect, agent: AgentId, ke
 export function pascalPhase(name: string): HookPhase {
   switch (name) {
     case 'PreToolUse':
+    case 'PreSkillShellCommand':
       return 'pre';
     case 'PostToolUse':
       return 'post';
@@ -106,4 +107,9 @@ export function said(reason: string): string {
 /** The answer format Claude Code, VS Code and Codex read: `hookSpecificOutput.permissionDecision`. */
 export function hookSpecific(eventName: string, decision: string, reason: string, updatedInput?: Record<string, unknown>): string {
   return `${JSON.stringify({ hookSpecificOutput: { hookEventName: eventName, permissionDecision: decision, permissionDecisionReason: said(reason), ...(updatedInput ? { updatedInput } : {}) } })}\n`;
+}
+
+/** POSIX single-quoting (bare only when nothing in the word is special to any shell). */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_/.,:@+-][A-Za-z0-9_/.,:=@+-]*$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

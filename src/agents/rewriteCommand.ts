@@ -17,7 +17,7 @@ const SHELL_TOOLS: Readonly<Record<Dialect, ReadonlySet<string>>> = {
 
 /** The tool input that runs `command` instead; undefined when this agent or tool cannot be rewritten. */
 export function rewriteCommandInput(event: AgentEvent, command: string): Record<string, unknown> | undefined {
-  if (event.phase !== 'pre' || !SHELL_TOOLS[event.dialect].has(event.tool)) return undefined;
+  if (event.phase !== 'pre' || !SHELL_TOOLS[event.dialect].has(event.tool) || event.eventName === 'PreSkillShellCommand') return undefined;
   const input = event.toolInput;
   if (!input || typeof input !== 'object' || Array.isArray(input)) return undefined;
   const i = input as Record<string, unknown>;
@@ -30,6 +30,7 @@ export function rewriteCommandInput(event: AgentEvent, command: string): Record<
 export function cannotRewrite(event: AgentEvent): string | undefined {
   if (rewriteCommandInput(event, 'x')) return undefined;
   if (event.dialect === 'cursor') return "Cursor's shell hook cannot change the command it runs";
+  if (event.eventName === 'PreSkillShellCommand') return 'Claude Code cannot change a shell command a skill runs';
   if (!SHELL_TOOLS[event.dialect].has(event.tool)) return `${event.tool} is not a shell tool Airlock can rewrite`;
   return `${event.tool} gives its command as a list of arguments, which Airlock does not rewrite`;
 }

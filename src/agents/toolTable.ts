@@ -50,7 +50,7 @@ const NEW_KEYS = ['new_string', 'newString', 'new_str'];
 const WRITE_TOOLS = new Set(['Write', 'write_file', 'create_file', 'create', 'WriteFile']);
 const REPLACE_TOOLS = new Set(['Edit', 'replace', 'replace_string_in_file', 'str_replace', 'StrReplace', 'edit', 'search_replace']);
 const COMMAND_TOOLS = new Set(['Bash', 'bash', 'PowerShell', 'powershell', 'run_in_terminal', 'run_shell_command', 'Shell', 'shell', 'exec_command', 'local_shell', 'shell_command', 'terminal']);
-const READ_TOOLS = new Set(['Read', 'read_file', 'view', 'NotebookRead', 'ReadFile']);
+const READ_TOOLS = new Set(['Read', 'read_file', 'view', 'NotebookRead', 'ReadFile', 'view_image']);
 /** Tools that search the content of the files below a folder. */
 const SEARCH_TOOLS = new Set(['Grep', 'grep', 'rg', 'grep_search', 'search_file_content', 'codebase_search', 'read_many_files', 'semantic_search']);
 /** Tools that list names below a folder (a name is not a read of the file). */
@@ -61,8 +61,55 @@ const PASSTHROUGH_TOOLS = new Set([
   'Workflow', 'WebFetch', 'WebSearch', 'BashOutput', 'KillShell', 'SlashCommand', 'manage_todo_list', 'runSubagent', 'memory', 'get_errors',
   'fetch_webpage', 'web_fetch', 'google_web_search', 'write_todos', 'save_memory', 'ask_user', 'activate_skill',
   'exit_plan_mode', 'task', 'update_todo', 'think', 'get_changed_files', 'test_failure', 'read_bash', 'write_bash', 'stop_bash', 'list_bash',
-  'report_intent', 'spawn_agent', 'update_plan', 'view_image', 'DeferredToolPlaceholder',
+  'report_intent', 'spawn_agent', 'update_plan', 'DeferredToolPlaceholder',
+  // Gemini CLI 0.61
+  'update_topic', 'list_background_processes', 'read_background_output', 'enter_plan_mode', 'invoke_agent',
+  // Codex 0.171
+  'request_user_input', 'get_goal', 'create_goal', 'update_goal', 'tool_search', 'web_search',
+  // Copilot CLI 1.0.102
+  'fetch_copilot_cli_documentation', 'skill', 'sql', 'session_store_sql', 'read_agent', 'list_agents', 'write_agent',
 ]);
+
+/**
+ * Keys that name a file or folder, in any agent's spelling. A tool's input may carry such a field that
+ * Airlock has no use for (a second path, a working folder for an edit): each is decided too, so nothing
+ * an agent puts in a field changes what happens without Airlock seeing it.
+ */
+const PATH_FIELD = /(^|_|[a-z])(path|paths|file|files|filename|dir|dirs|directory|directories|folder|target|destination|dest|uri|notebook|cwd)$/i;
+/** Keys of a shell tool's working directory. */
+const CWD_KEYS = ['dir_path', 'directory', 'cwd', 'workdir', 'working_directory', 'workingDirectory', 'dirPath'];
+
+/** Every path named by a path-like field of `input` (strings and lists of strings), but the keys in `skip`. */
+function pathFields(input: Input, skip: ReadonlySet<string>): { key: string; path: string }[] {
+  const out: { key: string; path: string }[] = [];
+  for (const [key, value] of Object.entries(input)) {
+    if (skip.has(key) || !PATH_FIELD.test(key)) continue;
+    if (typeof value === 'string' && value.length > 0) out.push({ key, path: value });
+    else if (Array.isArray(value)) for (const v of value) if (typeof v === 'string' && v.length > 0) out.push({ key, path: v });
+  }
+  return out;
+}
+
+/** The edit of `main` plus an edit of every other path the input names, each decided as an edit. */
+function withExtraPaths(tool: string, input: Input, cwd: string, mainKeys: readonly string[], files: ProposedFile[]): ProposedFile[] {
+  const used = new Set(mainKeys.filter((k) => typeof input[k] === 'string').slice(0, 1));
+  const seen = new Set(files.map((f) => f.path));
+  for (const { key, path } of pathFields(input, used)) {
+    const abs = toolPath(path, cwd);
+    if (seen.has(abs)) continue;
+    seen.add(abs);
+    files.push({ path: abs, op: 'write', approximate: `${tool} also names "${key}"; Airlock decides it as an edit of that path` });
+  }
+  return files;
+}
+
+/** The working directory a shell tool's input names; two different ones are refused (which one would run?). */
+function commandCwd(tool: string, input: Input, cwd: string): string {
+  const given = CWD_KEYS.map((k) => [k, input[k]] as const).filter((e): e is readonly [string, string] => typeof e[1] === 'string' && e[1].length > 0);
+  const dirs = [...new Set(given.map(([, v]) => toolPath(v, cwd)))];
+  if (dirs.length > 1) throw new MalformedPayloadError(`${tool} names two working directories (${given.map(([k, v]) => `${k}: ${v}`).join(', ')})`);
+  return dirs[0] ?? cwd;
+}
 
 function replacementsOf(input: Input): { oldString: string; newString: string; replaceAll?: boolean }[] {
   const oldString = str(input, ...OLD_KEYS);
@@ -110,6 +157,12 @@ function patchFiles(text: string, cwd: string): ProposedFile[] {
   });
 }
 
+/** A read of every path the input names. */
+function readOf(input: Input, cwd: string): ToolAction {
+  const paths = [...new Set(pathFields(input, new Set()).map((f) => toolPath(f.path, cwd)))];
+  return { category: 'read', paths: paths.length > 0 ? paths : [cwd] };
+}
+
 /** Maps one tool call to an Airlock action. `cwd` resolves relative paths. */
 export function toolAction(tool: string, rawInput: unknown, cwd: string): ToolAction {
   if (tool === 'apply_patch' || tool === 'git_apply_patch' || tool === 'ApplyPatch') {
@@ -123,25 +176,25 @@ export function toolAction(tool: string, rawInput: unknown, cwd: string): ToolAc
     const raw = input.command ?? input.cmd;
     const command = Array.isArray(raw) ? raw.map(String).join(' ') : typeof raw === 'string' ? raw : undefined;
     if (command === undefined) throw new MalformedPayloadError(`${tool} has no command in its input`);
-    const dir = str(input, 'dir_path', 'directory', 'cwd', 'workdir');
-    return { category: 'command', command, cwd: dir ? toolPath(dir, cwd) : cwd };
+    return { category: 'command', command, cwd: commandCwd(tool, input, cwd) };
   }
+  const edit = (files: ProposedFile[], keys: readonly string[] = PATH_KEYS): ToolAction => ({ category: 'edit', files: withExtraPaths(tool, input, cwd, keys, files) });
   if (WRITE_TOOLS.has(tool)) {
     const path = requirePath(input, cwd, tool, ...PATH_KEYS);
     const content = str(input, ...CONTENT_KEYS) ?? '';
-    return { category: 'edit', files: [{ path, op: 'write', content }] };
+    return edit([{ path, op: 'write', content }]);
   }
   if (REPLACE_TOOLS.has(tool)) {
     const path = requirePath(input, cwd, tool, ...PATH_KEYS);
     const replacements = replacementsOf(input);
     const content = str(input, 'file_text', 'content');
-    if (replacements.length === 0 && content !== undefined) return { category: 'edit', files: [{ path, op: 'write', content }] };
-    return { category: 'edit', files: [{ path, op: 'write', replacements, ...(replacements.length === 0 ? { approximate: `${tool} gave no old and new text` } : {}) }] };
+    if (replacements.length === 0 && content !== undefined) return edit([{ path, op: 'write', content }]);
+    return edit([{ path, op: 'write', replacements, ...(replacements.length === 0 ? { approximate: `${tool} gave no old and new text` } : {}) }]);
   }
   if (tool === 'MultiEdit') {
     const path = requirePath(input, cwd, tool, ...PATH_KEYS);
     const edits = Array.isArray(input.edits) ? (input.edits as Input[]) : [];
-    return { category: 'edit', files: [{ path, op: 'write', replacements: edits.flatMap((e) => replacementsOf(e)) }] };
+    return edit([{ path, op: 'write', replacements: edits.flatMap((e) => replacementsOf(e)) }]);
   }
   if (tool === 'multi_replace_string_in_file') {
     const list = Array.isArray(input.replacements) ? (input.replacements as Input[]) : [];
@@ -157,29 +210,32 @@ export function toolAction(tool: string, rawInput: unknown, cwd: string): ToolAc
     const path = requirePath(input, cwd, tool, ...PATH_KEYS);
     const line = Number(input.insert_line ?? input.insertLine);
     const text = str(input, ...NEW_KEYS, 'text') ?? '';
-    return { category: 'edit', files: [{ path, op: 'write', replacements: [{ oldString: '', newString: text, anchor: `line:${Number.isFinite(line) ? line : 0}` }] }] };
+    return edit([{ path, op: 'write', replacements: [{ oldString: '', newString: text, anchor: `line:${Number.isFinite(line) ? line : 0}` }] }]);
   }
   if (tool === 'str_replace_editor') {
     const command = input.command;
-    if (command === 'view') return { category: 'read', paths: [requirePath(input, cwd, tool, ...PATH_KEYS)] };
+    if (command === 'view') return readOf(input, cwd);
     const path = requirePath(input, cwd, tool, ...PATH_KEYS);
-    if (command === 'create') return { category: 'edit', files: [{ path, op: 'write', content: str(input, 'file_text') ?? '' }] };
-    return { category: 'edit', files: [{ path, op: 'write', replacements: replacementsOf(input) }] };
+    if (command === 'create') return edit([{ path, op: 'write', content: str(input, 'file_text') ?? '' }]);
+    return edit([{ path, op: 'write', replacements: replacementsOf(input) }]);
   }
   if (tool === 'insert_edit_into_file' || tool === 'NotebookEdit' || tool === 'edit_notebook_file' || tool === 'EditNotebook') {
     const path = requirePath(input, cwd, tool, ...PATH_KEYS);
-    return { category: 'edit', files: [{ path, op: 'write', approximate: `${tool} describes the change; the exact result is only known once it runs` }] };
+    return edit([{ path, op: 'write', approximate: `${tool} describes the change; the exact result is only known once it runs` }]);
   }
   if (tool === 'Delete' || tool === 'delete_file' || tool === 'DeleteFile') {
-    return { category: 'edit', files: [{ path: requirePath(input, cwd, tool, ...PATH_KEYS), op: 'delete' }] };
+    return edit([{ path: requirePath(input, cwd, tool, ...PATH_KEYS), op: 'delete' }]);
   }
   if (tool === 'create_directory') {
-    return { category: 'edit', files: [{ path: requirePath(input, cwd, tool, 'dirPath', 'path', 'dir_path'), op: 'mkdir' }] };
+    const keys = ['dirPath', 'path', 'dir_path'];
+    return edit([{ path: requirePath(input, cwd, tool, ...keys), op: 'mkdir' }], keys);
   }
   if (READ_TOOLS.has(tool) || SEARCH_TOOLS.has(tool) || LIST_TOOLS.has(tool)) {
     const list = Array.isArray(input.paths) ? input.paths.filter((p): p is string => typeof p === 'string') : [];
     const one = str(input, ...PATH_KEYS, 'dir_path', 'dirPath', 'directory');
-    const paths = [...list, ...(one !== undefined ? [one] : [])].map((p) => toolPath(p, cwd));
+    // Any other field naming a path is read too: nothing an agent puts in a field goes unseen.
+    const extra = pathFields(input, new Set()).map((f) => f.path);
+    const paths = [...new Set([...list, ...(one !== undefined ? [one] : []), ...extra].map((p) => toolPath(p, cwd)))];
     const roots = paths.length > 0 ? paths : [cwd];
     if (READ_TOOLS.has(tool)) return { category: 'read', paths: roots };
     if (LIST_TOOLS.has(tool)) return { category: 'read', paths: roots, search: { content: false } };

@@ -101,4 +101,15 @@ export interface Adapter {
   answer(event: AgentEvent | undefined, verdict: Verdict): HookAnswer;
   /** True when the agent can show its own approval prompt for an `ask` (used when no gate answers). */
   readonly nativeAsk: boolean;
+  /**
+   * Whether the agent can show its own prompt for this event, when that depends on the event or on how
+   * the agent runs (a headless Gemini CLI would wait for an answer forever; Claude Code cannot ask about
+   * a skill's shell command). Falls back to {@link nativeAsk}.
+   */
+  asksNatively?(event: AgentEvent): boolean;
+}
+
+/** Whether `adapter` can ask a person itself about `event`. */
+export function canAskNatively(adapter: Adapter, event: AgentEvent): boolean {
+  return adapter.asksNatively ? adapter.asksNatively(event) : adapter.nativeAsk;
 }

@@ -1,9 +1,13 @@
 /** `airlock serve`, `airlock install`, `airlock uninstall` and `airlock doctor` (docs/cli.md). */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { POLICY_FILE, type LoadedPolicy } from '../core/policy/loadPolicy';
-import { expectedEvents, INSTALL_TARGETS, installedHooks, installHooks, uninstallHooks, type InstallTarget } from '../core/install/hookConfigs';
+import { AGENT_CONFIGS, expectedEvents, extensionsDirOf, gatingEvents, INSTALL_TARGETS, installedHooks, installHooks, parseHookCommand, readLauncher, uninstallHooks, type InstallTarget } from '../core/install/hookConfigs';
+import { skipReasons, type SkipReason } from '../core/install/agentTrust';
+import { AuditReader } from '../core/audit/auditReader';
+import { armCanary, canaryPayload, disarmCanary, readAnswer, runHookCommand } from '../agents/hookHealth';
+import type { Dialect } from '../agents/types';
+import { AGENT_NAMES } from '../shared/ids';
 import { callGate, isServerMessage } from '../gate/gateClient';
 import { GateBusyError } from '../gate/gateServer';
 import { GateRuntime } from '../gate/gateRuntime';
@@ -32,14 +36,17 @@ export function installCommand(ctx: CliContext, agent: string): number {
   const t = target(agent);
   let result;
   try {
-    result = installHooks(t, ctx.workspace, { node: process.execPath, cli: cliScriptPath() });
+    result = installHooks(t, ctx.workspace, { node: process.execPath, cli: cliScriptPath(), dataRoot: ctx.dataRoot });
   } catch (e) {
     throw new CliError((e as Error).message);
   }
-  if (ctx.json) printJson(ctx, result);
+  // Agents that skip a workspace's hooks until a person trusts them do so silently: say so now.
+  const skipped = skipReasons(t, ctx.workspace, { home: ctx.home, env: process.env });
+  if (ctx.json) printJson(ctx, { ...result, skipped });
   else {
     ctx.out(`${result.changed ? 'Installed' : 'Already installed:'} Airlock's hooks for ${t} in ${result.file}\n`);
     for (const n of result.notes) ctx.out(`note: ${n}\n`);
+    for (const r of skipped) ctx.out(`warning: ${TARGET_NAMES[t]} will not run them yet: ${r.reason}\n    fix: ${r.fix}\n`);
     ctx.out('Run `airlock doctor` to check the installation, and start a gate (VS Code with Airlock, or `airlock serve`) to approve actions.\n');
   }
   return 0;
@@ -148,36 +155,13 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
   else add({ name: 'policy', status: loaded.problems.length ? 'warn' : 'ok', message: `${POLICY_FILE} is valid${loaded.problems.length ? ` with ${loaded.problems.length} warning(s): ${loaded.problems.map((p) => p.message).join('; ')}` : ''}` });
   if (loaded.userProblems.some((p) => p.severity === 'error')) add({ name: 'personal rules', status: 'fail', message: `airlock.rules has errors: ${loaded.userProblems.map((p) => p.message).join('; ')}`, fix: 'fix the airlock.rules user setting; until then every action asks' });
 
-  // Hooks
-  let anyInstalled = false;
-  for (const agent of INSTALL_TARGETS) {
-    const found = installedHooks(agent, ctx.workspace);
-    if (found.error) {
-      add({ name: `hooks: ${agent}`, status: 'fail', message: found.error, fix: `fix ${found.file}` });
-      continue;
-    }
-    const events = Object.keys(found.events);
-    if (events.length === 0) continue;
-    anyInstalled = true;
-    const missing = expectedEvents(agent).filter((e) => !events.includes(e));
-    const commands = Object.values(found.events).flat();
-    const broken = commands.filter((c) => {
-      const m = /^(?:[A-Z_]+=\S+ )*('([^']+)'|(\S+)) ('([^']+)'|(\S+)) hook /.exec(c);
-      const node = m?.[2] ?? m?.[3];
-      const cli = m?.[5] ?? m?.[6];
-      return !node || !cli || !existsSync(node) || !existsSync(cli);
-    });
-    if (broken.length > 0) add({ name: `hooks: ${agent}`, status: 'fail', message: `the hook command points at a Node.js or CLI that does not exist: ${broken[0]}`, fix: `run \`airlock install ${agent}\` again` });
-    else if (missing.length > 0) add({ name: `hooks: ${agent}`, status: 'warn', message: `installed in ${found.file} but missing for ${missing.join(', ')}`, fix: `run \`airlock install ${agent}\` again` });
-    else {
-      // Run the installed command with a session-end payload: proves the hook starts and answers.
-      const probe = spawnSync('/bin/sh', ['-c', commands[0]!], { input: '{}', encoding: 'utf8', timeout: 20_000 });
-      const answered = probe.status === 0 || (probe.stdout ?? '').includes('deny');
-      add({ name: `hooks: ${agent}`, status: answered ? 'ok' : 'fail', message: answered ? `installed in ${found.file} and the hook runs` : `the hook did not run: ${(probe.stderr || probe.error?.message || '').trim().slice(0, 200)}`, ...(answered ? {} : { fix: `run \`airlock install ${agent}\` again` }) });
-      if (agent === 'codex') add({ name: 'hooks: codex trust', status: 'warn', message: 'Codex only runs hooks you trusted', fix: 'approve Airlock\'s hooks in Codex with /hooks' });
-    }
+  // Hooks, per agent: installed, started and answering, and not skipped by the agent.
+  const agents = await agentReports(ctx);
+  for (const a of agents) {
+    if (a.status === 'not-installed' && !a.error) continue;
+    add({ name: `hooks: ${a.agent}`, status: a.status === 'guarded' ? 'ok' : 'fail', message: a.message, ...(a.fix ? { fix: a.fix } : {}) });
   }
-  if (!anyInstalled) add({ name: 'hooks', status: 'warn', message: 'no agent hooks are installed in this workspace', fix: 'run `airlock install claude` (or vscode, copilot-cli, cursor, gemini, codex)' });
+  if (agents.every((a) => a.status === 'not-installed')) add({ name: 'hooks', status: 'warn', message: 'no agent hooks are installed in this workspace', fix: 'run `airlock install claude` (or vscode, copilot-cli, cursor, gemini, codex)' });
 
   // Gate
   const ping = await callGate(ctx.workspaceDir, { type: 'ping' }, 3000);
@@ -237,10 +221,135 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
   }
 
   const failed = checks.some((c) => c.status === 'fail');
-  if (ctx.json) printJson(ctx, { ok: !failed, workspace: ctx.workspace, checks });
+  if (ctx.json) printJson(ctx, { ok: !failed, workspace: ctx.workspace, checks, agents });
   else {
     for (const c of checks) ctx.out(`${c.status === 'ok' ? '✓' : c.status === 'warn' ? '!' : '✗'} ${c.name}: ${c.message}${c.fix && c.status !== 'ok' ? `\n    fix: ${c.fix}` : ''}\n`);
+    printAgents(ctx, agents);
     ctx.out(failed ? '\nSome checks failed; see the fixes above.\n' : '\nAirlock looks healthy.\n');
   }
   return failed ? 1 : 0;
+}
+
+/** The agent each install target is for (`vscode` is Copilot's agent in VS Code). */
+const TARGET_NAMES: Readonly<Record<InstallTarget, string>> = {
+  claude: AGENT_NAMES.claude,
+  vscode: AGENT_NAMES.copilot,
+  'copilot-cli': AGENT_NAMES['copilot-cli'],
+  cursor: AGENT_NAMES.cursor,
+  gemini: AGENT_NAMES.gemini,
+  codex: AGENT_NAMES.codex,
+};
+
+/** What doctor found for one agent (`airlock doctor --json`, `agents`). */
+export interface AgentReport {
+  readonly agent: InstallTarget;
+  readonly name: string;
+  /**
+   * `guarded`: its hooks are installed, start, answer, and the agent runs them. `skipped`: installed and
+   * working, but the agent will not run them (see `skipped`). `broken`: installed but they would not
+   * start or not block. `not-installed`.
+   */
+  readonly status: 'guarded' | 'skipped' | 'broken' | 'not-installed';
+  readonly file: string;
+  readonly message: string;
+  /** The exact step that fixes it. */
+  readonly fix?: string;
+  readonly skipped?: readonly SkipReason[];
+  /** The canary run: how long the hook took, what it answered, and whether the audit log has its check. */
+  readonly canary?: { readonly ms: number; readonly answered: boolean; readonly audited: boolean; readonly gate?: string };
+  readonly error?: string;
+}
+
+function exists(p: string | undefined): boolean {
+  return p !== undefined && existsSync(p);
+}
+
+/** Why a hook command Airlock wrote could not start, or undefined when everything it needs is there. */
+function cannotStart(command: string): string | undefined {
+  const parsed = parseHookCommand(command);
+  if (!parsed) return 'it is not a command Airlock wrote';
+  if (parsed.launcher) {
+    if (!existsSync(parsed.launcher)) return `its launcher ${parsed.launcher} is missing`;
+    const l = readLauncher(parsed.launcher);
+    if (!l) return `its launcher ${parsed.launcher} cannot be read`;
+    const ext = l.extensions ?? extensionsDirOf(l.cli);
+    const cliFound = exists(l.cli) || (ext !== undefined && existsSync(ext) && readdirSync(ext).some((d) => d.startsWith('airlock-dev.airlock-') && existsSync(join(ext, d, 'dist', 'cli.js'))));
+    if (!cliFound) return `the Airlock CLI its launcher runs (${l.cli}) is gone`;
+    return undefined;
+  }
+  if (!exists(parsed.node)) return `the Node.js it names (${parsed.node ?? '?'}) does not exist`;
+  if (!exists(parsed.cli)) return `the Airlock CLI it names (${parsed.cli ?? '?'}) does not exist`;
+  return undefined;
+}
+
+/** Checks each agent's hooks end to end (installed, able to start, failing closed, answering a canary, not skipped). */
+export async function agentReports(ctx: CliContext): Promise<AgentReport[]> {
+  const reports: AgentReport[] = [];
+  for (const agent of INSTALL_TARGETS) {
+    const name = TARGET_NAMES[agent];
+    const found = installedHooks(agent, ctx.workspace);
+    const base = { agent, name, file: found.file };
+    const reinstall = `run \`airlock install ${agent}\` in ${ctx.workspace}`;
+    if (found.error) {
+      reports.push({ ...base, status: 'broken', message: found.error, fix: `fix ${found.file}, then ${reinstall}`, error: found.error });
+      continue;
+    }
+    const events = Object.keys(found.events);
+    if (events.length === 0) {
+      reports.push({ ...base, status: 'not-installed', message: `no Airlock hooks in ${AGENT_CONFIGS[agent].file}`, fix: reinstall });
+      continue;
+    }
+    const missing = expectedEvents(agent).filter((e) => !events.includes(e));
+    const commands = Object.values(found.events).flat();
+    const broken = commands.map((c) => ({ c, why: cannotStart(c) })).find((x) => x.why !== undefined);
+    const gating = gatingEvents(agent).flatMap((e) => found.events[e] ?? []);
+    const failsOpen = gating.filter((c) => !parseHookCommand(c)?.failsClosed);
+    if (broken) {
+      const closed = parseHookCommand(broken.c)?.failsClosed === true;
+      reports.push({ ...base, status: 'broken', message: `the hook command points at a Node.js or CLI that does not exist: ${broken.why}; ${closed ? `${name} blocks every tool call until it is fixed` : `${name} may run tool calls unchecked`}`, fix: reinstall });
+      continue;
+    }
+    if (missing.length > 0 || (failsOpen.length > 0 && process.platform !== 'win32')) {
+      const why = missing.length > 0 ? `missing for ${missing.join(', ')}` : 'installed by an older Airlock: if the hook cannot start, the tool call goes through unchecked';
+      reports.push({ ...base, status: 'broken', message: `hooks in ${found.file} are ${why}`, fix: reinstall });
+      continue;
+    }
+    // The canary: the first gating command, run as the agent runs it.
+    const command = gating[0] ?? commands[0]!;
+    const nonce = armCanary(ctx.workspaceDir);
+    let canary: AgentReport['canary'];
+    let problem: string | undefined;
+    try {
+      const run = await runHookCommand(command, canaryPayload(agent as Dialect, ctx.workspace, nonce), { cwd: ctx.workspace, timeoutMs: 30_000 });
+      const answer = readAnswer(run.stdout, run.code, run.stderr);
+      const answered = answer.decision === 'deny' && (answer.reason ?? '').includes(nonce) && run.code === 0;
+      const audited = new AuditReader(ctx.open.audit.file).records().some((r) => r.type === 'check' && r.nonce === nonce);
+      const gate = /; ((?:a|no) gate .*)$/.exec(answer.reason ?? '')?.[1];
+      canary = { ms: run.ms, answered, audited, ...(gate ? { gate } : {}) };
+      if (!answered) problem = `the hook ran but did not answer as ${name} needs (exit ${run.code}${run.stderr.trim() ? `: ${run.stderr.trim().slice(0, 200)}` : ''}${run.stdout.trim() ? `; answered ${run.stdout.trim().slice(0, 200)}` : ''})`;
+      else if (!audited) problem = 'the hook answered but its check is not in the audit log';
+    } finally {
+      disarmCanary(ctx.workspaceDir);
+    }
+    if (problem) {
+      reports.push({ ...base, status: 'broken', message: problem, fix: `${reinstall}; if that does not help, run the hook with AIRLOCK_DEBUG=1 to see why`, ...(canary ? { canary } : {}) });
+      continue;
+    }
+    const skipped = skipReasons(agent, ctx.workspace, { home: ctx.home, env: process.env });
+    if (skipped.length > 0) {
+      reports.push({ ...base, status: 'skipped', message: `installed in ${found.file} and working, but ${name} skips them: ${skipped.map((r) => r.reason).join('; ')}`, fix: skipped.map((r) => r.fix).join('; then '), skipped, ...(canary ? { canary } : {}) });
+      continue;
+    }
+    reports.push({ ...base, status: 'guarded', message: `guarded: hooks in ${found.file} answered a check in ${canary?.ms ?? '?'} ms${canary?.gate ? ` (${canary.gate})` : ''}`, ...(canary ? { canary } : {}) });
+  }
+  return reports;
+}
+
+function printAgents(ctx: CliContext, agents: readonly AgentReport[]): void {
+  ctx.out('\nAgents:\n');
+  for (const a of agents) {
+    const label = a.status === 'guarded' ? 'guarded' : a.status === 'skipped' ? 'installed but skipped' : a.status === 'broken' ? 'installed but broken' : 'not installed';
+    ctx.out(`  ${a.status === 'guarded' ? '✓' : a.status === 'not-installed' ? '-' : '✗'} ${a.name}: ${label}${a.status === 'skipped' ? ` (${(a.skipped ?? []).map((r) => r.reason).join('; ')})` : ''}\n`);
+    if (a.fix && a.status !== 'guarded') ctx.out(`      fix: ${a.fix}\n`);
+  }
 }

@@ -3,7 +3,7 @@
  * answers, and what an `ask` becomes when nobody can be asked.
  */
 import { randomBytes } from 'node:crypto';
-import type { Adapter, AgentEvent, Verdict } from '../agents/types';
+import { canAskNatively, type Adapter, type AgentEvent, type Verdict } from '../agents/types';
 import type { Logger } from '../core/logger';
 import type { Decision } from '../core/policy/types';
 import type { PreparedAction } from './decide';
@@ -118,7 +118,7 @@ export async function resolveAsk(ctx: AskContext, event: AgentEvent, adapter: Ad
   // A limit asks every time: an earlier "for this session" does not lift the limits.
   if (sig && decision.source !== 'limit' && ctx.sessionAllows?.has(session, sig)) return { verdict: { action: 'allow', reason: 'allowed for this session by a person' }, by: 'session' };
   if (!ctx.asker) {
-    if (adapter.nativeAsk) return { verdict: { action: 'ask', reason: `${decision.reason} (no Airlock gate is running, so ${event.agent} asks you itself)` }, by: 'offline' };
+    if (canAskNatively(adapter, event)) return { verdict: { action: 'ask', reason: `${decision.reason} (no Airlock gate is running, so ${event.agent} asks you itself)` }, by: 'offline' };
     const why = `${decision.reason}. It needs a person's approval, and no Airlock gate is running: open the workspace in VS Code with Airlock, or run \`airlock serve\``;
     return ctx.offline === 'allow' ? { verdict: { action: 'allow', reason: `${why}; allowed because airlock.offline is "allow"` }, by: 'offline' } : { verdict: { action: 'deny', reason: why }, by: 'offline' };
   }

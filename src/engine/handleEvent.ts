@@ -6,7 +6,7 @@
  *
  * Never fails open by accident: any error while deciding a pre-tool event answers deny, naming Airlock.
  */
-import { parseEvent, ADAPTERS } from '../agents/detect';
+import { detectAdapter, parseEvent, salvageEvent, ADAPTERS } from '../agents/detect';
 import { MalformedPayloadError, type Adapter, type AgentEvent, type Dialect, type HookAnswer, type Verdict } from '../agents/types';
 import { MalformedPatchError } from '../core/edits/editErrors';
 import type { History } from '../core/history/history';
@@ -189,6 +189,8 @@ export async function handleHook(text: string, dialect: Dialect, eventArg: strin
   let event: AgentEvent | undefined;
   try {
     const payload = parsePayload(text);
+    // Known before parsing, so that a refusal is answered in the format of the agent that sent it.
+    adapter = detectAdapter(dialect, payload);
     ({ adapter, event } = parseEvent(dialect, payload, eventArg));
     switch (event.phase) {
       case 'pre':
@@ -207,7 +209,19 @@ export async function handleHook(text: string, dialect: Dialect, eventArg: strin
     const reason = malformed ? `the hook payload is not valid: ${(e as Error).message}` : `Airlock failed while deciding (${(e as Error).message}); it denies rather than let the action through unchecked`;
     ctx.log.error(`[gate] ${reason}${malformed ? '' : `\n${(e as Error).stack ?? ''}`}`);
     if (event && event.phase !== 'pre') return adapter.answer(event, { action: 'none', reason: '' });
-    ctx.audit?.({ type: 'decision', agent: event?.agent ?? dialect, agentSessionId: event?.agentSessionId ?? '', session: '', tool: event?.tool ?? '', kind: 'unknown', target: '', action: 'deny', decidedBy: 'error', reason });
-    return adapter.answer(undefined, { action: 'deny', reason });
+    // A refused payload keeps what could be read of it: its agent, session, tool and target are audited,
+    // and its session is listed (a session whose calls were all refused is still the last one).
+    const found = event ? { agent: event.agent, agentSessionId: event.agentSessionId, tool: event.tool } : salvageEvent(dialect, text);
+    let session = '';
+    if (found.agentSessionId) {
+      try {
+        session = ctx.history.session({ agent: found.agent, agentSessionId: found.agentSessionId });
+      } catch (err) {
+        ctx.log.error(`[gate] could not list the session of a refused payload: ${(err as Error).message}`);
+      }
+    }
+    const target = event ? (event.action.category === 'command' ? event.action.command : event.action.category === 'edit' ? event.action.files.map((f) => f.path).join(', ') : '') : ('target' in found ? (found.target ?? '') : '');
+    ctx.audit?.({ type: 'decision', agent: found.agent, agentSessionId: found.agentSessionId ?? '', session, tool: found.tool ?? '', kind: 'unknown', target, action: 'deny', decidedBy: 'error', reason });
+    return adapter.answer(event, { action: 'deny', reason });
   }
 }

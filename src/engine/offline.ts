@@ -4,6 +4,7 @@
  * otherwise the `airlock.offline` choice (default deny). Allowed actions are recorded all the same.
  */
 import { dirname } from 'node:path';
+import { parseEvent } from '../agents/detect';
 import type { Dialect, HookAnswer } from '../agents/types';
 import type { Logger } from '../core/logger';
 import type { LoadedPolicy } from '../core/policy/loadPolicy';
@@ -40,4 +41,17 @@ export async function offlineHook(options: {
     sandbox: cliSandboxEnv(options.installDir, options.home, options.dataRoot),
     log: options.log,
   });
+}
+
+/**
+ * Answers `airlock doctor`'s canary (agents/hookHealth.ts): parses it as the agent's payload, records a
+ * `check` in the audit log (not a decision: nobody is denied anything, no trust moves) and answers deny
+ * in the agent's own format, naming the nonce so that doctor knows this very hook answered.
+ */
+export function hookCheck(options: { payload: string; dialect: Dialect; event?: string; workspace: string; dataRoot: string; home: string; nonce: string; gate: string }): HookAnswer {
+  const { adapter, event } = parseEvent(options.dialect, JSON.parse(options.payload) as Record<string, unknown>, options.event);
+  const ws = openWorkspace({ workspace: options.workspace, dataRoot: options.dataRoot, home: options.home });
+  const reason = `Airlock check ${options.nonce}: this ${event.agent} hook (${options.dialect}) works; ${options.gate}`;
+  ws.audit.append({ type: 'check', check: 'hook', agent: event.agent, dialect: options.dialect, nonce: options.nonce, gate: options.gate, reason });
+  return adapter.answer(event, { action: 'deny', reason });
 }

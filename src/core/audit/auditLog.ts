@@ -16,7 +16,7 @@ import { writeFileAtomic } from '../storage/atomicFile';
 import { acquireLock } from '../storage/lock';
 
 /** The kinds of record. */
-export type AuditType = 'decision' | 'approval' | 'rollback' | 'undo-rollback' | 'trust' | 'promotion-offer' | 'rule-added' | 'recovered';
+export type AuditType = 'decision' | 'approval' | 'rollback' | 'undo-rollback' | 'trust' | 'promotion-offer' | 'rule-added' | 'recovered' | 'check';
 
 /** What callers give: the type and its fields. */
 export interface AuditEntry {

@@ -1,5 +1,7 @@
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { AGENT_CONFIGS, INSTALL_TARGETS, installedHooks, installHooks, type HookCommandOptions } from '../../core/install/hookConfigs';
+import { skipReasons } from '../../core/install/agentTrust';
+import { AGENT_CONFIGS, INSTALL_TARGETS, installedHooks, installHooks, type HookCommandOptions, type InstallTarget } from '../../core/install/hookConfigs';
 import type { Logger } from '../../core/logger';
 import { TRUST_NAMES, type TrustLevel } from '../../core/policy/types';
 import { describeTrust } from '../../core/trust/trustStore';
@@ -20,15 +22,24 @@ export interface SetAgentTrustDeps {
   refresh(): void;
 }
 
+/** What the editor says of an agent's hooks in a folder (the same reasons `airlock doctor` gives). */
+export function agentStatus(target: InstallTarget, workspace: string): { label: string; detail?: string; skipped: boolean } {
+  const found = installedHooks(target, workspace);
+  if (found.error) return { label: 'its configuration file has errors', detail: found.error, skipped: false };
+  if (Object.keys(found.events).length === 0) return { label: '', skipped: false };
+  const skipped = skipReasons(target, workspace, { home: homedir(), env: process.env });
+  if (skipped.length > 0) return { label: `installed, but ${TARGET_NAMES[target]} skips its hooks`, detail: `${skipped[0]!.reason}. Fix: ${skipped[0]!.fix}`, skipped: true };
+  return { label: 'guarded (picking it refreshes the hooks)', skipped: false };
+}
+
 /** "Airlock: Connect Agent…": installs Airlock's hooks for the agents the person picks (same code as `airlock install`). */
 export async function connectAgentCommand(deps: ConnectAgentDeps): Promise<void> {
   const host = await deps.folders.pickHost('Connect agents in which folder?');
   if (!host) return;
   const workspace = host.folder.uri.fsPath;
   const items = INSTALL_TARGETS.map((t) => {
-    const found = installedHooks(t, workspace);
-    const connected = Object.keys(found.events).length > 0;
-    return { label: TARGET_NAMES[t], description: connected ? 'connected (picking it refreshes the hooks)' : found.error ? 'its configuration file has errors' : '', detail: `hooks in ${AGENT_CONFIGS[t].file}`, target: t, picked: false };
+    const status = agentStatus(t, workspace);
+    return { label: TARGET_NAMES[t], description: status.label, detail: status.detail ? said(status.detail) : `hooks in ${AGENT_CONFIGS[t].file}`, target: t, picked: false };
   });
   const picked = await vscode.window.showQuickPick(items, { title: `Connect Agents to Airlock in ${label(host.folder.name)}`, placeHolder: 'Pick the agents whose actions Airlock should check', canPickMany: true });
   if (!picked || picked.length === 0) return;
@@ -48,6 +59,11 @@ export async function connectAgentCommand(deps: ConnectAgentDeps): Promise<void>
   if (done.length === 0) return;
   const gate = host.state.kind === 'serving' ? 'This window approves their actions.' : host.state.kind === 'busy' ? 'Another Airlock gate approves their actions for now.' : '';
   void vscode.window.showInformationMessage(`Connected ${done.join(', ')} in ${label(host.folder.name)}. Start a new agent session to use the hooks. ${gate}${notes.length ? ` Note: ${[...new Set(notes)].join(' ')}` : ''}`);
+  // Agents that skip a folder's hooks until a person trusts them do so silently: say so now.
+  for (const p of picked) {
+    const status = agentStatus(p.target, workspace);
+    if (status.skipped) void vscode.window.showWarningMessage(`${p.label} will not run Airlock's hooks yet: ${said(status.detail ?? '')}`);
+  }
 }
 
 /** "Airlock: Set Agent Trust…": pick an agent, see its record, pick its level. */

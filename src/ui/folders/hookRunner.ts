@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { airlockHome } from '../../core/dataDir';
 import type { HookCommandOptions } from '../../core/install/hookConfigs';
 
 function nodeVersionOk(path: string): boolean {
@@ -15,7 +16,9 @@ function nodeVersionOk(path: string): boolean {
  */
 export function hookRunner(extensionPath: string): HookCommandOptions {
   const cli = join(extensionPath, 'dist', 'cli.js');
-  if (!process.versions.electron) return { node: process.execPath, cli };
+  // Hooks run a stable launcher in Airlock's data folder, which survives extension updates.
+  const dataRoot = airlockHome();
+  if (!process.versions.electron) return { node: process.execPath, cli, dataRoot };
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, process.platform === 'win32' ? 'node.exe' : 'node');
@@ -24,7 +27,7 @@ export function hookRunner(extensionPath: string): HookCommandOptions {
     } catch {
       continue;
     }
-    if (nodeVersionOk(candidate)) return { node: candidate, cli };
+    if (nodeVersionOk(candidate)) return { node: candidate, cli, dataRoot };
   }
-  return { node: process.execPath, cli, env: { ELECTRON_RUN_AS_NODE: '1' } };
+  return { node: process.execPath, cli, env: { ELECTRON_RUN_AS_NODE: '1' }, dataRoot };
 }

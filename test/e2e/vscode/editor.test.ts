@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { launcherPath, readLauncher } from '../../../src/core/install/hookConfigs';
 import { airlockLog, extensionHostErrors, installVsix, launchBrowser, makeRunDirs, missingPieces, openWorkbench, runCommand, sleep, startCodeServer, webview, type CodeServer, type RunDirs } from './codeServer';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -162,7 +163,10 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     await page.locator('.notification-toast', { hasText: 'Connected Claude Code' }).waitFor({ timeout: 20_000 });
     const settings = JSON.parse(readFileSync(join(ws, '.claude', 'settings.local.json'), 'utf8')) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
     hookCommand = settings.hooks.PreToolUse![0]!.hooks[0]!.command;
-    assert.match(hookCommand, new RegExp(`${dirs.extensions.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/airlock-dev\\.airlock-[^/]+/dist/cli\\.js'? hook claude --workspace`));
+    // The hook runs the stable launcher in Airlock's data folder, which runs the installed extension's CLI.
+    assert.match(hookCommand, /^\/bin\/sh '?[^ ']+\/bin\/airlock-hook'? hook claude --workspace .* \|\| \{ .*exit 2; \}$/);
+    const launcher = readLauncher(launcherPath(data));
+    assert.match(launcher?.cli ?? '', new RegExp(`^${dirs.extensions.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/airlock-dev\\.airlock-[^/]+/dist/cli\\.js$`));
     assert.ok(settings.hooks.PostToolUse && settings.hooks.SessionEnd, 'the post-tool and session-end hooks are installed too');
   }));
 

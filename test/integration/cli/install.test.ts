@@ -34,7 +34,7 @@ describe('airlock install, doctor and uninstall (real processes)', () => {
     assert.equal(doctor.code, 1);
     assert.match(doctor.stdout, /✗ policy: \.vscode\/airlock\.json has 1 error\(s\): 1:28 rule 1 of "rules" has no selector/);
     assert.match(doctor.stdout, /✗ hooks: cursor: the hook command points at a Node\.js or CLI that does not exist/);
-    assert.match(doctor.stdout, /fix: run `airlock install cursor` again/);
+    assert.match(doctor.stdout, /fix: run `airlock install cursor` in /);
   });
 
   it('uninstalls only its own entries', () => {

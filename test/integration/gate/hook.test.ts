@@ -96,7 +96,9 @@ describe('airlock hook without a gate', () => {
     const cp = await hook('copilot-cli', copilot, ['--event', 'preToolUse']);
     assert.equal(JSON.parse(cp.stdout).permissionDecision, 'deny');
     const codex = JSON.stringify({ session_id: 'x1', turn_id: 't', cwd: ws, hook_event_name: 'PreToolUse', model: 'm', permission_mode: 'default', tool_name: 'Bash', tool_input: { command: 'npm test' }, tool_use_id: 'call_1' });
-    assert.equal((await hook('codex', codex)).stdout, '', 'Codex allows by saying nothing');
+    const cx = JSON.parse((await hook('codex', codex)).stdout) as { hookSpecificOutput: { permissionDecision: string; updatedInput: { command: string } } };
+    assert.equal(cx.hookSpecificOutput.permissionDecision, 'allow');
+    assert.equal(cx.hookSpecificOutput.updatedInput.command, `cd ${ws} && npm test`, 'Codex runs an allowed command where it was decided (its hooks never see workdir)');
     const vscode = JSON.stringify({ timestamp: new Date().toISOString(), hookEventName: 'PreToolUse', sessionId: 'v1', cwd: ws, tool_name: 'create_file', tool_input: { filePath: join(ws, '.env'), content: 'x' }, tool_use_id: 'call_v' });
     const v = await hook('claude', vscode);
     assert.equal(JSON.parse(v.stdout).hookSpecificOutput.permissionDecision, 'deny');

@@ -110,12 +110,16 @@ describe('agent adapters', () => {
     assert.deepEqual(JSON.parse(adapter.answer(event, { action: 'deny', reason: 'no' }).stdout), { decision: 'deny', reason: 'Airlock: no', systemMessage: 'Airlock: no' });
   });
 
-  it('reads Codex Bash and apply_patch (paths relative to cwd); allows by printing nothing and never answers ask', () => {
+  it('reads Codex Bash and apply_patch (paths relative to cwd); allows a patch by printing nothing, pins an allowed command to its directory, never answers ask', () => {
     const { adapter, event } = parse('codex', CODEX_BASH);
     assert.equal(event.agent, 'codex');
-    const p = parse('codex', CODEX_PATCH).event.action;
+    const patch = parse('codex', CODEX_PATCH);
+    const p = patch.event.action;
     assert.deepEqual(p.category === 'edit' && p.files.map((f) => f.path), [`${WS}/src/a.ts`]);
-    assert.equal(adapter.answer(event, { action: 'allow', reason: 'ok' }).stdout, '');
+    assert.equal(adapter.answer(patch.event, { action: 'allow', reason: 'ok' }).stdout, '');
+    // Codex does not tell hooks the `workdir` of exec_command: the command runs where it was decided.
+    assert.deepEqual(JSON.parse(adapter.answer(event, { action: 'allow', reason: 'ok' }).stdout).hookSpecificOutput.updatedInput, { command: `cd ${WS} && npm test` });
+    assert.deepEqual(JSON.parse(adapter.answer(event, { action: 'allow', reason: 'ok', updatedInput: { command: 'airlock sandbox -- npm test' } }).stdout).hookSpecificOutput.updatedInput, { command: `cd ${WS} && airlock sandbox -- npm test` });
     const ask = JSON.parse(adapter.answer(event, { action: 'ask', reason: 'needs a person' }).stdout) as { hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string } };
     assert.equal(ask.hookSpecificOutput.permissionDecision, 'deny');
     assert.ok(ask.hookSpecificOutput.permissionDecisionReason.length > 0, 'Codex fails open on an empty deny reason');
@@ -133,7 +137,7 @@ describe('agent adapters', () => {
     assert.throws(() => parse('claude', { ...CLAUDE_WRITE, tool_input: { content: 'x' } }), /Write has no file_path/);
     assert.throws(() => parse('claude', { ...CLAUDE_BASH, tool_input: { command: 42 } }), /Bash has no command/);
     assert.throws(() => parse('codex', { ...CODEX_PATCH, tool_input: { command: 'not a patch' } }), /Begin Patch/);
-    assert.throws(() => parse('copilot-cli', { ...COPILOT_CLI, toolArgs: '{broken' }), /not JSON/);
+    assert.throws(() => parse('copilot-cli', { ...COPILOT_CLI, toolArgs: '{broken' }), /neither JSON nor a patch/);
   });
 
   it('falls back to the dialect named on the command line when the payload has no marker', () => {
