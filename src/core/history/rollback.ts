@@ -313,9 +313,14 @@ function exists(p: string): boolean {
 function applyForward(history: History, intent: Intent, op: string): Outcome {
   const out: Outcome = { applied: [], conflicts: [], failed: [], created: [], removedDirs: [] };
   const retry = retryCommand(intent.kind);
+  // The intent lists only folders missing (to create) or present (to remove) when it was planned, so
+  // one found already done was done by this operation before an interruption.
   for (const d of [...intent.recreateDirs].sort((a, b) => a.length - b.length)) {
     const abs = history.absPath(d);
-    if (exists(abs)) continue;
+    if (exists(abs)) {
+      out.created.push(d);
+      continue;
+    }
     try {
       faultPoint(`${op}:dir-create`);
       if (createDir(abs)) out.created.push(d);
@@ -342,7 +347,10 @@ function applyForward(history: History, intent: Intent, op: string): Outcome {
   // Folders to remove go only when empty, deepest first; anything still in them stays.
   for (const d of [...intent.removeDirs].sort((a, b) => b.length - a.length)) {
     const abs = history.absPath(d);
-    if (!exists(abs)) continue;
+    if (!exists(abs)) {
+      out.removedDirs.push(d);
+      continue;
+    }
     try {
       if (isEmptyDir(abs)) faultPoint(`${op}:dir-remove`);
       if (removeEmptyDir(abs)) out.removedDirs.push(d);
@@ -516,6 +524,7 @@ function removeDeadTemps(abs: string): void {
     }
     if (!alive) {
       try {
+        faultPoint('recover:remove-temp');
         unlinkSync(join(dir, n));
       } catch {
         // gone
@@ -593,8 +602,8 @@ export function rollbackSession(history: History, sessionId: string, options: { 
       session: sessionId,
       time: Date.now(),
       steps: planned.steps,
-      removeDirs: [...new Set(newDirs)],
-      recreateDirs: [...new Set(removedDirs)],
+      removeDirs: [...new Set(newDirs)].filter((d) => exists(history.absPath(d))),
+      recreateDirs: [...new Set(removedDirs)].filter((d) => !exists(history.absPath(d))),
       plan: { conflicts: planned.conflicts, unrestorable: planned.unrestorable, notUndoable: planned.notUndoable, damagedRecords: damaged },
       force,
     };
@@ -712,8 +721,8 @@ export function undoRollback(history: History, rollbackId?: string, options: { f
       reverses: target.id,
       time: Date.now(),
       steps,
-      removeDirs: target.commit.didCreateDirs,
-      recreateDirs: target.commit.didRemoveDirs,
+      removeDirs: target.commit.didCreateDirs.filter((d) => exists(history.absPath(d))),
+      recreateDirs: target.commit.didRemoveDirs.filter((d) => !exists(history.absPath(d))),
       plan: { conflicts, unrestorable, notUndoable, damagedRecords: 0 },
       force,
     };
