@@ -1,7 +1,7 @@
 /** `airlock checkpoint | sessions | show | rollback | undo-rollback | gc` (docs/cli.md). */
 import { UnknownSessionError, type History, type SessionSummary } from '../core/history/history';
 import { diffStates, sessionActions } from '../core/history/inspect';
-import { AlreadyRolledBackError, HistoryWriteError, InterruptedOperationError, interruptedOperations, NothingToUndoError, type RollbackReport } from '../core/history/rollback';
+import { AlreadyRolledBackError, HistoryWriteError, InterruptedOperationError, interruptedOperations, ioProblem, NothingToUndoError, type RollbackReport } from '../core/history/rollback';
 import { gcForPerson, recoverForPerson, rollbackForPerson, undoForPerson, type Accountability } from '../engine/personActions';
 import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
 import { agentAbove } from './personOnly';
@@ -22,11 +22,13 @@ export function openHistory(ctx: CliContext, options: { quiet?: boolean } = {}):
 }
 
 /** Turns the history's refusals into clear command-line errors. */
-function refusals<T>(run: () => T): T {
+function refusals<T>(run: () => T, retry: string): T {
   try {
     return run();
   } catch (e) {
     if (e instanceof NothingToUndoError || e instanceof AlreadyRolledBackError || e instanceof InterruptedOperationError || e instanceof HistoryWriteError || e instanceof UnknownSessionError) throw new CliError(e.message);
+    // A full disk or a permission problem on Airlock's own data (its lock, its records): said plainly.
+    if (typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!)) throw new CliError(`Airlock could not do it: ${ioProblem(e, retry)}`);
     throw e;
   }
 }
@@ -180,18 +182,18 @@ export function rollbackCommand(ctx: CliContext, id: string | undefined, options
     const interrupted = interruptedOperations(history).find((op) => op.kind === 'rollback');
     const candidate = (interrupted && all.find((s) => s.id === interrupted.session)) ?? all.find((s) => !s.rolledBack);
     if (!candidate) {
-      settleFirst(ctx, history, options.dryRun);
+      refusals(() => settleFirst(ctx, history, options.dryRun), 'airlock rollback --last');
       throw new CliError('There is no session to roll back (`airlock sessions` lists them).');
     }
     session = candidate;
   } else {
     session = resolve(history, id!);
     if (session.rolledBack && !options.dryRun) {
-      settleFirst(ctx, history, options.dryRun);
+      refusals(() => settleFirst(ctx, history, options.dryRun), 'airlock rollback --last');
       throw new CliError(`Session ${session.id} is already rolled back; \`airlock undo-rollback\` reverses that.`);
     }
   }
-  const report = refusals(() => rollbackForPerson(history, session.id, { ...(options.dryRun ? { dryRun: true } : {}), ...(options.force ? { force: true } : {}), ...(options.last ? { last: true } : {}) }, accountability(ctx)));
+  const report = refusals(() => rollbackForPerson(history, session.id, { ...(options.dryRun ? { dryRun: true } : {}), ...(options.force ? { force: true } : {}), ...(options.last ? { last: true } : {}) }, accountability(ctx)), 'airlock rollback --last');
   printReport(ctx, report, 'Rollback');
   return report.failed.length > 0 ? 1 : 0;
 }
@@ -201,7 +203,7 @@ export function undoRollbackCommand(ctx: CliContext, id: string | undefined, opt
   const agent = agentAbove();
   if (agent) throw new CliError(`undoing a rollback brings back changes a person rolled back, and this process runs under ${agent}; a person does that in the editor or their own terminal`);
   const history = openHistory(ctx, { quiet: true });
-  const report = refusals(() => undoForPerson(history, id, { ...(options.dryRun ? { dryRun: true } : {}), ...(options.force ? { force: true } : {}) }, accountability(ctx)));
+  const report = refusals(() => undoForPerson(history, id, { ...(options.dryRun ? { dryRun: true } : {}), ...(options.force ? { force: true } : {}) }, accountability(ctx)), 'airlock undo-rollback');
   printReport(ctx, report, 'Undo of the rollback');
   return report.failed.length > 0 ? 1 : 0;
 }
@@ -209,7 +211,7 @@ export function undoRollbackCommand(ctx: CliContext, id: string | undefined, opt
 /** `airlock gc [--dry-run] [--repack]` */
 export function gcCommand(ctx: CliContext, options: { dryRun?: boolean; repack?: boolean }): number {
   const history = openHistory(ctx, { quiet: options.dryRun !== true });
-  const report = refusals(() => gcForPerson(history, { ...(options.dryRun ? { dryRun: true } : {}), ...(options.repack ? { repack: true } : {}) }, accountability(ctx)));
+  const report = refusals(() => gcForPerson(history, { ...(options.dryRun ? { dryRun: true } : {}), ...(options.repack ? { repack: true } : {}) }, accountability(ctx)), 'airlock gc');
   if (ctx.json) printJson(ctx, report);
   else {
     const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;

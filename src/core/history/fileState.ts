@@ -198,6 +198,25 @@ export function checkRealParents(abs: string): void {
   }
 }
 
+/**
+ * Creates `dir` and its missing parents one level at a time (a recursive mkdir reports some errors,
+ * such as a read-only file system, as "no such file").
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !lstatOrUndefined(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
 /** Creates a missing folder (and its missing parents) without following a symlinked folder. */
 export function createDir(abs: string): boolean {
   checkRealParents(abs);
@@ -206,7 +225,7 @@ export function createDir(abs: string): boolean {
     if (current.isDirectory()) return false;
     throw new RestoreError(`${abs} is not a folder now; Airlock leaves it in place.`);
   }
-  mkdirSync(abs, { recursive: true });
+  makeDirs(abs);
   fsyncDir(dirname(abs));
   return true;
 }
@@ -271,7 +290,7 @@ export function applyGuarded(abs: string, from: FileState, to: FileState, store:
   try {
     if (to.type === 'file' && 'hash' in to) {
       const data = store.read(to.hash);
-      mkdirSync(dirname(abs), { recursive: true });
+      makeDirs(dirname(abs));
       tmp = tempNameFor(abs);
       const fd = openSync(tmp, 'wx', to.mode & 0o777);
       try {
@@ -289,7 +308,7 @@ export function applyGuarded(abs: string, from: FileState, to: FileState, store:
       }
       faultPoint(`${op}:file-tmp`);
     } else if (to.type === 'symlink') {
-      mkdirSync(dirname(abs), { recursive: true });
+      makeDirs(dirname(abs));
       tmp = tempNameFor(abs);
       symlinkSync(to.target, tmp);
       faultPoint(`${op}:file-tmp`);

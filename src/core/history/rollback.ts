@@ -15,12 +15,12 @@
  *   workspace lock by the next rollback, undo or garbage collection, with the same checks.
  */
 import { randomBytes } from 'node:crypto';
-import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { applyGuarded, captureState, checkRealParents, compareStates, createDir, removeEmptyDir, restorable, RestoreError, SymlinkedFolderError, unsavedReason, type FileState } from './fileState';
 import { faultPoint } from './faults';
 import type { History } from './history';
-import { CorruptObjectError, MissingObjectError, type PackWriter } from './objectStore';
+import { CorruptObjectError, hashOf, MissingObjectError, type PackWriter } from './objectStore';
 import { operationsDir, operationStatuses, pendingOperations, readOperations, writeCommit, writeIntent, writeRevert, type Commit, type DamagedRecord, type Intent, type Operation, type RollbackStep, type Skipped } from './operations';
 
 export type { RollbackStep, Skipped } from './operations';
@@ -274,9 +274,31 @@ export function previewRollback(history: History, sessionId: string, options: { 
 function commitUndoCopies(history: History, pack: PackWriter, steps: readonly RollbackStep[], kind: 'rollback' | 'undo'): void {
   faultPoint(`${kind}:undo-copies`);
   pack.commit();
-  for (const s of steps) {
+  // A copy found already stored (the same content saved earlier) may sit in a damaged pack: such
+  // copies are saved again from the file itself, then everything is read back once more.
+  const bad = steps.filter((s) => unreadable(history, s.undo) !== undefined);
+  if (bad.length === 0) return;
+  const again = history.objects.writer();
+  try {
+    for (const s of bad) {
+      if (s.undo.type !== 'file' || !('hash' in s.undo)) continue;
+      let data: Buffer;
+      try {
+        data = readFileSync(history.absPath(s.path));
+      } catch {
+        continue;
+      }
+      if (hashOf(data) === s.undo.hash) again.add(data, true);
+    }
+    faultPoint(`${kind}:undo-copies`);
+    again.commit();
+  } catch (e) {
+    again.abort();
+    throw e;
+  }
+  for (const s of bad) {
     const problem = unreadable(history, s.undo);
-    if (problem) throw new HistoryWriteError(`Airlock could not read back the copy of ${s.path} it keeps to undo this: ${problem}. No file was changed.`);
+    if (problem) throw new HistoryWriteError(`Airlock could not read back the copy of ${s.path} it keeps to undo this: ${problem.replace(/\.$/, '')}. No file was changed.`);
   }
 }
 
