@@ -130,8 +130,12 @@ function touchedBy(history: History, sessionId: string): { files: Map<string, To
   for (const r of records) if (r.t === 'end') ended.add(r.id);
   // The latest action on each path decides whether the session's final state of it is known.
   const lastAction = new Map<string, { id: string; overlapping: boolean }>();
-  const newDirs: string[] = [];
-  const removedDirs: string[] = [];
+  // A folder's state before the session is told by the first record of it: created (absent before)
+  // or removed (present before), whatever the session did to it afterwards.
+  const dirFirst = new Map<string, 'new' | 'removed'>();
+  const dir = (d: string, what: 'new' | 'removed'): void => {
+    if (!dirFirst.has(d)) dirFirst.set(d, what);
+  };
   const touch = (path: string, first: FileState | undefined, at: number): Touched => {
     let t = files.get(path);
     if (!t) files.set(path, (t = { first, last: undefined, uncertain: false, afterDamage: at >= firstDamage }));
@@ -139,14 +143,14 @@ function touchedBy(history: History, sessionId: string): { files: Map<string, To
   };
   records.forEach((r, i) => {
     if (r.t === 'begin') {
-      for (const d of r.newDirs ?? []) newDirs.push(d);
+      for (const d of r.newDirs ?? []) dir(d, 'new');
       for (const f of r.files ?? []) {
         touch(f.path, f.before, i);
         lastAction.set(f.path, { id: r.id, overlapping: false });
       }
     } else if (r.t === 'end') {
-      for (const d of r.newDirs ?? []) newDirs.push(d);
-      for (const d of r.removedDirs ?? []) removedDirs.push(d);
+      for (const d of r.newDirs ?? []) dir(d, 'new');
+      for (const d of r.removedDirs ?? []) dir(d, 'removed');
       for (const f of r.files) {
         // An end without its begin (a lost record): the state before is unknown, never "missing".
         const t = touch(f.path, f.before, i);
@@ -159,6 +163,8 @@ function touchedBy(history: History, sessionId: string): { files: Map<string, To
     const last = lastAction.get(path);
     t.uncertain = !last || !ended.has(last.id) || last.overlapping;
   }
+  const newDirs = [...dirFirst].filter(([, w]) => w === 'new').map(([d]) => d);
+  const removedDirs = [...dirFirst].filter(([, w]) => w === 'removed').map(([d]) => d);
   return { files, newDirs, removedDirs, damaged: damagedAt.length };
 }
 

@@ -168,7 +168,9 @@ export class TrustStore {
       const to = (t.level - 1) as TrustLevel;
       const reason = `${why === 'rollback' ? 'a session was rolled back' : why === 'denied' ? 'it attempted a denied action' : 'it breached a limit'}: ${detail}`;
       const change: TrustChange = { time: now.toISOString(), from: t.level, to, reason, by: 'airlock' };
-      this.audit?.append({ type: 'trust', agent, from: t.level, to, reason, decidedBy: 'airlock' });
+      // With a key, the entry may already be there (written just before a crash cut this update short).
+      const logged = key !== undefined && this.audit?.read().some((r) => r.type === 'trust' && r.incident === key);
+      if (!logged) this.audit?.append({ type: 'trust', agent, from: t.level, to, reason, decidedBy: 'airlock', ...(key !== undefined ? { incident: key } : {}) });
       return { level: to, record: fresh(now), history: [...t.history, change].slice(-50), ...incidents };
     });
   }

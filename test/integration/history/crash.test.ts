@@ -57,6 +57,7 @@ describe('killed at every write', () => {
     const k = await runChild(killedMidway, ['rollback', '--last', '--json'], { AIRLOCK_FAULT_AT: 'rollback:file-place:4' });
     assert.equal(k.signal, 'SIGKILL');
     points.recovery = await tracePoints(copyOf(killedMidway, tree.path('t')), ['rollback', '--last', '--json'], tree.path('trace-recovery'));
+    points.revert = await tracePoints(copyOf(killedMidway, tree.path('t')), ['undo-rollback', '--json'], tree.path('trace-revert'));
   });
   after(() => tree.cleanup());
 
@@ -105,6 +106,29 @@ describe('killed at every write', () => {
       const r = await runChild(copy, ['rollback', '--last', '--json'], { AIRLOCK_FAULT_AT: point });
       assert.equal(r.signal, 'SIGKILL', `${point}: the fault point killed the process (${r.stderr})`);
       await afterRollbackKill(copy, `recovery killed at ${point}`);
+    }
+  });
+
+  it('reverting an interrupted rollback (undo-rollback), killed at each of its writes, is finished by the next undo', async () => {
+    const chosen = pick(points.revert!, ALL);
+    assert.ok(chosen.some((p) => p.startsWith('revert:commit')) && chosen.some((p) => p.startsWith('revert:file-place')), chosen.join(' '));
+    for (const point of chosen) {
+      const where = `revert killed at ${point}`;
+      const copy = copyOf(killedMidway, tree.path('runs'));
+      const r = await runChild(copy, ['undo-rollback', '--json'], { AIRLOCK_FAULT_AT: point });
+      assert.equal(r.signal, 'SIGKILL', `${where}: the fault point killed the process (${r.stderr})`);
+      assertBeforeOrAfter(copy.ws, fx, where);
+      personEdits(copy);
+      const next = await cli(copy, ['undo-rollback', '--json']);
+      assert.ok(next.code === 0 || /no rollback to undo/.test(next.stderr), `${where}: ${next.stderr}`);
+      assert.deepEqual(treeWithoutTemps(copy.ws), withPersonEdit(fx.afterTree), `${where}: everything is back as the session left it, the person's edit survived`);
+      assert.deepEqual(Object.keys(treeWithoutTemps(copy.ws)), Object.keys(readdirRecursive(copy.ws)), `${where}: no temporary file is left`);
+      assert.equal(new History(copy.data, copy.ws).sessions()[0]!.rolledBack, false, `${where}: the session is not rolled back`);
+      assertAccountedOnce(copy, where, { rollbacks: 0, undos: 1 });
+      // And the session can still be rolled back.
+      const again = await cli(copy, ['rollback', '--last', '--json']);
+      assert.equal(again.code, 0, `${where}: ${again.stderr}`);
+      assert.deepEqual(treeWithoutTemps(copy.ws), withPersonEdit(fx.beforeTree), `${where}: rolled back again`);
     }
   });
 
