@@ -149,7 +149,11 @@ function printReport(ctx: CliContext, r: RollbackReport, what: string): void {
   for (const c of r.notUndoable) ctx.out(`Cannot be undone: ${c.path}: ${c.reason}\n`);
   for (const c of r.failed) ctx.out(`Failed: ${c.path}: ${c.reason}\n`);
   if (r.damagedRecords > 0) ctx.out(`warning: ${r.damagedRecords} damaged journal record(s) of this session were skipped; the files they concerned are left alone\n`);
-  if (r.conflicts.length > 0 && !r.partial) ctx.out(`Run again with --force to overwrite the conflicting files too (${r.kind === 'undo' ? 'the files are saved first' : 'the rollback can be undone'}).\n`);
+  if (r.conflicts.length > 0 && !r.partial) {
+    // Never promise an undo that cannot be done: content Airlock cannot keep is not coming back.
+    const unkept = r.conflicts.some((c) => /cannot be kept|did not keep|not kept/.test(c.reason));
+    ctx.out(`Run again with --force to overwrite the conflicting files too (${r.kind === 'undo' ? 'the files are saved first' : 'the rollback can be undone'}${unkept ? ', except for files whose content Airlock cannot keep' : ''}).\n`);
+  }
   if (r.partial) {
     ctx.out(`Not finished: ${r.hint ?? 'some files could not be written'}.\n`);
     if (r.kind === 'rollback' && !r.reverted && r.undoId) ctx.out(`The session is not marked rolled back. To put back what was changed instead: airlock undo-rollback ${r.undoId}\n`);

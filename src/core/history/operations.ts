@@ -245,13 +245,14 @@ export function readOperations(historyDir: string, options: { intents?: boolean 
   }
   const operations: Operation[] = [];
   const damaged: DamagedRecord[] = [];
+  const legacy: Operation[] = [];
   for (const name of names) {
     if (name.startsWith('.')) continue;
     const path = join(dir, name);
     if (name.endsWith('.json')) {
       // The earlier format: one file, rewritten as it went.
       const r = readLegacy(path);
-      if ('ok' in r) operations.push(fromLegacy(r.ok));
+      if ('ok' in r) legacy.push(fromLegacy(r.ok));
       else if ('damaged' in r) damaged.push({ id: name.slice(0, -5), file: path, reason: r.damaged });
       continue;
     }
@@ -295,6 +296,12 @@ export function readOperations(historyDir: string, options: { intents?: boolean 
       accounted: existsSync(join(path, 'accounted')),
       legacy: false,
     });
+  }
+  for (const old of legacy) {
+    // An earlier-format operation finished by this version has its commit in a folder of its own.
+    const i = operations.findIndex((o) => o.id === old.id);
+    if (i === -1) operations.push(old);
+    else operations[i] = { ...operations[i]!, intent: old.intent!, time: old.time, legacy: false };
   }
   operations.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
   return { operations, damaged };
