@@ -686,6 +686,13 @@ export function undoRollback(history: History, rollbackId?: string, options: { f
     const st = status.get(target.id);
     if (st === 'undone') throw new NothingToUndoError(`Rollback ${target.id} was already undone.`);
     if (st === 'reverted') throw new NothingToUndoError(`Rollback ${target.id} was interrupted and has been reverted; there is nothing to undo.`);
+    if ((st === 'applying' || st === 'reverting') && options.dryRun && target.intent) {
+      // A preview of reverting an interrupted rollback: the files it changed go back.
+      const changed = new Set(target.intent.steps.filter((step) => compareStates(captureState(history.absPath(step.path), undefined, history.options, undefined, { hashUnsaved: true }), step.target) === 'same' && compareStates(step.target, step.undo) !== 'same').map((step) => step.path));
+      const inverse = { restore: 'restore', remove: 'recreate', recreate: 'remove' } as const;
+      const reverse: Intent = { ...target.intent, kind: 'undo', reverses: target.id, steps: target.intent.steps.map((step) => ({ ...step, action: inverse[step.action] })), plan: { ...target.intent.plan, conflicts: [], unrestorable: [], notUndoable: [] } };
+      return { ...reportOf(reverse, changed, { conflicts: [], failed: [], removedDirs: [], recovered: false, dryRun: true }), reverted: true };
+    }
     if (st !== 'done' || !target.intent || !target.commit) throw new NothingToUndoError(`Rollback ${target.id} has not finished; \`airlock undo-rollback\` without an id reverts it.`);
     const force = options.force === true;
     const applied = new Set(target.commit.applied);

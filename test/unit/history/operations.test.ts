@@ -4,7 +4,7 @@
  * records.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setFaultHandler } from '../../../src/core/history/faults';
@@ -73,6 +73,43 @@ describe('guarded writes', () => {
     assert.equal(readFileSync(join(ws, 'a.txt'), 'utf8'), 'created by someone meanwhile\n');
     assert.deepEqual(report.recreated, []);
     assert.match(report.conflicts[0]!.reason, /created it while the rollback ran/);
+  });
+});
+
+describe('a rollback that fails in part', () => {
+  it('is not committed, leaves no temporary file, previews and reverts with undo-rollback', async () => {
+    const { ws, h } = setup({ 'a.txt': 'a before\n', 'b.txt': 'b before\n' });
+    await h.checkpoint();
+    edit(h, ws, 'a.txt', 'a after\n');
+    edit(h, ws, 'b.txt', 'b after\n');
+    let places = 0;
+    setFaultHandler((point) => {
+      if (point === 'rollback:file-place' && ++places === 2) throw Object.assign(new Error('simulated I/O error'), { code: 'EIO' });
+    });
+    let report;
+    try {
+      report = rollbackSession(h, h.sessions()[0]!.id);
+    } finally {
+      setFaultHandler(undefined);
+    }
+    assert.equal(report.partial, true);
+    assert.deepEqual(report.restored, ['a.txt']);
+    assert.deepEqual(report.failed.map((f) => f.path), ['b.txt']);
+    assert.match(report.hint!, /I\/O error: check it and run `airlock rollback --last` again; nothing was lost/);
+    assert.deepEqual(readdirSync(ws).sort(), ['a.txt', 'b.txt'], 'no temporary file is left');
+    assert.equal(h.sessions()[0]!.rolledBack, false);
+    const preview = undoRollback(h, report.undoId!, { dryRun: true });
+    assert.equal(preview.reverted, true);
+    assert.deepEqual(preview.restored, ['a.txt']);
+    assert.equal(readFileSync(join(ws, 'a.txt'), 'utf8'), 'a before\n', 'a preview changes nothing');
+    const reverted = undoRollback(h, report.undoId!);
+    assert.equal(reverted.reverted, true);
+    assert.equal(readFileSync(join(ws, 'a.txt'), 'utf8'), 'a after\n');
+    assert.equal(readFileSync(join(ws, 'b.txt'), 'utf8'), 'b after\n');
+    assert.deepEqual(rollbackRecords(h).map((r) => r.status), ['reverted']);
+    assert.equal(h.sessions()[0]!.rolledBack, false);
+    // And it can be rolled back again, completely.
+    assert.deepEqual(rollbackSession(h, h.sessions()[0]!.id).restored, ['a.txt', 'b.txt']);
   });
 });
 
