@@ -106,7 +106,7 @@ export function showCommand(ctx: CliContext, id: string): number {
 }
 
 function printReport(ctx: CliContext, r: RollbackReport, what: string): void {
-  // Fields are only ever added here (spec/cli.md): scripts read the earlier ones.
+  // Fields are only ever added here (docs/cli.md): scripts read the earlier ones.
   const json = {
     session: r.session,
     restored: r.restored,

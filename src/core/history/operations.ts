@@ -1,5 +1,5 @@
 /**
- * The records of rollbacks and undos (DESIGN.md "Shadow history: the commit rule").
+ * The records of rollbacks and undos (docs/design.md, "Shadow history: the commit rule").
  *
  * Each operation has its own folder `rollbacks/<id>/`:
  * - `intent.json`: the plan, written once before any file changes (which file goes from which state

@@ -1,5 +1,5 @@
 /**
- * Crash safety, deterministically (DESIGN.md "Shadow history: the commit rule"). A real `airlock`
+ * Crash safety, deterministically (docs/design.md, "Shadow history: the commit rule"). A real `airlock`
  * process runs a rollback, an undo, a recovery or a garbage collection and is killed with SIGKILL at a
  * fault point, just before one of its writes (AIRLOCK_FAULT_AT; the points a run passes are listed
  * first with AIRLOCK_FAULT_TRACE, so a new write is swept without touching this test). After every kill:
