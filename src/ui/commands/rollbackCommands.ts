@@ -118,7 +118,7 @@ export async function rollbackSessionCommand(deps: RollbackDeps, node?: SessionN
     // Not committed: the session is not rolled back and the agent not demoted; a retry finishes it,
     // and undo puts back what was changed.
     const putBack = 'Put Back What Changed';
-    const picked = await vscode.window.showWarningMessage(`Rolled back ${name} in part: ${summarizeReport(report)}. Not finished: ${report.hint ?? 'some files could not be written'}. Roll Back again to finish it.`, putBack);
+    const picked = await vscode.window.showWarningMessage(`Rolled back ${name} in part: ${summarizeReport(report)}. Not finished: ${said(report.hint ?? 'some files could not be written')}. Roll Back again to finish it.`, putBack);
     if (picked === putBack && report.undoId) await undoRollbackCommand(deps, { host, id: report.undoId });
     return;
   }
@@ -157,7 +157,7 @@ export async function undoRollbackCommand(deps: Omit<RollbackDeps, 'log'>, which
     }
     const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Airlock: undoing the rollback…' }, async () => undoForPerson(target.host.runtime.history, target.id, { force }, accountability(target.host)));
     const left = report.conflicts.length + report.failed.length;
-    if (left > 0) void vscode.window.showWarningMessage(`Undid the rollback in part: ${summarizeReport(report, 'put back')}.${report.hint ? ` ${report.hint}.` : ''} Run "Airlock: Undo Last Rollback" again to finish it.`);
+    if (left > 0) void vscode.window.showWarningMessage(`Undid the rollback in part: ${summarizeReport(report, 'put back')}.${report.hint ? ` ${said(report.hint)}.` : ''} Run "Airlock: Undo Last Rollback" again to finish it.`);
     else void vscode.window.showInformationMessage(`Undid the rollback: ${summarizeReport(report, 'put back')}.`);
   } catch (e) {
     if (e instanceof NothingToUndoError) void vscode.window.showInformationMessage(`Airlock: ${said(e.message)}`);
