@@ -13,6 +13,7 @@ import { GateBusyError } from '../gate/gateServer';
 import { GateRuntime } from '../gate/gateRuntime';
 import { socketPathFor, tokenPathFor } from '../gate/protocol';
 import { sandboxAvailability } from '../core/sandbox/backends';
+import { damagedOperationRecords, interruptedOperations } from '../core/history/rollback';
 import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
 import { visible } from '../shared/shown';
 import { TerminalAsker } from './terminalAsker';
@@ -191,10 +192,14 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
         }
       }
       const damaged = history.sessions().reduce((n, s) => n + history.records(s.id).damaged, 0);
-      const pending = existsSync(join(history.dir, 'rollbacks', 'active'));
+      const pending = interruptedOperations(history).length > 0;
+      const badIndexes = history.objects.damagedIndexes();
+      const badRecords = damagedOperationRecords(history);
       if (bad.length > 0) add({ name: 'history', status: 'fail', message: `${bad.length} saved object(s) are damaged (${bad.slice(0, 3).join(', ')})`, fix: 'those versions cannot be restored; `airlock gc` drops them' });
+      else if (badIndexes.length > 0) add({ name: 'history', status: 'fail', message: `${badIndexes.length} pack index(es) are damaged (${badIndexes[0]!.reason})`, fix: 'run `airlock gc`: it rebuilds them from their packs' });
+      else if (badRecords.length > 0) add({ name: 'history', status: 'fail', message: `${badRecords.length} rollback record(s) are damaged (${badRecords[0]!.id}: ${badRecords[0]!.reason}); they cannot be undone` });
       else if (damaged > 0) add({ name: 'history', status: 'warn', message: `${damaged} damaged journal line(s) are skipped` });
-      else add({ name: 'history', status: pending ? 'warn' : 'ok', message: `${history.objects.count()} objects in ${packs.length} pack(s), ${verified} verified, ${history.sessions().length} session(s)${pending ? '; an interrupted rollback will be finished by the next airlock command' : ''}` });
+      else add({ name: 'history', status: pending ? 'warn' : 'ok', message: `${history.objects.count()} objects in ${packs.length} pack(s), ${verified} verified, ${history.sessions().length} session(s)${pending ? '; a rollback was interrupted: `airlock rollback --last` finishes it, `airlock undo-rollback` reverts it' : ''}` });
     } catch (e) {
       add({ name: 'history', status: 'fail', message: `the history cannot be opened: ${(e as Error).message}` });
     }

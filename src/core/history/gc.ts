@@ -6,14 +6,17 @@
  * Runs under the collector lock: no hook is recording while objects are removed. With `repack`, every
  * pack is rewritten at a higher compression level (like `git gc` packing loose objects).
  */
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { FileState } from './fileState';
 import { REPACK_LEVEL } from './objectStore';
 import type { History } from './history';
 import type { JournalRecord } from './journal';
-import { rollbackRecords, recoverInterrupted } from './rollback';
+import { faultPoint } from './faults';
+import { operationsDir, readOperations } from './operations';
+import { recoverInterrupted } from './rollback';
 import { parseIndex, type WorkspaceIndex } from './scan';
 
 /** What a collection removed. */
@@ -29,6 +32,8 @@ export interface GcReport {
   readonly bytesAfter: number;
   /** Objects that failed verification while repacking (they were unusable anyway). */
   readonly corrupt: readonly string[];
+  /** Packs whose damaged index was rebuilt from the pack itself. */
+  readonly indexesRebuilt: readonly { pack: string; objects: number; dropped: number }[];
 }
 
 const DAY = 24 * 3600_000;
@@ -44,6 +49,30 @@ function listDir(dir: string): string[] {
     return readdirSync(dir);
   } catch {
     return [];
+  }
+}
+
+/**
+ * Removes a folder in two steps: an atomic rename to a dot name (after which nothing reads it as a
+ * session or a record), then the removal, which the next collection finishes if it is interrupted.
+ */
+function removeDir(parent: string, name: string): void {
+  const trash = join(parent, `.trash-${name}-${randomBytes(3).toString('hex')}`);
+  faultPoint('gc:trash');
+  try {
+    renameSync(join(parent, name), trash);
+  } catch {
+    return; // already gone
+  }
+  faultPoint('gc:rm-trash');
+  rmSync(trash, { recursive: true, force: true });
+}
+
+function emptyTrash(parent: string): void {
+  for (const name of listDir(parent)) {
+    if (!name.startsWith('.trash-')) continue;
+    faultPoint('gc:rm-trash');
+    rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
 
@@ -63,13 +92,26 @@ export function collectGarbage(history: History, options: { dryRun?: boolean; no
   const workspaceLock = history.lockWorkspace('garbage collection');
   const collector = dryRun ? undefined : history.storeLock.collector();
   try {
-    if (!dryRun) recoverInterrupted(history);
+    const sessionsDir = join(history.dir, 'sessions');
+    const indexesRebuilt: { pack: string; objects: number; dropped: number }[] = [];
+    if (!dryRun) {
+      recoverInterrupted(history);
+      emptyTrash(sessionsDir);
+      emptyTrash(operationsDir(history.dir));
+      // A damaged pack index is rebuilt from its pack (every object verified) before anything is collected.
+      for (const { pack } of history.objects.damagedIndexes()) {
+        try {
+          indexesRebuilt.push({ pack, ...history.objects.rebuildIndex(pack) });
+        } catch {
+          // the pack itself is unreadable: it stays, reported by `airlock doctor`
+        }
+      }
+    }
     const objectsBefore = history.objects.count();
     const bytesBefore = history.objects.diskUsage();
 
     // Sessions: age, liveness, and the objects each one holds.
-    const sessionsDir = join(history.dir, 'sessions');
-    const sessions = listDir(sessionsDir).map((id) => {
+    const sessions = listDir(sessionsDir).filter((id) => !id.startsWith('.')).map((id) => {
       const { records } = history.records(id);
       let last = 0;
       let ended = false;
@@ -108,10 +150,11 @@ export function collectGarbage(history: History, options: { dryRun?: boolean; no
     const staleSnapshots = listDir(snapshotsDir).filter((f) => ageMs(join(snapshotsDir, f), now) > DAY);
     const checkpointsDir = join(history.dir, 'checkpoints');
     const oldCheckpoints = listDir(checkpointsDir).filter((f) => ageMs(join(checkpointsDir, f), now) > retention);
-    const records = rollbackRecords(history);
+    const { operations } = readOperations(history.dir, { intents: true });
     // A rollback record stays as long as its session does: its undo data is what undo-rollback needs.
+    // One that is not committed, or whose audit entry is still owed, always stays.
     const present = new Set(sessions.map((x) => x.id));
-    const oldRollbacks = records.filter((r) => removed.has(r.session) || (!present.has(r.session) && now - r.time > retention));
+    const oldRollbacks = operations.filter((r) => r.commit && (r.accounted || r.legacy) && (removed.has(r.session) || (!present.has(r.session) && now - r.time > retention)));
 
     if (dryRun) {
       return {
@@ -125,20 +168,33 @@ export function collectGarbage(history: History, options: { dryRun?: boolean; no
         bytesBefore,
         bytesAfter: bytesBefore,
         corrupt: [],
+        indexesRebuilt: [],
       };
     }
 
-    for (const id of removed) rmSync(join(sessionsDir, id), { recursive: true, force: true });
-    for (const f of staleSnapshots) rmSync(join(snapshotsDir, f), { force: true });
-    for (const f of oldCheckpoints) rmSync(join(checkpointsDir, f), { force: true });
-    for (const r of oldRollbacks) rmSync(join(history.dir, 'rollbacks', `${r.id}.json`), { force: true });
+    // Each removal is one atomic step, and repeatable: a collection cut short is finished by the next.
+    for (const id of removed) removeDir(sessionsDir, id);
+    for (const f of staleSnapshots) {
+      faultPoint('gc:snapshot');
+      rmSync(join(snapshotsDir, f), { force: true });
+    }
+    for (const f of oldCheckpoints) {
+      faultPoint('gc:checkpoint');
+      rmSync(join(checkpointsDir, f), { force: true });
+    }
+    for (const r of oldRollbacks) {
+      if (r.legacy) {
+        faultPoint('gc:rollback-record');
+        rmSync(join(operationsDir(history.dir), `${r.id}.json`), { force: true });
+      } else removeDir(operationsDir(history.dir), r.id);
+    }
 
     // Everything still needed.
     const live = new Set<string>();
     for (const s of sessions) if (!removed.has(s.id)) for (const h of s.objects) live.add(h);
-    for (const r of records) {
+    for (const r of operations) {
       if (oldRollbacks.includes(r)) continue;
-      for (const step of r.steps) {
+      for (const step of r.intent?.steps ?? []) {
         hashesOf(step.target, live);
         hashesOf(step.undo, live);
       }
@@ -175,6 +231,7 @@ export function collectGarbage(history: History, options: { dryRun?: boolean; no
       bytesBefore,
       bytesAfter: history.objects.diskUsage(),
       corrupt,
+      indexesRebuilt,
     };
   } finally {
     collector?.release();
@@ -244,6 +301,7 @@ function repack(history: History, live: ReadonlySet<string>, all: boolean): stri
     }
   }
   // The new pack is published before any old one goes, so a live object is always somewhere.
+  faultPoint('gc:pack');
   writer.commit();
   for (const pack of rewrite) history.objects.removePack(pack);
   return corrupt;

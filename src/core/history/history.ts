@@ -8,7 +8,8 @@
  *
  * Layout of `<workspace data>/history/`: `objects/` (packs), `index.json` (the last scan, a stat cache),
  * `snapshots/` (full listings taken before running commands), `checkpoints/`, `sessions/<id>/`
- * (`meta.json`, `journal.jsonl`), `rollbacks/`, `locks/`.
+ * (`meta.json`, `journal.jsonl`), `rollbacks/<id>/` (intent and commit records, see operations.ts),
+ * `locks/`.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { captureState, sameState, type FileState } from './fileState';
 import { appendRecord, readJournal, type ActionKind, type FileChange, type JournalRecord } from './journal';
 import { acquireLock, acquireLockAsync, lockOwnerWhat, StoreLock, type Lock } from '../storage/lock';
 import { ObjectStore } from './objectStore';
+import { rolledBackSessions } from './operations';
 import { entryState, isIgnored, parseIndex, scanWorkspace, serializeIndex, type Change, type WorkspaceIndex } from './scan';
 
 /** Limits and rules of the history (settings `airlock.history.*`). */
@@ -100,6 +102,8 @@ export class History {
   readonly objects: ObjectStore;
   readonly storeLock: StoreLock;
   private readonly lockFile: string;
+  /** The workspace lock while this object holds it (rollback, undo and recovery nest inside one another). */
+  private held: { lock: Lock; depth: number } | undefined;
   private cachedIndex: { stamp: string; index: WorkspaceIndex } | undefined;
 
   readonly workspace: string;
@@ -134,9 +138,25 @@ export class History {
     return isAbsolute(p) ? p : join(this.workspace, ...p.split('/'));
   }
 
-  /** Takes the workspace lock (one checkpoint, rollback or undo at a time). */
+  /**
+   * Takes the workspace lock (one checkpoint, rollback, undo or recovery at a time). Re-entrant for
+   * this object, so a rollback can finish an interrupted one under the same lock.
+   */
   lockWorkspace(what: string): Lock {
-    return acquireLock(this.lockFile, { what, timeoutMs: 120_000 });
+    if (this.held) this.held.depth++;
+    else this.held = { lock: acquireLock(this.lockFile, { what, timeoutMs: 120_000 }), depth: 1 };
+    let released = false;
+    return {
+      release: () => {
+        if (released || !this.held) return;
+        released = true;
+        if (--this.held.depth === 0) {
+          const { lock } = this.held;
+          this.held = undefined;
+          lock.release();
+        }
+      },
+    };
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -499,14 +519,14 @@ export class History {
     if (existsSync(this.sessionDir(id))) this.append(id, { t: 'session-end', time: Date.now() });
   }
 
-  /** The records of a session's journal. */
-  records(sessionId: string): { records: JournalRecord[]; damaged: number } {
+  /** The records of a session's journal, and where damaged lines were skipped. */
+  records(sessionId: string): { records: JournalRecord[]; damaged: number; damagedAt: number[] } {
     return readJournal(this.journalFile(sessionId));
   }
 
-  /** Appends a record to a session's journal (rollback markers). */
-  mark(sessionId: string, record: JournalRecord): void {
-    this.append(sessionId, record);
+  /** The sessions rolled back now, derived from committed rollback records alone. */
+  rolledBackSessions(): Set<string> {
+    return rolledBackSessions(this.dir);
   }
 
   private meta(id: string): SessionMeta | undefined {
@@ -526,21 +546,23 @@ export class History {
       return [];
     }
     const out: SessionSummary[] = [];
+    const rolledBack = this.rolledBackSessions();
     for (const id of ids) {
+      // Dot folders are sessions being removed by garbage collection.
+      if (id.startsWith('.')) continue;
       const meta = this.meta(id);
       if (!meta) continue;
-      out.push(this.summarize(meta));
+      out.push(this.summarize(meta, rolledBack.has(id)));
     }
     return out.sort((a, b) => (a.started < b.started ? 1 : a.started > b.started ? -1 : a.id < b.id ? 1 : -1));
   }
 
-  private summarize(meta: SessionMeta): SessionSummary {
+  private summarize(meta: SessionMeta, rolledBack: boolean): SessionSummary {
     const { records } = this.records(meta.id);
     const files = new Set<string>();
     let actions = 0;
     let lines = 0;
     let ended: number | null = null;
-    let rolledBack = false;
     let last = meta.started;
     for (const r of records) {
       last = Math.max(last, r.time);
@@ -551,8 +573,8 @@ export class History {
       } else if (r.t === 'end') {
         for (const f of r.files) files.add(f.path);
       } else if (r.t === 'session-end') ended = r.time;
-      else if (r.t === 'rolled-back') rolledBack = true;
-      else if (r.t === 'rollback-undone') rolledBack = false;
+      // 'rolled-back' and 'rollback-undone' records of earlier versions are not trusted: the state is
+      // derived from the committed rollback records.
     }
     return {
       id: meta.id,

@@ -4,7 +4,7 @@
  * it is never taken for a good record.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FileState } from './fileState';
 
@@ -59,43 +59,61 @@ function checksum(body: string): string {
   return createHash('sha256').update(body).digest('hex').slice(0, 16);
 }
 
-/** Appends one record durably (one write with O_APPEND, then fsync). */
+/**
+ * Appends one record durably: one write with O_APPEND, its length checked, then fsync. A line cut
+ * short by an earlier crash is ended first, so it can never swallow this record.
+ */
 export function appendRecord(file: string, record: JournalRecord): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const body = JSON.stringify(record);
   const line = `${body}\t${checksum(body)}\n`;
-  const fd = openSync(file, 'a', 0o600);
+  const fd = openSync(file, 'a+', 0o600);
   try {
-    writeSync(fd, line);
+    const size = fstatSync(fd).size;
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    const buf = Buffer.from(prefix + line);
+    // One write keeps concurrent appenders from interleaving; a short one (a full disk) is an error,
+    // and the line it leaves is cut short, which the checksum then rejects.
+    const written = writeSync(fd, buf);
+    if (written !== buf.length) throw Object.assign(new Error(`wrote ${written} of ${buf.length} bytes to ${file}`), { code: 'ENOSPC' });
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
 }
 
-/** The records of a journal, in order, and how many lines were damaged. */
-export function readJournal(file: string): { records: JournalRecord[]; damaged: number } {
+/**
+ * The records of a journal, in order, and how many lines were damaged. `damagedAt` gives, for each
+ * damaged line, how many good records came before it: whatever follows a damaged line may have had
+ * an earlier state that only the damaged line knew.
+ */
+export function readJournal(file: string): { records: JournalRecord[]; damaged: number; damagedAt: number[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return { records: [], damaged: 0 };
+    return { records: [], damaged: 0, damagedAt: [] };
   }
   const records: JournalRecord[] = [];
-  let damaged = 0;
+  const damagedAt: number[] = [];
   for (const line of text.split('\n')) {
     if (line === '') continue;
     const tab = line.lastIndexOf('\t');
     const body = tab === -1 ? '' : line.slice(0, tab);
     if (tab === -1 || checksum(body) !== line.slice(tab + 1)) {
-      damaged++;
+      damagedAt.push(records.length);
       continue;
     }
     try {
       records.push(JSON.parse(body) as JournalRecord);
     } catch {
-      damaged++;
+      damagedAt.push(records.length);
     }
   }
-  return { records, damaged };
+  return { records, damaged: damagedAt.length, damagedAt };
 }

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { deflateRaw, deflateRawSync, inflateRawSync, constants as zc } from 'node:zlib';
 import { promisify } from 'node:util';
 import { fsyncDir, writeFileAtomic } from '../storage/atomicFile';
+import { faultPoint } from './faults';
 
 const deflateAsync = promisify(deflateRaw);
 
@@ -67,6 +68,10 @@ export class ObjectStore {
   private readonly packsDir: string;
   private index = new Map<string, Location>();
   private loadedIndexes = new Set<string>();
+  /** Packs whose index failed its checksum (or could not be read), with why. */
+  private damaged = new Map<string, string>();
+  /** What a damaged pack holds, read from the pack itself (to say "damaged", not "missing"). */
+  private scanned = new Map<string, Set<string>>();
 
   constructor(readonly dir: string) {
     this.packsDir = join(dir, 'packs');
@@ -88,15 +93,69 @@ export class ObjectStore {
       this.index = new Map();
       this.loadedIndexes = new Set();
     }
+    for (const pack of [...this.damaged.keys()]) if (!present.has(pack)) this.damaged.delete(pack);
     for (const pack of present) {
       if (this.loadedIndexes.has(pack)) continue;
       try {
         for (const [hash, loc] of readIndex(join(this.packsDir, `${pack}.idx`), pack)) if (!this.index.has(hash)) this.index.set(hash, loc);
         this.loadedIndexes.add(pack);
-      } catch {
-        // A damaged index: its pack is unreadable; objects only there count as missing.
+        this.damaged.delete(pack);
+      } catch (e) {
+        // Removed meanwhile by garbage collection: simply gone. Otherwise the index is damaged: its
+        // objects are reported as damaged (never as missing) until `airlock gc` rebuilds it.
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.damaged.set(pack, (e as Error).message);
       }
     }
+  }
+
+  /** Packs whose index is damaged, with why (`airlock gc` rebuilds them from their packs). */
+  damagedIndexes(): { pack: string; reason: string }[] {
+    this.refresh();
+    return [...this.damaged].map(([pack, reason]) => ({ pack, reason }));
+  }
+
+  /** The damaged-index pack that holds `hash`, if any (read from the pack's own record headers). */
+  private inDamagedPack(hash: string): string | undefined {
+    for (const pack of this.damaged.keys()) {
+      let objects = this.scanned.get(pack);
+      if (!objects) {
+        try {
+          objects = new Set(scanPack(join(this.packsDir, `${pack}.pack`), pack).keys());
+        } catch {
+          objects = new Set();
+        }
+        this.scanned.set(pack, objects);
+      }
+      if (objects.has(hash)) return pack;
+    }
+    return undefined;
+  }
+
+  /**
+   * Rebuilds a damaged index from its pack: every record is read back and verified against its hash;
+   * only good ones are indexed. Returns how many objects were indexed and how many were dropped.
+   */
+  rebuildIndex(pack: string): { objects: number; dropped: number } {
+    const file = join(this.packsDir, `${pack}.pack`);
+    const found = scanPack(file, pack);
+    const good = new Map<string, Location>();
+    let dropped = 0;
+    for (const [hash, loc] of found) {
+      try {
+        const stored = readAt(file, loc.offset + RECORD_HEADER, loc.stored);
+        const data = loc.kind === 0 ? inflateRawSync(stored) : stored;
+        if (data.length === loc.raw && hashOf(data) === hash) good.set(hash, loc);
+        else dropped++;
+      } catch {
+        dropped++;
+      }
+    }
+    faultPoint('gc:index-rebuild');
+    writeFileAtomic(join(this.packsDir, `${pack}.idx`), encodeIndex(good));
+    this.damaged.delete(pack);
+    this.scanned.delete(pack);
+    this.refresh();
+    return { objects: good.size, dropped };
   }
 
   /** True when the object is in a published pack. */
@@ -112,7 +171,11 @@ export class ObjectStore {
     for (let attempt = 0; attempt < 2; attempt++) {
       if (!this.index.has(hash)) this.refresh();
       const loc = this.index.get(hash);
-      if (!loc) throw new MissingObjectError(hash);
+      if (!loc) {
+        const pack = this.inDamagedPack(hash);
+        if (pack) throw new CorruptObjectError(hash, `the index of its pack ${pack} is damaged; \`airlock gc\` rebuilds it`);
+        throw new MissingObjectError(hash);
+      }
       let stored: Buffer;
       try {
         stored = readAt(join(this.packsDir, `${loc.pack}.pack`), loc.offset + RECORD_HEADER, loc.stored);
@@ -181,6 +244,7 @@ export class ObjectStore {
 
   /** Removes a pack (after its live objects were copied elsewhere). Only under the collector lock. */
   removePack(pack: string): void {
+    faultPoint('gc:pack-remove');
     for (const ext of ['.idx', '.pack']) {
       try {
         unlinkSync(join(this.packsDir, `${pack}${ext}`));
@@ -206,6 +270,7 @@ export class ObjectStore {
       }
       try {
         if (Date.now() - statSync(join(this.packsDir, f)).mtimeMs < olderThanMs) continue;
+        faultPoint('gc:unpublished');
         unlinkSync(join(this.packsDir, f));
         removed++;
       } catch {
@@ -349,22 +414,8 @@ export class PackWriter {
     fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = undefined;
-    const sorted = [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const buf = Buffer.alloc(12 + sorted.length * INDEX_ENTRY);
-    INDEX_MAGIC.copy(buf, 0);
-    buf.writeUInt32LE(FORMAT, 4);
-    buf.writeUInt32LE(sorted.length, 8);
-    let p = 12;
-    for (const [hash, loc] of sorted) {
-      Buffer.from(hash, 'hex').copy(buf, p);
-      buf.writeBigUInt64LE(BigInt(loc.offset), p + 32);
-      buf.writeBigUInt64LE(BigInt(loc.stored), p + 40);
-      buf.writeBigUInt64LE(BigInt(loc.raw), p + 48);
-      buf.writeUInt8(loc.kind, p + 56);
-      p += INDEX_ENTRY;
-    }
-    const checksum = createHash('sha256').update(buf).digest();
-    writeFileAtomic(join(this.packsDir, `${this.name}.idx`), Buffer.concat([buf, checksum]));
+    faultPoint('pack:index');
+    writeFileAtomic(join(this.packsDir, `${this.name}.idx`), encodeIndex(this.entries));
     this.store.publish(this.name, this.entries);
   }
 
@@ -386,5 +437,56 @@ export class PackWriter {
 
 function writeAll(fd: number, buf: Uint8Array): void {
   let off = 0;
-  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+  while (off < buf.length) {
+    const n = writeSync(fd, buf, off, buf.length - off);
+    if (n <= 0) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+    off += n;
+  }
+}
+
+/** An index file: the entries sorted by hash, then a SHA-256 of everything before it. */
+function encodeIndex(entries: ReadonlyMap<string, Location>): Buffer {
+  const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const buf = Buffer.alloc(12 + sorted.length * INDEX_ENTRY);
+  INDEX_MAGIC.copy(buf, 0);
+  buf.writeUInt32LE(FORMAT, 4);
+  buf.writeUInt32LE(sorted.length, 8);
+  let p = 12;
+  for (const [hash, loc] of sorted) {
+    Buffer.from(hash, 'hex').copy(buf, p);
+    buf.writeBigUInt64LE(BigInt(loc.offset), p + 32);
+    buf.writeBigUInt64LE(BigInt(loc.stored), p + 40);
+    buf.writeBigUInt64LE(BigInt(loc.raw), p + 48);
+    buf.writeUInt8(loc.kind, p + 56);
+    p += INDEX_ENTRY;
+  }
+  return Buffer.concat([buf, createHash('sha256').update(buf).digest()]);
+}
+
+/**
+ * The records of a pack, read from their own headers (for a pack whose index is damaged). Stops at the
+ * first header that does not fit in the file; every object found is still verified before use.
+ */
+function scanPack(file: string, pack: string): Map<string, Location> {
+  const out = new Map<string, Location>();
+  const fd = openSync(file, 'r');
+  try {
+    const size = statSync(file).size;
+    const magic = Buffer.alloc(8);
+    if (readSync(fd, magic, 0, 8, 0) !== 8 || !magic.subarray(0, 4).equals(PACK_MAGIC)) throw new Error(`${file}: not an Airlock pack`);
+    let offset = 8;
+    const head = Buffer.alloc(RECORD_HEADER);
+    while (offset + RECORD_HEADER <= size) {
+      if (readSync(fd, head, 0, RECORD_HEADER, offset) !== RECORD_HEADER) break;
+      const kind = head.readUInt8(32);
+      const raw = Number(head.readBigUInt64LE(33));
+      const stored = Number(head.readBigUInt64LE(41));
+      if ((kind !== 0 && kind !== 1) || offset + RECORD_HEADER + stored > size) break;
+      out.set(head.toString('hex', 0, 32), { pack, offset, stored, raw, kind });
+      offset += RECORD_HEADER + stored;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
 }

@@ -46,6 +46,8 @@ export interface AgentTrust {
   readonly offer?: { readonly to: TrustLevel; readonly since: string };
   /** When the person last declined an offer (no new offer for a day). */
   readonly declined?: string;
+  /** Keys of the last incidents counted (a rollback's id), so one incident never demotes twice. */
+  readonly incidents?: readonly string[];
 }
 
 /** What earns a promotion offer (setting `airlock.trust.promotion`). */
@@ -151,20 +153,25 @@ export class TrustStore {
 
   /**
    * Demotes by one level (never below 0) because of what the agent did, and restarts its record.
-   * At level 0 the incident is still counted (it delays any promotion).
+   * At level 0 the incident is still counted (it delays any promotion). With `key` (a rollback's id),
+   * an incident already counted is not counted again, so a demotion repeated after a crash is a no-op.
    */
-  demote(agent: string, why: 'rollback' | 'denied' | 'limit', detail: string, now = new Date()): AgentTrust {
+  demote(agent: string, why: 'rollback' | 'denied' | 'limit', detail: string, now = new Date(), key?: string): AgentTrust {
     return this.update(agent, (t) => {
+      if (key !== undefined && t.incidents?.includes(key)) return t;
+      const incidents = key !== undefined ? { incidents: [...(t.incidents ?? []), key].slice(-100) } : t.incidents ? { incidents: t.incidents } : {};
       const record = { ...t.record, rollbacks: t.record.rollbacks + (why === 'rollback' ? 1 : 0), denied: t.record.denied + (why === 'denied' ? 1 : 0), limitsBreached: t.record.limitsBreached + (why === 'limit' ? 1 : 0) };
       if (t.level === 0) {
         const { offer: _o, ...rest } = t;
-        return { ...rest, record };
+        return { ...rest, record, ...incidents };
       }
       const to = (t.level - 1) as TrustLevel;
       const reason = `${why === 'rollback' ? 'a session was rolled back' : why === 'denied' ? 'it attempted a denied action' : 'it breached a limit'}: ${detail}`;
       const change: TrustChange = { time: now.toISOString(), from: t.level, to, reason, by: 'airlock' };
-      this.audit?.append({ type: 'trust', agent, from: t.level, to, reason, decidedBy: 'airlock' });
-      return { level: to, record: fresh(now), history: [...t.history, change].slice(-50) };
+      // With a key, the entry may already be there (written just before a crash cut this update short).
+      const logged = key !== undefined && this.audit?.read().some((r) => r.type === 'trust' && r.incident === key);
+      if (!logged) this.audit?.append({ type: 'trust', agent, from: t.level, to, reason, decidedBy: 'airlock', ...(key !== undefined ? { incident: key } : {}) });
+      return { level: to, record: fresh(now), history: [...t.history, change].slice(-50), ...incidents };
     });
   }
 

@@ -93,7 +93,8 @@ export async function rollbackSessionCommand(deps: RollbackDeps, node?: SessionN
     plan.recreated.length ? `${plural(plan.recreated.length, 'file')} the session deleted will be recreated.` : '',
     plan.conflicts.length ? `${plural(plan.conflicts.length, 'file')} changed since the session and will be left alone: ${plan.conflicts.slice(0, 5).map((c) => label(c.path)).join(', ')}${plan.conflicts.length > 5 ? ', …' : ''}.` : '',
     plan.unrestorable.length ? `${plural(plan.unrestorable.length, 'file')} cannot be restored (content not kept): ${plan.unrestorable.slice(0, 3).map((c) => label(c.path)).join(', ')}.` : '',
-    'The preview shows each change. You can undo the rollback afterwards.',
+    withConflicts.notUndoable.length ? `${plural(withConflicts.notUndoable.length, 'file')} cannot be kept (too large or unreadable): overwriting ${withConflicts.notUndoable.length === 1 ? 'it' : 'them'} could not be undone: ${withConflicts.notUndoable.slice(0, 3).map((c) => label(c.path)).join(', ')}.` : '',
+    withConflicts.notUndoable.length ? 'The preview shows each change. You can undo the rollback afterwards, except overwriting those.' : 'The preview shows each change. You can undo the rollback afterwards.',
   ].filter(Boolean);
   const rollBack = 'Roll Back';
   const overwrite = 'Roll Back and Overwrite Conflicts';
@@ -112,11 +113,19 @@ export async function rollbackSessionCommand(deps: RollbackDeps, node?: SessionN
     return;
   }
   deps.refresh();
-  const trust = host.runtime.trust.get(session.agent);
-  const message = `Rolled back ${name}: ${summarizeReport(report)}. ${agentName(session.agent)} is now at trust level ${trust.level}.`;
   for (const f of report.failed) deps.log.warn(`[rollback] ${f.path}: ${f.reason}`);
+  if (report.partial) {
+    // Not committed: the session is not rolled back and the agent not demoted; a retry finishes it,
+    // and undo puts back what was changed.
+    const putBack = 'Put Back What Changed';
+    const picked = await vscode.window.showWarningMessage(`Rolled back ${name} in part: ${summarizeReport(report)}. Not finished: ${said(report.hint ?? 'some files could not be written')}. Roll Back again to finish it.`, putBack);
+    if (picked === putBack && report.undoId) await undoRollbackCommand(deps, { host, id: report.undoId });
+    return;
+  }
+  const trust = host.runtime.trust.get(session.agent);
+  const message = `Rolled back ${name}: ${summarizeReport(report)}. ${agentName(session.agent)} is now at trust level ${trust.level}.${report.notUndoable.length ? ` ${plural(report.notUndoable.length, 'file')} cannot be undone (content not kept).` : ''}`;
   const undo = 'Undo';
-  const picked = report.failed.length > 0 ? await vscode.window.showWarningMessage(`${message} Some files failed; see "Airlock: Show Log".`, undo) : await vscode.window.showInformationMessage(message, undo);
+  const picked = await vscode.window.showInformationMessage(message, undo);
   if (picked === undo && report.undoId) await undoRollbackCommand(deps, { host, id: report.undoId });
 }
 
@@ -148,7 +157,7 @@ export async function undoRollbackCommand(deps: Omit<RollbackDeps, 'log'>, which
     }
     const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Airlock: undoing the rollback…' }, async () => undoForPerson(target.host.runtime.history, target.id, { force }, accountability(target.host)));
     const left = report.conflicts.length + report.failed.length;
-    if (left > 0) void vscode.window.showWarningMessage(`Undid the rollback in part: ${summarizeReport(report, 'put back')}. Run "Airlock: Undo Last Rollback" again to finish it.`);
+    if (left > 0) void vscode.window.showWarningMessage(`Undid the rollback in part: ${summarizeReport(report, 'put back')}.${report.hint ? ` ${said(report.hint)}.` : ''} Run "Airlock: Undo Last Rollback" again to finish it.`);
     else void vscode.window.showInformationMessage(`Undid the rollback: ${summarizeReport(report, 'put back')}.`);
   } catch (e) {
     if (e instanceof NothingToUndoError) void vscode.window.showInformationMessage(`Airlock: ${said(e.message)}`);

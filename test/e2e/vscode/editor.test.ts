@@ -321,7 +321,12 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     assert.ok(auditRecords().some((x) => x.type === 'rollback' && x.via === 'editor'));
     await shot('rollback-done.png');
     await page.locator('.notification-toast', { hasText: 'Rolled back' }).locator('.monaco-button', { hasText: 'Undo' }).click();
-    for (let i = 0; i < 100 && readFileSync(join(ws, 'src', 'app.ts'), 'utf8') !== APP_AFTER; i++) await sleep(200);
+    // The notification comes after the undo and its audit entry are written: wait on what the person
+    // sees, not on the disk. It is looked for in the notification center, where every notification is
+    // listed (a toast is not always drawn, for example while another toast is leaving).
+    await runCommand(page, 'Notifications: Show Notifications');
+    await page.locator('.notifications-center .notification-list-item', { hasText: 'Undid the rollback' }).waitFor({ timeout: 30_000 });
+    await runCommand(page, 'Notifications: Hide Notifications');
     assert.equal(readFileSync(join(ws, 'src', 'app.ts'), 'utf8'), APP_AFTER, 'Undo in the notification puts the agent\'s changes back');
     // The files are back a moment before the undo is recorded: wait for the record itself.
     for (let i = 0; i < 100 && !auditRecords().some((x) => x.type === 'undo-rollback'); i++) await sleep(200);
