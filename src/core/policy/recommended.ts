@@ -68,8 +68,21 @@ export const RECOMMENDED_POLICY_TEXT = `{
     // { "action": "allow", "edit": ["src/**", "test/**"], "minTrust": 1 },
     // { "action": "allow", "command": ["npm test", "npm run *", "git status", "git diff*"] },
     // { "action": "ask",   "command": ["git push *", "npm publish*"] },
-    // { "action": "deny",  "command": ["git push --force*"], "reason": "history is shared" }
-  ]
+    // { "action": "deny",  "command": ["git push --force*"], "reason": "history is shared" },
+    // { "action": "allow", "command": ["docker compose up*"], "sandbox": false }
+  ],
+
+  // Commands that pass without a person run in an OS sandbox (bubblewrap on Linux, sandbox-exec on macOS):
+  // they write only to the workspace, their caches and a private /tmp; git internals, agent hook
+  // configurations and this file stay read-only; no network; credentials hidden. A rule with
+  // "sandbox": false runs its commands outside. Where no sandbox works, commands run without one and
+  // Airlock says so ("allowUnsandboxed"); code-running commands then pass by trust only at level 3.
+  "sandbox": {
+    "enabled": true,
+    "network": "none",          // or "host", or the hosts commands may reach: ["registry.npmjs.org"]
+    "writable": [],             // folders outside the workspace commands may write
+    "allowUnsandboxed": true
+  }
 }
 `;
 

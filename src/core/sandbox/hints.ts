@@ -1,0 +1,55 @@
+/**
+ * When a sandboxed command fails because of the sandbox, one line after its output says why and which
+ * policy setting would allow it. The launcher cannot see inside the command, so it recognises the errors
+ * the sandbox causes in what the command printed: a read-only file system (a write outside the writable
+ * folders, or to a protected path), a refused Unix socket (the seccomp filter's EAFNOSUPPORT), or no
+ * network. Only a failed command gets a hint, and only one.
+ */
+
+/** What the sandbox refused, as recognised in a command's output. */
+export type HintKind = 'read-only' | 'unix-socket' | 'network';
+
+const READ_ONLY = [/Read-only file system: '([^']+)'/, /EROFS: read-only file system, \w+ '([^']+)'/, /'([^'\n]+)': Read-only file system/, /([^\s'"`:]+): Read-only file system/, /Read-only file system/, /EROFS/];
+const UNIX = [/Address family not supported by protocol/, /EAFNOSUPPORT/];
+const NETWORK = [/Could not resolve host/, /Temporary failure in name resolution/, /getaddrinfo (?:EAI_AGAIN|ENOTFOUND)/, /Name or service not known/, /Network is unreachable/, /ENETUNREACH/, /No address associated with hostname/, /nodename nor servname provided/];
+
+/** Watches a command's output for the sandbox's refusals (bounded: it keeps only what it needs). */
+export class HintScanner {
+  private carry = '';
+  readonly seen = new Map<HintKind, string | undefined>();
+
+  /** Feeds a chunk of output. */
+  feed(chunk: Buffer): void {
+    if (this.seen.size === 3) return;
+    const text = this.carry + chunk.toString('utf8');
+    this.carry = text.slice(-256);
+    const look = (kind: HintKind, patterns: readonly RegExp[]): void => {
+      if (this.seen.has(kind) && this.seen.get(kind) !== undefined) return;
+      for (const p of patterns) {
+        const m = p.exec(text);
+        if (m) {
+          this.seen.set(kind, m[1] ?? this.seen.get(kind));
+          return;
+        }
+      }
+    };
+    look('read-only', READ_ONLY);
+    look('unix-socket', UNIX);
+    look('network', NETWORK);
+  }
+}
+
+/** The one-line hint for a failed command, or undefined when its output shows nothing the sandbox refused. */
+export function sandboxHint(scanner: HintScanner, options: { readonly network: 'none' | 'host' | { readonly allow: readonly string[] }; readonly isProtected: (path: string) => boolean }): string | undefined {
+  if (scanner.seen.has('read-only')) {
+    const path = scanner.seen.get('read-only');
+    if (path && options.isProtected(path)) return `the command could not write ${path}: git internals, agent hook configurations and the policy are read-only in the sandbox (a built-in protection; a person changes them)`;
+    return `the command could not write ${path ?? 'a file'}: the sandbox lets commands write only to the workspace, its caches and a private /tmp. To let commands write a folder, add it to "sandbox.writable" in .vscode/airlock.json, or run this command outside the sandbox with a rule that says "sandbox": false`;
+  }
+  if (scanner.seen.has('unix-socket') && options.network !== 'host') return 'the sandbox refuses Unix sockets (they reach services outside it, such as Docker or an SSH agent) unless "sandbox.network" is "host" in .vscode/airlock.json; or run this command outside the sandbox with a rule that says "sandbox": false';
+  if (scanner.seen.has('network')) {
+    if (options.network === 'none') return 'the sandbox has no network ("sandbox.network" is "none"); allow the hosts the command needs with "sandbox": { "network": ["registry.npmjs.org"] } in .vscode/airlock.json, or "host" for all';
+    if (typeof options.network === 'object') return `the sandbox reaches only ${options.network.allow.join(', ')} (through a proxy, for tools that honour HTTPS_PROXY); add the hosts the command needs to "sandbox.network" in .vscode/airlock.json`;
+  }
+  return undefined;
+}
