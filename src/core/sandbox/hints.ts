@@ -9,7 +9,8 @@
 /** What the sandbox refused, as recognised in a command's output. */
 export type HintKind = 'read-only' | 'unix-socket' | 'network';
 
-const READ_ONLY = [/Read-only file system: '([^']+)'/, /EROFS: read-only file system, \w+ '([^']+)'/, /'([^'\n]+)': Read-only file system/, /([^\s'"`:]+): Read-only file system/, /Read-only file system/, /EROFS/];
+// EBUSY comes from the sandbox's mount points (a protected path renamed, removed, or replaced by rename).
+const READ_ONLY = [/Read-only file system: '([^']+)'/, /EROFS: read-only file system, \w+ '([^']+)'/, /'([^'\n]+)': Read-only file system/, /([^\s'"`:]+): Read-only file system/, /([^\s'"`:]+): Device or resource busy/, /'([^'\n]+)': Device or resource busy/, /Read-only file system/, /EROFS/, /EBUSY/];
 const UNIX = [/Address family not supported by protocol/, /EAFNOSUPPORT/];
 const NETWORK = [/Could not resolve host/, /Temporary failure in name resolution/, /getaddrinfo (?:EAI_AGAIN|ENOTFOUND)/, /Name or service not known/, /Network is unreachable/, /ENETUNREACH/, /No address associated with hostname/, /nodename nor servname provided/];
 

@@ -19,6 +19,9 @@
  *   name, an upstream) is accepted; anything that could run code or redirect git restores the whole file.
  * - Claude Code's settings files are compared without their `permissions` (Claude writes them itself when
  *   a person answers "don't ask again"); a change to anything else (hooks, helpers, status line) restores.
+ * - `.git/HEAD` (and the `refs` folder) are put back only when removed (git changes HEAD on every checkout).
+ * - git's objects and refs are not kept: a history deleted inside `.git` (beyond the packs, which the
+ *   sandbox keeps read-only) is not restored.
  */
 import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync } from 'node:fs';
@@ -28,8 +31,8 @@ import { gitConfigValues, gitdirOf, readText, riskyGitConfigChange } from './git
 import { neutralizeGitDir, type Quarantine } from './quarantine';
 import { globalGitConfigs } from './protect';
 
-/** How a tracked path is compared. */
-type Semantic = 'bytes' | 'git-config' | 'claude-settings';
+/** How a tracked path is compared (`presence`: only its removal counts, as for `.git/HEAD`). */
+type Semantic = 'bytes' | 'git-config' | 'claude-settings' | 'presence';
 
 /** One protected path: a file, a folder of files, or the identity of the git folder. */
 export interface Tracked {
@@ -68,6 +71,9 @@ export function trackedPaths(workspace: string, home: string, env: NodeJS.Proces
   const gitDir = gitDirFor(workspace);
   if (gitDir) {
     list.push(
+      // Without HEAD the folder is no repository, and git looks for one in the folders above.
+      { path: join(gitDir, 'HEAD'), kind: 'file', semantic: 'presence' },
+      { path: join(gitDir, 'refs'), kind: 'file', semantic: 'presence' },
       { path: join(gitDir, 'config'), kind: 'file', semantic: 'git-config' },
       { path: join(gitDir, 'config.worktree'), kind: 'file', semantic: 'git-config' },
       { path: join(gitDir, 'commondir'), kind: 'file', semantic: 'bytes' },
@@ -251,6 +257,10 @@ export function compare(tracked: readonly Tracked[], before: Snapshot, after: Sn
       continue;
     }
     const semantic = semanticOf(path);
+    if (semantic === 'presence') {
+      changes.push({ path, before: b, after: a, risky: b.t !== 'missing' && a.t === 'missing', detail: a.t === 'missing' ? 'removed' : 'changed' });
+      continue;
+    }
     if (b.t === 'file' && a.t === 'file' && b.kept && a.kept && semantic !== 'bytes') {
       const bt = blobs.get(b.hash)?.toString('utf8');
       const at = blobs.get(a.hash)?.toString('utf8');
