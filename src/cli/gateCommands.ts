@@ -11,6 +11,7 @@ import { AGENT_NAMES } from '../shared/ids';
 import { callGate, isServerMessage } from '../gate/gateClient';
 import { GateBusyError } from '../gate/gateServer';
 import { GateRuntime } from '../gate/gateRuntime';
+import { Backstop } from '../engine/backstop';
 import { socketPathFor, tokenPathFor } from '../gate/protocol';
 import { sandboxAvailability } from '../core/sandbox/backends';
 import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
@@ -31,6 +32,15 @@ function target(agent: string): InstallTarget {
   return agent as InstallTarget;
 }
 
+/** A person changed hook configurations here on purpose: the backstop takes them as they are now. */
+function acceptProtected(ctx: CliContext, files: readonly string[]): void {
+  try {
+    new Backstop({ workspace: ctx.workspace, home: ctx.home, dir: ctx.workspaceDir, log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} } }).accept(files);
+  } catch (e) {
+    ctx.err(`airlock: note: could not record the change for the after-the-fact check (${(e as Error).message})\n`);
+  }
+}
+
 /** `airlock install AGENT` */
 export function installCommand(ctx: CliContext, agent: string): number {
   const t = target(agent);
@@ -40,6 +50,7 @@ export function installCommand(ctx: CliContext, agent: string): number {
   } catch (e) {
     throw new CliError((e as Error).message);
   }
+  acceptProtected(ctx, [result.file]);
   // Agents that skip a workspace's hooks until a person trusts them do so silently: say so now.
   const skipped = skipReasons(t, ctx.workspace, { home: ctx.home, env: process.env });
   if (ctx.json) printJson(ctx, { ...result, skipped });
@@ -63,6 +74,7 @@ export function uninstallCommand(ctx: CliContext, agent: string): number {
   } catch (e) {
     throw new CliError((e as Error).message);
   }
+  acceptProtected(ctx, [result.file]);
   if (ctx.json) printJson(ctx, result);
   else ctx.out(result.changed ? `Removed Airlock's hooks for ${t} from ${result.file}${result.removedFile ? ' (the file held nothing else and was removed)' : ''}\n` : `Airlock's hooks for ${t} were not installed in ${result.file}\n`);
   return 0;

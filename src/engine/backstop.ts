@@ -18,11 +18,12 @@
  * The state lives in the workspace's data folder, so that the gate and hook processes share it.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { AgentEvent } from '../agents/types';
 import type { Logger } from '../core/logger';
 import { acquireLock } from '../core/storage/lock';
 import { writeFileAtomic } from '../core/storage/atomicFile';
+import { realPath } from '../core/storage/realPath';
 import { BlobStore, compare, restore, snapshot, trackedPaths, type Change, type Snapshot } from '../core/sandbox/protectedFiles';
 import { Quarantine } from '../core/sandbox/quarantine';
 import type { AuditEvent } from './record';
@@ -72,7 +73,7 @@ export interface BackstopOptions {
   readonly now?: () => number;
 }
 
-const EDIT_WINDOW_MS = 2 * 60_000;
+const EDIT_WINDOW_MS = 60_000;
 
 /** The after-the-fact check of the protected files for one workspace. */
 export class Backstop {
@@ -80,11 +81,15 @@ export class Backstop {
   private readonly blobs: BlobStore;
   private readonly now: () => number;
 
-  constructor(private readonly o: BackstopOptions) {
-    const dir = join(o.dir, 'backstop');
+  private readonly o: BackstopOptions;
+
+  constructor(options: BackstopOptions) {
+    // One spelling of the workspace for every process sharing the state (the gate, hooks, the CLI).
+    this.o = { ...options, workspace: realPath(options.workspace), home: realPath(options.home) };
+    const dir = join(options.dir, 'backstop');
     this.stateFile = join(dir, 'state.json');
     this.blobs = new BlobStore(join(dir, 'blobs'));
-    this.now = o.now ?? Date.now;
+    this.now = options.now ?? Date.now;
   }
 
   /**
@@ -146,10 +151,24 @@ export class Backstop {
     });
   }
 
-  /** Accepts the protected files as they are now (a person's or Airlock's own change, made on purpose). */
-  accept(): void {
+  /**
+   * Accepts protected files as they are now: a change a person made on purpose (saved in the editor,
+   * `airlock install`, "Always allow"). With `paths`, only those (and what is below them); without, all.
+   */
+  accept(paths?: readonly string[]): void {
     this.locked((state) => {
-      state.baseline = snapshot(trackedPaths(this.o.workspace, this.o.home, this.o.env), state.baseline, this.blobs);
+      const now = snapshot(trackedPaths(this.o.workspace, this.o.home, this.o.env), state.baseline, this.blobs);
+      if (!paths) {
+        state.baseline = now;
+        return undefined;
+      }
+      const real = paths.map((q) => join(realPath(dirname(q)), basename(q)));
+      const covered = (p: string): boolean => real.some((q) => p === q || p.startsWith(`${q}/`));
+      for (const p of new Set([...Object.keys(now), ...Object.keys(state.baseline)])) {
+        if (!covered(p)) continue;
+        if (now[p]) state.baseline[p] = now[p]!;
+        else delete state.baseline[p];
+      }
       return undefined;
     });
   }
@@ -261,7 +280,7 @@ function windowKey(event: AgentEvent): string {
   return `${event.agent}:${event.agentSessionId}:${event.tool}:${input.length > 256 ? input.slice(0, 256) : input}`;
 }
 
-/** How long a command's window stays open without a post event: its time limit, and a minute more. */
+/** How long a command's window stays open without a post event: its time limit, and half a minute more. */
 export function commandWindowMs(timeoutSeconds: number): number {
-  return timeoutSeconds * 1000 + 60_000;
+  return timeoutSeconds * 1000 + 30_000;
 }

@@ -46,6 +46,12 @@ export interface HookContext extends AskContext {
   readonly backstop?: Backstop;
 }
 
+/** The time limit a shell tool call gives itself (Claude Code's Bash `timeout`, in ms), in seconds. */
+function toolTimeoutSeconds(event: AgentEvent): number | undefined {
+  const t = (event.toolInput as { timeout?: unknown } | null)?.timeout;
+  return typeof t === 'number' && Number.isFinite(t) && t > 0 ? Math.min(t / 1000, 24 * 3600) : undefined;
+}
+
 /** Runs a backstop step; its failure is logged and never changes a decision. */
 function backstopStep(ctx: HookContext, step: (b: Backstop) => BackstopReport | undefined): BackstopReport | undefined {
   if (!ctx.backstop) return undefined;
@@ -148,7 +154,7 @@ async function decideVerdict(ctx: HookContext, adapter: Adapter, event: AgentEve
   // From here until the tool reports back, what changes among the protected files is this action's (denied
   // ones included: an agent may ignore a deny).
   if (event.action.category === 'edit' || event.action.category === 'command') {
-    const timeoutMs = event.action.category === 'command' ? commandWindowMs(ctx.policy().compiled.sandbox.limits.timeoutSeconds) : undefined;
+    const timeoutMs = event.action.category === 'command' ? commandWindowMs(toolTimeoutSeconds(event) ?? ctx.policy().compiled.sandbox.limits.timeoutSeconds) : undefined;
     backstopStep(ctx, (b) => b.open(event, session, timeoutMs !== undefined ? { timeoutMs } : {}));
   }
   pending.write(key, record);

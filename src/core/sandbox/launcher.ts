@@ -18,7 +18,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { bwrapArgs, prlimitArgs, seatbeltProfile, which } from './backends';
 import { HintScanner, sandboxHint } from './hints';
 import { leasePlaceholders, type PlaceholderLease } from './placeholders';
-import { cacheSource, type SandboxProfile } from './profile';
+import { cacheSource, hiddenPaths, type SandboxProfile } from './profile';
 import { planProtections, type ProtectionPlan } from './protect';
 import { signalNumber, serveBridge, startAllowListProxy, type AllowListProxy } from './proxy';
 import { describeGitRisk, findGitRisks, neutralizeGitDir, Quarantine } from './quarantine';
@@ -164,7 +164,8 @@ function userProcessCount(uid: number): number {
 }
 
 /** Runs `command` in the sandbox; resolves to its exit status. */
-export async function runSandboxed(profile: SandboxProfile, command: string, o: LaunchOptions): Promise<number> {
+export async function runSandboxed(given: SandboxProfile, command: string, o: LaunchOptions): Promise<number> {
+  const profile: SandboxProfile = { ...given, hide: hiddenPaths(given) };
   const platform = o.platform ?? process.platform;
   const say = (m: string): void => void o.stderr.write(`airlock sandbox: ${m}\n`);
   const shell = shellPath();

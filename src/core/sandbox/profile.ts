@@ -7,8 +7,7 @@
 import { join } from 'node:path';
 import { workspaceDataDir } from '../dataDir';
 import type { SandboxLimits } from '../policy/types';
-import { SECRET_ENV } from './sandboxEnv';
-import { CACHE_DIRS, resolveSandboxPath, type ResolvedSandbox } from './sandboxPolicy';
+import { CACHE_DIRS, DEFAULT_DENY_READ, resolveSandboxPath, type ResolvedSandbox } from './sandboxPolicy';
 
 /** Everything the sandbox launcher needs. */
 export interface SandboxProfile {
@@ -17,11 +16,11 @@ export interface SandboxProfile {
   readonly workspace: string;
   /** Other writable folders. */
   readonly writable: readonly string[];
-  /** Hidden: folders appear empty, files cannot be opened. */
+  /** Hidden besides Airlock's defaults (DEFAULT_DENY_READ, added by the launcher): folders appear empty, files empty. */
   readonly hide: readonly string[];
   readonly network: 'none' | 'host' | { readonly allow: readonly string[] };
   readonly limits: SandboxLimits;
-  /** Environment variables removed besides those that look secret (sandboxEnv.ts). */
+  /** Environment variables removed besides the listed ones and those that look secret (sandboxEnv.ts). */
   readonly unsetEnv: readonly string[];
   /** The person's home folder. */
   readonly home: string;
@@ -38,14 +37,20 @@ export function buildProfile(s: ResolvedSandbox, options: { workspace: string; h
     v: 2,
     workspace,
     writable: s.writable.map((p) => resolveSandboxPath(p, workspace, home)),
-    hide: [...new Set([...s.denyRead.map((p) => resolveSandboxPath(p, workspace, home)), options.dataRoot])],
+    // Airlock's defaults are added by the launcher: the rewritten command line stays short enough to read.
+    hide: [...new Set([...s.denyRead.filter((p) => !DEFAULT_DENY_READ.includes(p)).map((p) => resolveSandboxPath(p, workspace, home)), options.dataRoot])],
     network: s.network,
     limits: s.limits,
-    unsetEnv: [...SECRET_ENV],
+    unsetEnv: [],
     home,
     state: join(workspaceDataDir(options.dataRoot, workspace), 'sandbox'),
     caches: CACHE_DIRS.map((p) => resolveSandboxPath(p, workspace, home)),
   };
+}
+
+/** Everything the sandbox hides: Airlock's defaults (resolved against the profile's home) and the profile's own. */
+export function hiddenPaths(profile: SandboxProfile): string[] {
+  return [...new Set([...DEFAULT_DENY_READ.map((p) => resolveSandboxPath(p, profile.workspace, profile.home)), ...profile.hide])];
 }
 
 /** Where a cache of the profile lives in Airlock's data (persistent, one per workspace). */
