@@ -15,10 +15,10 @@ type Entry = (argv: readonly string[]) => Promise<number>;
 const run: Entry =
   args[0] === 'hook'
     ? (a) => (require('./hook.js') as { hookCli: Entry }).hookCli(a.slice(1))
-    : args[0] === 'sandbox' || args[0] === 'sandbox-bridge'
+    : args[0] === 'sandbox' || args[0] === 'sandbox-bridge' || args[0] === 'sandbox-cleanup'
       ? (a) => {
-          const s = require('./sandbox.js') as { sandboxCli: Entry; bridgeCli: Entry };
-          return a[0] === 'sandbox' ? s.sandboxCli(a.slice(1)) : s.bridgeCli(a.slice(1));
+          const s = require('./sandbox.js') as { sandboxCli: Entry; bridgeCli: Entry; cleanupCli: Entry };
+          return a[0] === 'sandbox' ? s.sandboxCli(a.slice(1)) : a[0] === 'sandbox-bridge' ? s.bridgeCli(a.slice(1)) : s.cleanupCli(a.slice(1));
         }
       : (require('./main.js') as { main: Entry }).main;
 run(args).then(

@@ -1,9 +1,12 @@
 /**
- * `airlock sandbox --profile P -- COMMAND` and `airlock sandbox-bridge -- ARGV…` (dist/sandbox.js): what
+ * `airlock sandbox --profile P -- COMMAND`, `airlock sandbox-bridge -- ARGV…` and `airlock sandbox-cleanup
+ * STATE` (dist/sandbox.js): what
  * every sandboxed command line runs, so it is kept lean and loaded on its own by dist/cli.js. It closes
  * the file descriptors it inherited before anything else, and never loads the decision engine.
  */
+import { readFileSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { cleanUp } from './core/sandbox/placeholders';
 import { closeInheritedFds, runSandboxed } from './core/sandbox/launcher';
 import { decodeProfile, ProfileError } from './core/sandbox/profile';
 import { runBridge } from './core/sandbox/proxy';
@@ -43,6 +46,22 @@ export function bridgeCli(args: readonly string[]): Promise<number> {
   const argv = at === -1 ? args : args.slice(at + 1);
   if (argv.length === 0) return Promise.resolve(usage('sandbox-bridge needs the command to run after --'));
   return runBridge(argv);
+}
+
+/** Runs `airlock sandbox-cleanup STATE` (started in the background by the launcher). */
+export function cleanupCli(args: readonly string[]): Promise<number> {
+  const state = args[0];
+  if (!state || !state.startsWith('/')) return Promise.resolve(usage('sandbox-cleanup needs the sandbox state folder'));
+  try {
+    cleanUp(state);
+  } finally {
+    try {
+      if (readFileSync(join(state, 'cleaner.pid'), 'utf8') === String(process.pid)) unlinkSync(join(state, 'cleaner.pid'));
+    } catch {
+      // gone
+    }
+  }
+  return Promise.resolve(0);
 }
 
 function usage(message: string): number {

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { bwrapArgs, prlimitArgs, seatbeltProfile, which } from './backends';
 import { HintScanner, sandboxHint } from './hints';
-import { leasePlaceholders, type PlaceholderLease } from './placeholders';
+import { deferCgroupRemoval, leasePlaceholders, startCleaner, type PlaceholderLease } from './placeholders';
 import { cacheSource, hiddenPaths, type SandboxProfile } from './profile';
 import { planProtections, type ProtectionPlan } from './protect';
 import { signalNumber, serveBridge, startAllowListProxy, type AllowListProxy } from './proxy';
@@ -91,7 +91,8 @@ interface Cgroups {
   readonly memory: string;
   readonly pids: string;
   oomKilled(): boolean;
-  remove(): void;
+  /** Removes the groups; returns those whose processes were still leaving. */
+  remove(): string[];
 }
 
 function createCgroups(limits: SandboxProfile['limits']): Cgroups | undefined {
@@ -134,17 +135,16 @@ function createCgroups(limits: SandboxProfile['limits']): Cgroups | undefined {
       }
     },
     remove: () => {
+      const left: string[] = [];
       for (const d of [m, p]) {
-        for (let i = 0; i < 20; i++) {
-          try {
-            rmdirSync(d);
-            break;
-          } catch {
-            // processes still leaving the group: wait 50 ms
-            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-          }
+        try {
+          rmdirSync(d);
+        } catch {
+          // processes still leaving the group: the background cleaner removes it
+          left.push(d);
         }
       }
+      return left;
     },
   };
 }
@@ -178,12 +178,22 @@ export async function runSandboxed(given: SandboxProfile, command: string, o: La
   let seccomp: Buffer | undefined;
   const allow = typeof profile.network === 'object' ? profile.network.allow : undefined;
   const started = Date.now();
+  // AIRLOCK_SANDBOX_TRACE=1: how long each step of the launcher takes, on stderr (for the benchmark).
+  const traceOn = process.env.AIRLOCK_SANDBOX_TRACE === '1';
+  let last = process.hrtime.bigint();
+  const trace = (step: string): void => {
+    if (!traceOn) return;
+    const now = process.hrtime.bigint();
+    o.stderr.write(`airlock sandbox trace: ${step} ${(Number(now - last) / 1e6).toFixed(1)} ms\n`);
+    last = now;
+  };
   const plan = planProtections({ workspace: profile.workspace, writable: profile.writable, home: profile.home, programDir: dirname(o.cli) });
   if (plan.problems.length > 0) {
     say(`the sandbox cannot protect what it must, so the command did not run: ${plan.problems.join('; ')}`);
     return 126;
   }
   const env = sandboxEnv(process.env, profile.unsetEnv);
+  trace('plan');
 
   if (platform === 'linux') {
     const tools = { bwrap: which('bwrap'), timeout: which('timeout'), prlimit: which('prlimit') };
@@ -204,7 +214,9 @@ export async function runSandboxed(given: SandboxProfile, command: string, o: La
     }
     const caches = profile.caches.filter((at) => kindOf(at) === 'dir').map((at) => ({ at, from: cacheSource(profile, at) }));
     for (const c of caches) mkdirSync(c.from, { recursive: true, mode: 0o700 });
+    trace('placeholders');
     cgroups = createCgroups(profile.limits);
+    trace('cgroups');
     const uid = process.getuid?.() ?? 0;
     // RLIMIT_NPROC counts every process of the user and is ignored for root: a pids cgroup does better.
     const nproc = cgroups || uid === 0 ? undefined : Math.ceil(profile.limits.processes) + userProcessCount(uid);
@@ -243,6 +255,7 @@ export async function runSandboxed(given: SandboxProfile, command: string, o: La
     throw e;
   }
   if (seccomp) (child.stdio[stdio.length - 1] as NodeJS.WritableStream).end(seccomp);
+  trace('spawn');
   if (allow && proxyDir) serveBridge(child as Parameters<typeof serveBridge>[0], join(proxyDir, 'p.sock'));
   const killGroup = (signal: NodeJS.Signals): void => {
     try {
@@ -300,12 +313,15 @@ export async function runSandboxed(given: SandboxProfile, command: string, o: La
     child.on('error', () => resolveStatus({ code: 127, signal: null }));
     child.on('close', (code, signal) => resolveStatus({ code, signal }));
   });
+  trace('command');
   if (wallTimer) clearTimeout(wallTimer);
   for (const w of watchers) w.close();
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, forward);
   const code = status.code ?? 128 + (status.signal ? signalNumber(status.signal) : 1);
   const oom = cgroups?.oomKilled() ?? false;
-  cgroups?.remove();
+  const cgroupsLeft = cgroups?.remove() ?? [];
+  if (cgroupsLeft.length) deferCgroupRemoval(profile.state, cgroupsLeft);
+  trace('cgroups removed');
   await proxy?.close();
   if (proxyDir) rmSync(proxyDir, { recursive: true, force: true });
 
@@ -321,7 +337,14 @@ export async function runSandboxed(given: SandboxProfile, command: string, o: La
       say(`could not check the repositories in the workspace after the command (${(e as Error).message})`);
     }
   }
-  lease?.release();
+  trace('checks');
+  try {
+    lease?.release();
+  } catch (e) {
+    say(`could not remove the sandbox's placeholder folders (${(e as Error).message}); the next sandboxed command will`);
+  }
+  if (cgroupsLeft.length > 0) startCleaner(profile.state, o.node, o.cli);
+  trace('placeholders released');
 
   const l = profile.limits;
   const rel = (p: string): string => (relative(profile.workspace, p).startsWith('..') ? p : relative(profile.workspace, p));

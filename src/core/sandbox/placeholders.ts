@@ -2,11 +2,17 @@
  * Empty read-only folders standing in for protected paths that do not exist yet (see protect.ts). They are
  * created on the host just before a sandboxed command starts, because a mount needs something to mount
  * on, and removed again once no sandboxed command of the workspace runs any more: every running launcher
- * registers itself, and only the last one out removes them, so a folder is never removed from under a
- * sandbox that still relies on it (removing a mount point's folder on the host would dissolve the mount
- * inside). Only empty folders are ever removed (`rmdir`), so nothing anyone put there is lost.
+ * registers itself, and only when none is registered are they removed, so a folder is never removed from
+ * under a sandbox that still relies on it (removing a mount point's folder on the host would dissolve the
+ * mount inside). Only empty folders are ever removed (`rmdir`), so nothing anyone put there is lost.
+ *
+ * The last launcher out removes them before it returns, so nothing is left behind once the command is
+ * done (a check right after it sees no `.mcp.json`, not even an empty folder). A launcher that was killed
+ * leaves its registration behind; the next one prunes it. Cgroups whose processes were still leaving when
+ * a command ended are removed by a small background process (`airlock sandbox-cleanup`) a second later.
  */
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { acquireLock } from '../storage/lock';
 
@@ -14,6 +20,7 @@ import { acquireLock } from '../storage/lock';
 export interface PlaceholderLease {
   /** Folders created on the host for this command (and possibly shared with others). */
   readonly created: readonly string[];
+  /** Unregisters this launcher, and removes the placeholders when no other sandbox of the workspace runs. */
   release(): void;
 }
 
@@ -26,7 +33,7 @@ function alive(pid: number): boolean {
   }
 }
 
-function readRegistry(file: string): string[] {
+function readList(file: string): string[] {
   try {
     const v = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
@@ -50,23 +57,26 @@ function liveUsers(dir: string): string[] {
       try {
         unlinkSync(join(dir, n));
       } catch {
-        // another launcher pruned it
+        // another process pruned it
       }
     }
   }
   return live;
 }
 
+const lockOf = (stateDir: string, what: string) => acquireLock(join(stateDir, 'placeholders.lock'), { what, timeoutMs: 10_000, staleMs: 30_000 });
+
 /** Makes every folder in `paths` exist (empty), recording the ones created, and registers this launcher. */
 export function leasePlaceholders(stateDir: string, paths: readonly string[]): PlaceholderLease {
   const registry = join(stateDir, 'placeholders.json');
   const users = join(stateDir, 'users');
-  const me = `${process.pid}-${Date.now().toString(36)}`;
-  const lock = acquireLock(join(stateDir, 'placeholders.lock'), { what: 'preparing a sandbox', timeoutMs: 10_000, staleMs: 30_000 });
+  const me = join(users, `${process.pid}-${Date.now().toString(36)}`);
+  mkdirSync(users, { recursive: true, mode: 0o700 });
+  const lock = lockOf(stateDir, 'preparing a sandbox');
   const created: string[] = [];
   try {
-    mkdirSync(users, { recursive: true });
-    liveUsers(users);
+    // Registered first: a cleaner that takes the lock after this sees us.
+    writeFileSync(me, '');
     for (const p of paths) {
       // Create missing parents one by one, remembering each, so that they can all be removed again.
       const chain: string[] = [];
@@ -88,37 +98,105 @@ export function leasePlaceholders(stateDir: string, paths: readonly string[]): P
         }
       }
     }
-    const known = readRegistry(registry);
-    writeFileSync(registry, JSON.stringify([...new Set([...known, ...created])]));
-    writeFileSync(join(users, me), '');
+    if (created.length) writeFileSync(registry, JSON.stringify([...new Set([...readList(registry), ...created])]));
+  } catch (e) {
+    try {
+      unlinkSync(me);
+    } catch {
+      // not registered
+    }
+    throw e;
   } finally {
     lock.release();
   }
   return {
     created,
     release() {
-      const l = acquireLock(join(stateDir, 'placeholders.lock'), { what: 'cleaning up after a sandbox', timeoutMs: 10_000, staleMs: 30_000 });
       try {
-        try {
-          unlinkSync(join(users, me));
-        } catch {
-          // pruned
-        }
-        if (liveUsers(users).length > 0) return;
+        unlinkSync(me);
+      } catch {
+        // pruned
+      }
+      cleanUp(stateDir, { delayMs: 0, maxMs: 0 });
+    },
+  };
+}
+
+/** Remembers a cgroup folder the cleaner should remove (its processes were still leaving). */
+export function deferCgroupRemoval(stateDir: string, dirs: readonly string[]): void {
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  appendFileSync(join(stateDir, 'cgroups-pending'), dirs.map((d) => `${d}\n`).join(''));
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Removes the placeholders (and pending cgroups) once no launcher is registered: at once with `delayMs: 0`
+ * (the launcher, as it ends), or waiting `delayMs` between attempts for up to `maxMs` (the background cleaner).
+ */
+export function cleanUp(stateDir: string, options: { readonly delayMs?: number; readonly maxMs?: number } = {}): 'removed' | 'busy' {
+  const deadline = Date.now() + (options.maxMs ?? 15 * 60_000);
+  const registry = join(stateDir, 'placeholders.json');
+  const users = join(stateDir, 'users');
+  for (;;) {
+    if ((options.delayMs ?? 1000) > 0) sleep(options.delayMs ?? 1000);
+    const lock = lockOf(stateDir, 'cleaning up after sandboxes');
+    try {
+      if (liveUsers(users).length === 0) {
         const remaining: string[] = [];
         // Deepest first, so that a created parent becomes empty before its turn.
-        for (const d of readRegistry(registry).sort((a, b) => b.length - a.length)) {
+        for (const d of readList(registry).sort((a, b) => b.length - a.length)) {
           try {
             rmdirSync(d);
           } catch (e) {
             const code = (e as NodeJS.ErrnoException).code;
+            // Not empty any more: someone's folder now, not a placeholder.
             if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') remaining.push(d);
           }
         }
         writeFileSync(registry, JSON.stringify(remaining));
-      } finally {
-        l.release();
+        const pending = join(stateDir, 'cgroups-pending');
+        let cgroups: string[] = [];
+        try {
+          cgroups = readFileSync(pending, 'utf8').split('\n').filter(Boolean);
+        } catch {
+          cgroups = [];
+        }
+        const left = cgroups.filter((d) => {
+          try {
+            rmdirSync(d);
+            return false;
+          } catch (e) {
+            return (e as NodeJS.ErrnoException).code !== 'ENOENT';
+          }
+        });
+        writeFileSync(pending, left.map((d) => `${d}\n`).join(''));
+        return 'removed';
       }
-    },
-  };
+    } finally {
+      lock.release();
+    }
+    if (Date.now() > deadline) return 'busy';
+  }
+}
+
+/** Starts the background cleaner (for cgroups still being left) unless one is already waiting (`node CLI sandbox-cleanup STATE`). */
+export function startCleaner(stateDir: string, node: string, cli: string): void {
+  const pidFile = join(stateDir, 'cleaner.pid');
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    if (Number.isInteger(pid) && pid > 0 && alive(pid)) return;
+  } catch {
+    // none yet
+  }
+  try {
+    const child = spawn(node, [cli, 'sandbox-cleanup', stateDir], { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    child.on('error', () => undefined);
+    if (child.pid) writeFileSync(pidFile, String(child.pid));
+    child.unref();
+  } catch {
+    // the next command's launcher tries again
+  }
 }

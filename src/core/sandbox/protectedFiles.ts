@@ -261,18 +261,21 @@ export function compare(tracked: readonly Tracked[], before: Snapshot, after: Sn
       changes.push({ path, before: b, after: a, risky: b.t !== 'missing' && a.t === 'missing', detail: a.t === 'missing' ? 'removed' : 'changed' });
       continue;
     }
-    if (b.t === 'file' && a.t === 'file' && b.kept && a.kept && semantic !== 'bytes') {
-      const bt = blobs.get(b.hash)?.toString('utf8');
-      const at = blobs.get(a.hash)?.toString('utf8');
+    // A configuration file judged by meaning may also appear or go: it is then compared with an empty one.
+    const textOf = (e: EntryState): string | undefined => (e.t === 'missing' ? '' : e.t === 'file' && e.kept ? blobs.get(e.hash)?.toString('utf8') : undefined);
+    if (semantic !== 'bytes' && (b.t === 'file' || b.t === 'missing') && (a.t === 'file' || a.t === 'missing')) {
+      const bt = textOf(b);
+      const at = textOf(a);
       if (bt !== undefined && at !== undefined) {
         if (semantic === 'git-config') {
           const risky = riskyGitConfigChange(bt, at);
-          changes.push({ path, before: b, after: a, risky: risky.length > 0 || b.mode !== a.mode, detail: risky.length ? `sets ${risky.join(', ')}` : 'harmless keys only' });
+          const modeChanged = b.t === 'file' && a.t === 'file' && b.mode !== a.mode;
+          changes.push({ path, before: b, after: a, risky: risky.length > 0 || modeChanged, detail: risky.length ? `${a.t === 'missing' ? 'removed, with' : 'sets'} ${risky.join(', ')}` : 'harmless keys only' });
           continue;
         }
-        const x = withoutPermissions(bt);
-        const y = withoutPermissions(at);
-        const harmless = x !== undefined && x === y && b.mode === a.mode;
+        const x = withoutPermissions(bt || '{}');
+        const y = withoutPermissions(at || '{}');
+        const harmless = x !== undefined && x === y && (b.t !== 'file' || a.t !== 'file' || b.mode === a.mode);
         changes.push({ path, before: b, after: a, risky: !harmless, detail: harmless ? 'permissions only' : 'changed' });
         continue;
       }
