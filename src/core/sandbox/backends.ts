@@ -12,9 +12,16 @@ import type { ProtectionPlan } from './protect';
 /** Whether a sandbox can run commands here, and if not, why and what to do. */
 export type SandboxAvailability = { readonly available: true; readonly backend: 'bubblewrap' | 'sandbox-exec'; readonly detail: string } | { readonly available: false; readonly reason: string; readonly fix: string };
 
-/** Finds an executable on PATH (or in the usual system folders). */
-export function which(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/bin', '/bin', '/usr/sbin', '/sbin', '/usr/local/bin'];
+/**
+ * The folders the sandbox's own tools (bwrap, timeout, prlimit) are taken from: system folders only,
+ * never PATH. The launcher runs outside the sandbox with the agent's environment, and a PATH the agent
+ * could set (`export PATH=$PWD/bin:$PATH` in a persistent shell) must not choose what runs there.
+ */
+export const SYSTEM_BIN_DIRS: readonly string[] = Object.freeze(['/usr/bin', '/bin', '/usr/sbin', '/sbin', '/usr/local/bin', '/run/current-system/sw/bin', '/nix/var/nix/profiles/default/bin', '/opt/homebrew/bin']);
+
+/** Finds an executable on PATH (or in the usual system folders); `systemOnly` ignores PATH. */
+export function which(name: string, env: NodeJS.ProcessEnv = process.env, systemOnly = false): string | undefined {
+  const dirs = [...(systemOnly ? [] : (env.PATH ?? '').split(delimiter)), ...SYSTEM_BIN_DIRS];
   for (const d of dirs) {
     if (!d) continue;
     const p = join(d, name);
@@ -34,7 +41,7 @@ const DISK_CACHE_MS = 10 * 60_000;
 
 /** What a probe depends on: the bubblewrap binary, the user and the kernel. */
 function probeKey(env: NodeJS.ProcessEnv): string {
-  const bwrap = which('bwrap', env);
+  const bwrap = which('bwrap', env, true);
   let stamp = '';
   try {
     if (bwrap) stamp = String(statSync(bwrap).mtimeMs);
@@ -85,10 +92,10 @@ function probe(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): SandboxAvaila
     return existsSync('/usr/bin/sandbox-exec') ? { available: true, backend: 'sandbox-exec', detail: '/usr/bin/sandbox-exec' } : { available: false, reason: '/usr/bin/sandbox-exec is missing', fix: 'sandbox-exec ships with macOS; check the system installation' };
   }
   if (platform !== 'linux') return { available: false, reason: `Airlock has no sandbox for ${platform}`, fix: 'run agents under WSL or Linux to sandbox their commands' };
-  const bwrap = which('bwrap', env);
-  if (!bwrap) return { available: false, reason: 'bubblewrap (bwrap) is not installed', fix: 'install it: sudo apt-get install bubblewrap (or dnf/pacman install bubblewrap)' };
+  const bwrap = which('bwrap', env, true);
+  if (!bwrap) return { available: false, reason: `bubblewrap (bwrap) is not installed in ${SYSTEM_BIN_DIRS.slice(0, 5).join(', ')}`, fix: 'install it: sudo apt-get install bubblewrap (or dnf/pacman install bubblewrap)' };
   for (const tool of ['prlimit', 'timeout']) {
-    if (!which(tool, env)) return { available: false, reason: `${tool} is not installed`, fix: `install ${tool === 'prlimit' ? 'util-linux' : 'coreutils'}` };
+    if (!which(tool, env, true)) return { available: false, reason: `${tool} is not installed`, fix: `install ${tool === 'prlimit' ? 'util-linux' : 'coreutils'}` };
   }
   const r = spawnSync(bwrap, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-user', '--disable-userns', '--unshare-pid', '--unshare-net', '--cap-drop', 'ALL', '--', 'true'], { encoding: 'utf8', timeout: 10_000 });
   if (r.status !== 0) {

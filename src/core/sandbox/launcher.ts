@@ -24,6 +24,7 @@ import { signalNumber, serveBridge, startAllowListProxy, type AllowListProxy } f
 import { describeGitRisk, findGitRisks, neutralizeGitDir, Quarantine } from './quarantine';
 import { unixSocketFilter } from './seccomp';
 import { sandboxEnv } from './sandboxEnv';
+import { LAUNCHER_KEPT_ENV } from './rewrite';
 
 /** Where the launcher writes and how it finds itself (for the network bridge inside the sandbox). */
 export interface LaunchOptions {
@@ -193,10 +194,16 @@ export async function runSandboxed(given: SandboxProfile, command: string, o: La
     return 126;
   }
   const env = sandboxEnv(process.env, profile.unsetEnv);
+  // Put back what the rewritten command line kept away from the launcher (rewrite.ts).
+  for (const v of LAUNCHER_KEPT_ENV) {
+    const kept = process.env[`AIRLOCK_KEPT_${v}`];
+    if (kept) env[v] = kept;
+    else delete env[v];
+  }
   trace('plan');
 
   if (platform === 'linux') {
-    const tools = { bwrap: which('bwrap'), timeout: which('timeout'), prlimit: which('prlimit') };
+    const tools = { bwrap: which('bwrap', process.env, true), timeout: which('timeout', process.env, true), prlimit: which('prlimit', process.env, true) };
     const missing = Object.entries(tools).find(([, p]) => !p);
     if (missing) {
       say(`${missing[0]} is not installed, so the command did not run (install bubblewrap, coreutils and util-linux)`);

@@ -239,6 +239,20 @@ echo ok`);
     assert.equal(connections, before, 'no connection arrived at the host sockets');
   });
 
+  it("cannot make the launcher run its code through its own shell's PATH or NODE_OPTIONS", async () => {
+    // An agent with a persistent shell could have set these before: the launcher runs outside the sandbox.
+    mkdirSync(join(ws, 'evilbin'), { recursive: true });
+    for (const tool of ['bwrap', 'timeout', 'prlimit', 'sh']) writeFileSync(join(ws, 'evilbin', tool), `#!/bin/sh\ntouch '${canary}'\nexec /usr/bin/${tool} "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(ws, 'evil.js'), `require('fs').writeFileSync(${JSON.stringify(canary)}, 'x');\n`);
+    writeFileSync(join(ws, 'attack.sh'), 'echo inside\n');
+    const hostile = { ...env, PATH: `${join(ws, 'evilbin')}:${env.PATH}`, NODE_OPTIONS: `--require ${join(ws, 'evil.js')}` };
+    const pre = await preHook(ws, 'sh attack.sh', env, undefined, 'sess-env');
+    const ran = await agentShell(pre.command!, { cwd: ws, env: hostile });
+    await postHook(ws, pre.command!, env, pre.id, 'sess-env');
+    assert.match(ran.stdout, /inside/);
+    assert.ok(!existsSync(canary), `the launcher ran the agent's code: ${ran.stderr}`);
+  });
+
   it('passes the hint and the setting to the agent when the sandbox refuses a write', async () => {
     const r = await attack('hint', `echo x > "${outside}/file"`);
     assert.notEqual(r.code, 0);
