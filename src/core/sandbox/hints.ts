@@ -14,29 +14,44 @@ const READ_ONLY = [/Read-only file system: '([^']+)'/, /EROFS: read-only file sy
 const UNIX = [/Address family not supported by protocol/, /EAFNOSUPPORT/];
 const NETWORK = [/Could not resolve host/, /Temporary failure in name resolution/, /getaddrinfo (?:EAI_AGAIN|ENOTFOUND)/, /Name or service not known/, /Network is unreachable/, /ENETUNREACH/, /No address associated with hostname/, /nodename nor servname provided/];
 
-/** Watches a command's output for the sandbox's refusals (bounded: it keeps only what it needs). */
+/** The literal words each refusal shows; a pattern only ever runs on a short window around one of them. */
+const MARKERS: Readonly<Record<HintKind, readonly string[]>> = {
+  'read-only': ['Read-only file system', 'read-only file system', 'EROFS', 'Device or resource busy', 'EBUSY'],
+  'unix-socket': ['Address family not supported', 'EAFNOSUPPORT'],
+  network: ['resolve host', 'name resolution', 'EAI_AGAIN', 'ENOTFOUND', 'Name or service not known', 'Network is unreachable', 'ENETUNREACH', 'No address associated', 'nodename nor servname'],
+};
+
+/**
+ * Watches a command's output for the sandbox's refusals. Bounded: it keeps a little of the previous chunk
+ * (a message split across two), and runs its patterns only on a few hundred characters around a marker
+ * word, never over the whole output (a long line must not make a pattern crawl).
+ */
 export class HintScanner {
   private carry = '';
   readonly seen = new Map<HintKind, string | undefined>();
 
   /** Feeds a chunk of output. */
   feed(chunk: Buffer): void {
-    if (this.seen.size === 3) return;
+    if (this.seen.size === 3 && [...this.seen.values()].every((v) => v !== undefined)) return;
     const text = this.carry + chunk.toString('utf8');
     this.carry = text.slice(-256);
-    const look = (kind: HintKind, patterns: readonly RegExp[]): void => {
-      if (this.seen.has(kind) && this.seen.get(kind) !== undefined) return;
-      for (const p of patterns) {
-        const m = p.exec(text);
-        if (m) {
-          this.seen.set(kind, m[1] ?? this.seen.get(kind));
-          return;
+    const patterns: Record<HintKind, readonly RegExp[]> = { 'read-only': READ_ONLY, 'unix-socket': UNIX, network: NETWORK };
+    for (const kind of Object.keys(MARKERS) as HintKind[]) {
+      if (this.seen.has(kind) && (kind !== 'read-only' || this.seen.get(kind) !== undefined)) continue;
+      for (const marker of MARKERS[kind]) {
+        const at = text.indexOf(marker);
+        if (at === -1) continue;
+        const window = text.slice(Math.max(0, at - 300), at + marker.length + 300);
+        for (const p of patterns[kind]) {
+          const m = p.exec(window);
+          if (m) {
+            this.seen.set(kind, m[1] ?? this.seen.get(kind));
+            break;
+          }
         }
+        if (this.seen.has(kind)) break;
       }
-    };
-    look('read-only', READ_ONLY);
-    look('unix-socket', UNIX);
-    look('network', NETWORK);
+    }
   }
 }
 

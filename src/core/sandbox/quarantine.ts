@@ -121,15 +121,30 @@ export function neutralizeGitDir(gitDir: string, q: Quarantine): string[] {
     if (where) moved.push(where);
     if (name === 'config') writeFileSync(file, kept || '[core]\n\trepositoryformatversion = 0\n', { mode: 0o644 });
   }
-  for (const hook of activeHooks(join(gitDir, 'hooks'))) {
-    const where = q.take(join(gitDir, 'hooks', hook));
+  // Never through a link: a hooks or objects folder that is a link is moved away whole, not emptied.
+  const hooks = join(gitDir, 'hooks');
+  if (isLink(hooks)) {
+    const where = q.take(hooks);
     if (where) moved.push(where);
+  } else {
+    for (const hook of activeHooks(hooks)) {
+      const where = q.take(join(hooks, hook));
+      if (where) moved.push(where);
+    }
   }
-  for (const r of ['commondir', 'objects/info/alternates']) {
+  for (const r of ['commondir', isLink(join(gitDir, 'objects')) || isLink(join(gitDir, 'objects', 'info')) ? '' : 'objects/info/alternates'].filter(Boolean)) {
     const where = q.take(join(gitDir, r));
     if (where) moved.push(where);
   }
   return moved;
+}
+
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** Folders below `root`, `depth` levels down at most, that hold a `.git` (folder or file). */
