@@ -142,6 +142,7 @@ export function bwrapArgs(profile: SandboxProfile, inner: readonly string[], cwd
   );
   for (const w of [profile.workspace, ...profile.writable]) if (existing(w) === 'dir') a.push('--bind', w, w);
   for (const c of extras.caches) if (existing(c.at) === 'dir' && existing(c.from) === 'dir') a.push('--bind', c.from, c.at);
+  for (const g of extras.plan.gitWritable) a.push('--bind', g, g);
   // Order matters: the protections come after the writable binds they carve out of, parents before
   // children (.git, then .git/hooks), anchors (writable) before read-only paths at the same depth.
   const plan = extras.plan;

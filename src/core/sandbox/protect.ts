@@ -42,6 +42,12 @@ export interface ProtectionPlan {
   readonly watched: string[];
   /** Git folders (the workspace's and those of its submodules and nested repositories) under protection. */
   readonly gitDirs: string[];
+  /**
+   * Folders outside the writable roots that the workspace's own git needs to write: when the workspace is a
+   * linked worktree (`.git` is a file), its git folder and the repository's common folder. Bound writable
+   * before the protections, which then apply to them as to any git folder.
+   */
+  readonly gitWritable: string[];
   /** Why the sandbox cannot protect what it must; the command must not run. */
   readonly problems: string[];
 }
@@ -86,8 +92,18 @@ const SKIP_SCAN = new Set(['node_modules', '.git', '.hg', '.svn', 'target', 'dis
 
 /** Computes the protections of one sandboxed command, from the file system as it is now. */
 export function planProtections(inputs: ProtectInputs): ProtectionPlan {
-  const plan: ProtectionPlan = { anchors: [], readOnly: [], placeholders: [], watched: [], gitDirs: [], problems: [] };
+  const plan: ProtectionPlan = { anchors: [], readOnly: [], placeholders: [], watched: [], gitDirs: [], gitWritable: [], problems: [] };
   const roots = [inputs.workspace, ...inputs.writable].filter((r) => kindOf(r) === 'dir' || kindOf(r) === 'symlink');
+  // A linked worktree commits into its git folder and the repository's common folder, both elsewhere.
+  const worktreeGit = linkedWorktreeGitDirs(inputs.workspace);
+  if (worktreeGit) {
+    for (const d of [worktreeGit.gitDir, worktreeGit.commonDir]) {
+      if (!roots.some((r) => inside(real(d), real(r)))) {
+        roots.push(d);
+        plan.gitWritable.push(d);
+      }
+    }
+  }
   const realRoots = roots.map(real);
   const writable = (p: string): boolean => realRoots.some((r) => inside(real(p), r) || inside(p, r));
   const seen = new Set<string>();
@@ -208,6 +224,19 @@ export function planProtections(inputs: ProtectInputs): ProtectionPlan {
 
 function expandHome(p: string, home: string): string {
   return p === '~' ? home : p.startsWith('~/') ? join(home, p.slice(2)) : p;
+}
+
+/** The git folder and common folder of a linked worktree (`.git` is a file whose target has a `commondir`). */
+export function linkedWorktreeGitDirs(workspace: string): { gitDir: string; commonDir: string } | undefined {
+  const dotGit = join(workspace, '.git');
+  if (kindOf(dotGit) !== 'file') return undefined;
+  const gitDir = gitdirOf(dotGit);
+  if (!gitDir || kindOf(gitDir) !== 'dir') return undefined;
+  const common = readText(join(gitDir, 'commondir'), 4096)?.trim();
+  if (!common) return undefined;
+  const commonDir = isAbsolute(common) ? common : resolve(gitDir, common);
+  if (kindOf(commonDir) !== 'dir' || kindOf(join(commonDir, 'objects')) !== 'dir') return undefined;
+  return { gitDir: real(gitDir), commonDir: real(commonDir) };
 }
 
 /** The person's git configuration files (they may set core.hooksPath or include files for every repository). */

@@ -80,6 +80,12 @@ export function trackedPaths(workspace: string, home: string, env: NodeJS.Proces
       { path: join(gitDir, 'objects', 'info', 'alternates'), kind: 'file', semantic: 'bytes' },
       { path: join(gitDir, 'hooks'), kind: 'tree', semantic: 'bytes' },
     );
+    // A linked worktree's configuration and hooks are the repository's common ones.
+    const common = readText(join(gitDir, 'commondir'), 4096)?.trim();
+    if (common) {
+      const c = isAbsolute(common) ? common : resolve(gitDir, common);
+      list.push({ path: join(c, 'config'), kind: 'file', semantic: 'git-config' }, { path: join(c, 'hooks'), kind: 'tree', semantic: 'bytes' });
+    }
     // A hooks folder set by core.hooksPath inside the workspace holds hooks too.
     for (const c of [join(gitDir, 'config'), ...globalGitConfigs(home, env)]) {
       const text = readText(c);

@@ -253,6 +253,35 @@ echo ok`);
     assert.ok(!existsSync(canary), `the launcher ran the agent's code: ${ran.stderr}`);
   });
 
+  it('in a linked worktree: commits work, and the repository\'s configuration, hooks and other worktrees stay protected', async () => {
+    const main = tree.path('main');
+    rmSync(main, { recursive: true, force: true });
+    assert.equal(hostGit(tree.root, ['init', '-q', main], env).status, 0);
+    hostGit(main, ['commit', '-q', '--allow-empty', '-m', 'init'], env);
+    const wt = tree.path('wt');
+    rmSync(wt, { recursive: true, force: true });
+    hostGit(main, ['worktree', 'prune'], env);
+    assert.equal(hostGit(main, ['worktree', 'add', '-q', wt], env).status, 0, 'worktree');
+    hostGit(main, ['worktree', 'add', '-q', tree.path('wt2')], env);
+    mkdirSync(join(wt, '.vscode'), { recursive: true });
+    writeFileSync(join(wt, '.vscode', 'airlock.json'), POLICY);
+    writeFileSync(join(wt, 'attack.sh'), `echo x > f && git add f && git -c user.email=a@b -c user.name=A commit -qm agent && echo committed
+git config core.fsmonitor "touch ${canary}"
+printf '#!/bin/sh\\ntouch ${canary}\\n' > ${main}/.git/hooks/pre-commit
+echo "gitdir: ${ws}/.git" > .git
+echo x > ${main}/.git/worktrees/wt2/commondir
+echo ok`);
+    const pre = await preHook(wt, 'sh attack.sh', env, undefined, 'sess-wt');
+    assert.ok(pre.command, pre.reason);
+    const r = await agentShell(pre.command, { cwd: wt, env });
+    await postHook(wt, pre.command, env, pre.id, 'sess-wt');
+    assert.match(r.stdout, /committed/, r.stderr);
+    assert.match(hostGit(main, ['log', '--all', '--format=%s'], env).stdout, /agent/);
+    for (const args of [['status'], ['-C', wt, 'status'], ['-C', tree.path('wt2'), 'status'], ['-C', wt, 'commit', '-q', '--allow-empty', '-m', 'p']]) hostGit(main, args, env);
+    assert.ok(!existsSync(canary), "the host's git ran nothing");
+    assert.doesNotMatch(readFileSync(join(main, '.git', 'config'), 'utf8'), /fsmonitor/);
+  });
+
   it('passes the hint and the setting to the agent when the sandbox refuses a write', async () => {
     const r = await attack('hint', `echo x > "${outside}/file"`);
     assert.notEqual(r.code, 0);
