@@ -40,7 +40,7 @@ describe('ordinary development in the default sandbox', { skip, concurrency: fal
   before(() => {
     mkdirSync(join(ws, '.vscode'), { recursive: true });
     // No sandbox section: the default sandbox. The rules let the usual tools pass without a person.
-    writeFileSync(join(ws, '.vscode', 'airlock.json'), JSON.stringify({ version: 1, rules: [{ action: 'allow', command: ['npm *', 'node *', 'python3 *', 'cargo *', 'go *', 'make', 'make *', 'git *', 'sh *', 'cat *', './*'] }] }));
+    writeFileSync(join(ws, '.vscode', 'airlock.json'), JSON.stringify({ version: 1, rules: [{ action: 'allow', command: ['npm *', 'node *', 'python3 *', 'cargo *', 'go *', 'make', 'make *', 'git *', 'sh *', 'cat *', './*'] }, { action: 'allow', edit: ['**'] }] }));
     assert.equal(hostGit(ws, ['init', '-q'], env).status, 0);
   });
   after(() => tree.cleanup());
@@ -115,7 +115,8 @@ describe('ordinary development in the default sandbox', { skip, concurrency: fal
     const probe = `airlock-cache-probe-${process.pid}`;
     writeFileSync(join(ws, 'cache.sh'), `mkdir -p ~/.cache/${probe} && echo persisted > ~/.cache/${probe}/value\n`);
     await dev(t, 'sh cache.sh');
-    const r = await dev(t, `cat ${homedir()}/.cache/${probe}/value`);
+    writeFileSync(join(ws, 'readcache.sh'), `cat ~/.cache/${probe}/value\n`);
+    const r = await dev(t, 'sh readcache.sh');
     assert.equal(r.stdout, 'persisted\n');
     assert.ok(!existsSync(join(homedir(), '.cache', probe)), "the person's own ~/.cache is untouched");
   });
