@@ -79,12 +79,20 @@ function inside(p: string, root: string): boolean {
   return r === '' || (!r.startsWith(`..${sep}`) && r !== '..' && !isAbsolute(r));
 }
 
+const realCache = new Map<string, string>();
+
+/** realpath, remembered for the launch (the plan asks for the same few folders many times). */
 function real(p: string): string {
+  const known = realCache.get(p);
+  if (known !== undefined) return known;
+  let r = p;
   try {
-    return realpathSync(p);
+    r = realpathSync(p);
   } catch {
-    return p;
+    r = p;
   }
+  realCache.set(p, r);
+  return r;
 }
 
 const MAX_NESTED = 64;
@@ -92,6 +100,7 @@ const SKIP_SCAN = new Set(['node_modules', '.git', '.hg', '.svn', 'target', 'dis
 
 /** Computes the protections of one sandboxed command, from the file system as it is now. */
 export function planProtections(inputs: ProtectInputs): ProtectionPlan {
+  realCache.clear();
   const plan: ProtectionPlan = { anchors: [], readOnly: [], placeholders: [], watched: [], gitDirs: [], gitWritable: [], problems: [] };
   const roots = [inputs.workspace, ...inputs.writable].filter((r) => kindOf(r) === 'dir' || kindOf(r) === 'symlink');
   // A linked worktree commits into its git folder and the repository's common folder, both elsewhere.
