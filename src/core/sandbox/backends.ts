@@ -116,6 +116,8 @@ export interface BwrapExtras {
   readonly plan: ProtectionPlan;
   /** Per-workspace caches: `from` (in Airlock's data) is bound writable on `at` (in the home folder). */
   readonly caches: readonly { readonly from: string; readonly at: string }[];
+  /** Folders of the person's own cache shown read-only inside the workspace's cache (bound after it). */
+  readonly readThrough?: readonly { readonly from: string; readonly at: string }[];
   /** The descriptor bubblewrap reads the seccomp program from. */
   readonly seccompFd?: number;
   /** Airlock's own files the sandbox must see (the network bridge), even where they would be hidden. */
@@ -142,6 +144,8 @@ export function bwrapArgs(profile: SandboxProfile, inner: readonly string[], cwd
   );
   for (const w of [profile.workspace, ...profile.writable]) if (existing(w) === 'dir') a.push('--bind', w, w);
   for (const c of extras.caches) if (existing(c.at) === 'dir' && existing(c.from) === 'dir') a.push('--bind', c.from, c.at);
+  // The source is resolved outside the sandbox (the person's cache), the destination inside (the workspace's).
+  for (const r of extras.readThrough ?? []) a.push('--ro-bind', r.from, r.at);
   for (const g of extras.plan.gitWritable) a.push('--bind', g, g);
   // Order matters: the protections come after the writable binds they carve out of, parents before
   // children (.git, then .git/hooks), anchors (writable) before read-only paths at the same depth.

@@ -19,6 +19,7 @@ import { bwrapArgs, prlimitArgs, seatbeltProfile, which } from './backends';
 import { HintScanner, sandboxHint } from './hints';
 import { deferCgroupRemoval, leasePlaceholders, startCleaner, type PlaceholderLease } from './placeholders';
 import { cacheSource, hiddenPaths, type SandboxProfile } from './profile';
+import { READ_THROUGH_CACHES } from './sandboxPolicy';
 import { planProtections, type ProtectionPlan } from './protect';
 import { signalNumber, serveBridge, startAllowListProxy, type AllowListProxy } from './proxy';
 import { describeGitRisk, findGitRisks, neutralizeGitDir, Quarantine } from './quarantine';
@@ -221,6 +222,17 @@ export async function runSandboxed(given: SandboxProfile, command: string, o: La
     }
     const caches = profile.caches.filter((at) => kindOf(at) === 'dir').map((at) => ({ at, from: cacheSource(profile, at) }));
     for (const c of caches) mkdirSync(c.from, { recursive: true, mode: 0o700 });
+    // What tools install into the person's cache (browsers, headers, models) stays visible, read-only,
+    // inside the workspace's own cache.
+    const readThrough: { from: string; at: string }[] = [];
+    for (const c of caches) {
+      for (const name of READ_THROUGH_CACHES) {
+        const real = join(c.at, name);
+        if (kindOf(real) !== 'dir') continue;
+        mkdirSync(join(c.from, name), { recursive: true, mode: 0o700 });
+        readThrough.push({ from: real, at: real });
+      }
+    }
     trace('placeholders');
     cgroups = createCgroups(profile.limits);
     trace('cgroups');
@@ -236,7 +248,7 @@ export async function runSandboxed(given: SandboxProfile, command: string, o: La
     }
     // Descriptor 3: the IPC channel of the network bridge, when there is one; then the seccomp program.
     const seccompFd = seccomp ? (allow ? 4 : 3) : undefined;
-    const bwrap = [tools.bwrap!, ...bwrapArgs(profile, inner, o.cwd, kindOf, { plan, caches, ...(seccompFd !== undefined ? { seccompFd } : {}), visible: allow ? [dirname(o.cli), dirname(o.node)] : [] })];
+    const bwrap = [tools.bwrap!, ...bwrapArgs(profile, inner, o.cwd, kindOf, { plan, caches, readThrough, ...(seccompFd !== undefined ? { seccompFd } : {}), visible: allow ? [dirname(o.cli), dirname(o.node)] : [] })];
     // bwrap itself and the bridge are outside the rlimits; the wall clock covers everything.
     argv = [tools.timeout!, '-k', '5', String(Math.ceil(profile.limits.timeoutSeconds)), ...bwrap];
     if (cgroups) argv = ['/bin/sh', '-c', 'echo $$ > "$1" && echo $$ > "$2" && shift 2 && exec "$@"', 'sh', cgroups.memory, cgroups.pids, ...argv];

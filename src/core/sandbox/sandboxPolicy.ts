@@ -55,6 +55,8 @@ export const DEFAULT_DENY_READ: readonly string[] = Object.freeze([
   '~/.gemini/oauth_creds.json',
   '~/.config/github-copilot',
   '~/.copilot',
+  '~/.cache/huggingface/token',
+  '~/.cache/huggingface/stored_tokens',
   '~/.bash_history',
   '~/.zsh_history',
   '~/.local/share/fish/fish_history',
@@ -81,6 +83,13 @@ export const DEFAULT_DENY_READ: readonly string[] = Object.freeze([
  * are replaced; the rest of the home folder is read-only.
  */
 export const CACHE_DIRS: readonly string[] = Object.freeze(['~/.cache', '~/.npm']);
+
+/**
+ * Folders of the person's own `~/.cache` that hold installed things rather than a cache (browsers for
+ * Playwright and Puppeteer, Node.js headers for native modules, machine-learning models): shown
+ * read-only inside the workspace's cache, so that tests find them without the network and cannot change them.
+ */
+export const READ_THROUGH_CACHES: readonly string[] = Object.freeze(['ms-playwright', 'puppeteer', 'Cypress', 'node-gyp', 'electron', 'huggingface', 'torch', 'selenium']);
 
 /** The sandbox settings in force, every field filled in. */
 export interface ResolvedSandbox {

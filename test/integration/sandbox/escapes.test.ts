@@ -191,6 +191,22 @@ echo ok`);
     hostGitRunsNothing('home');
   });
 
+  it("writes its own cache, sees the person's installed browsers read-only, and never the person's cache itself", async () => {
+    mkdirSync(join(home, '.cache', 'ms-playwright', 'chromium'), { recursive: true });
+    writeFileSync(join(home, '.cache', 'ms-playwright', 'chromium', 'version'), 'browser-1\n');
+    mkdirSync(join(home, '.cache', 'tool'), { recursive: true });
+    writeFileSync(join(home, '.cache', 'tool', 'state'), 'the person\'s\n');
+    const r = await attack('cache', `cat ~/.cache/ms-playwright/chromium/version
+echo poisoned > ~/.cache/ms-playwright/chromium/version
+ls ~/.cache/tool 2>&1 | head -1
+mkdir -p ~/.cache/tool && echo agent > ~/.cache/tool/state && echo wrote-own-cache`);
+    assert.match(r.stdout, /browser-1/);
+    assert.match(r.stdout, /wrote-own-cache/);
+    assert.match(r.stderr, /Read-only file system/);
+    assert.equal(readFileSync(join(home, '.cache', 'ms-playwright', 'chromium', 'version'), 'utf8'), 'browser-1\n');
+    assert.equal(readFileSync(join(home, '.cache', 'tool', 'state'), 'utf8'), 'the person\'s\n');
+  });
+
   it('sets core.hooksPath through GIT_CONFIG_* variables: the hooks run inside the sandbox only', async () => {
     const r = await attack('GIT_CONFIG env', `mkdir -p myhooks && printf '#!/bin/sh\\ntouch "$CANARY" && echo hook-ran-outside || echo hook-ran-contained\\n' > myhooks/pre-commit && chmod +x myhooks/pre-commit
 GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0=myhooks git -c user.email=a@b -c user.name=A commit -q --allow-empty -m agent 2>&1
