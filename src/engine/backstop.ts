@@ -100,7 +100,10 @@ export class Backstop {
     return this.locked((state) => {
       const report = this.check(state);
       const key = windowKey(event);
-      state.windows = state.windows.filter((w) => !(w.session === session && (options.endSession || w.key !== key)));
+      // A tool that neither edits nor runs anything (a read, a search) may run beside a command still
+      // running: it checks, but does not end that command's watch.
+      const moves = event.action.category === 'edit' || event.action.category === 'command';
+      state.windows = state.windows.filter((w) => !(w.session === session && (options.endSession || (moves && w.key !== key))));
       return report;
     });
   }
