@@ -167,7 +167,8 @@ export function planProtections(inputs: ProtectInputs): ProtectionPlan {
     }
     for (const f of GITDIR_FILES) guard(join(g, f), { placeholder: false, watchIfMissing: GITDIR_WATCHED.includes(f) });
     // core.hooksPath and included configuration files, wherever they are set, when they lie in a writable folder.
-    const configs = [join(g, 'config'), join(g, 'config.worktree'), ...globalGitConfigs(inputs.home, inputs.env ?? process.env)];
+    const env = inputs.env ?? process.env;
+    const configs = [join(g, 'config'), join(g, 'config.worktree'), ...globalGitConfigs(inputs.home, env), env.GIT_CONFIG_SYSTEM || '/etc/gitconfig'];
     for (const c of configs) {
       const text = readText(c);
       if (!text) continue;
