@@ -46,6 +46,8 @@ export interface HookContext extends AskContext {
   readonly backstop?: Backstop;
 }
 
+const DENIED_WINDOW_MS = 15_000;
+
 /** The time limit a shell tool call gives itself (Claude Code's Bash `timeout`, in ms), in seconds. */
 function toolTimeoutSeconds(event: AgentEvent): number | undefined {
   const t = (event.toolInput as { timeout?: unknown } | null)?.timeout;
@@ -154,7 +156,9 @@ async function decideVerdict(ctx: HookContext, adapter: Adapter, event: AgentEve
   // From here until the tool reports back, what changes among the protected files is this action's (denied
   // ones included: an agent may ignore a deny).
   if (event.action.category === 'edit' || event.action.category === 'command') {
-    const timeoutMs = event.action.category === 'command' ? commandWindowMs(toolTimeoutSeconds(event) ?? ctx.policy().compiled.sandbox.limits.timeoutSeconds) : undefined;
+    // A denied tool does not run, and sends no post event: an agent that ignores the deny acts at once, so
+    // its watch is short (the gate's periodic check looks before it ends).
+    const timeoutMs = verdict.action === 'deny' ? DENIED_WINDOW_MS : event.action.category === 'command' ? commandWindowMs(toolTimeoutSeconds(event) ?? ctx.policy().compiled.sandbox.limits.timeoutSeconds) : undefined;
     backstopStep(ctx, (b) => b.open(event, session, timeoutMs !== undefined ? { timeoutMs } : {}));
   }
   pending.write(key, record);
