@@ -25,7 +25,9 @@ const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   // The `airlock` executable only dispatches: `airlock hook` runs on every agent tool call and must not
   // load the decision engine, the shell parser and the history when a gate answers.
-  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['vscode', './hook.js', './main.js'] },
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['vscode', './hook.js', './main.js', './sandbox.js'] },
+  // `airlock sandbox` starts every sandboxed command: only the launcher, nothing of the decision engine.
+  { ...node, entryPoints: ['src/sandbox.ts'], outfile: 'dist/sandbox.js' },
   { ...node, entryPoints: ['src/hook.ts'], outfile: 'dist/hook.js', external: ['vscode', './main.js'], define: { 'process.env.AIRLOCK_HOOK_BUNDLE': '"1"' } },
   { ...node, entryPoints: ['src/main.ts'], outfile: 'dist/main.js', define: { 'process.env.AIRLOCK_HOOK_BUNDLE': '"1"' } },
   // The approval panel's script: browser code, no Node, no access to anything but its messages.

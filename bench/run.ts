@@ -6,12 +6,14 @@ import { runBurdenBench } from './burdenBench';
 import { runHistoryBench } from './historyBench';
 import { runHookBench } from './hookBench';
 import { runPolicyBench } from './policyBench';
+import { runSandboxBench } from './sandboxBench';
 
 const sections: Record<string, () => void | Promise<void>> = {
   policy: runPolicyBench,
   burden: runBurdenBench,
   history: runHistoryBench,
   hook: runHookBench,
+  sandbox: runSandboxBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,7 +1,8 @@
 /**
  * The `airlock` executable (dist/cli.js). Dispatches before loading anything heavy: `airlock hook` runs
- * on every agent tool call and loads only the lean hook client (dist/hook.js); everything else loads
- * the full command line (dist/main.js).
+ * on every agent tool call and loads only the lean hook client (dist/hook.js); `airlock sandbox` runs
+ * every sandboxed command and loads only the launcher (dist/sandbox.js); everything else loads the full
+ * command line (dist/main.js).
  */
 const args = process.argv.slice(2);
 // A reader that stops early (`airlock install claude | head -1`) closes the pipe: stop quietly, with no
@@ -11,7 +12,15 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 type Entry = (argv: readonly string[]) => Promise<number>;
 /* eslint-disable @typescript-eslint/no-require-imports -- the bundles are loaded on demand, by design */
-const run: Entry = args[0] === 'hook' ? (a) => (require('./hook.js') as { hookCli: Entry }).hookCli(a.slice(1)) : (require('./main.js') as { main: Entry }).main;
+const run: Entry =
+  args[0] === 'hook'
+    ? (a) => (require('./hook.js') as { hookCli: Entry }).hookCli(a.slice(1))
+    : args[0] === 'sandbox' || args[0] === 'sandbox-bridge' || args[0] === 'sandbox-cleanup'
+      ? (a) => {
+          const s = require('./sandbox.js') as { sandboxCli: Entry; bridgeCli: Entry; cleanupCli: Entry };
+          return a[0] === 'sandbox' ? s.sandboxCli(a.slice(1)) : a[0] === 'sandbox-bridge' ? s.bridgeCli(a.slice(1)) : s.cleanupCli(a.slice(1));
+        }
+      : (require('./main.js') as { main: Entry }).main;
 run(args).then(
   (code) => {
     process.exitCode = code;

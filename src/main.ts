@@ -9,8 +9,7 @@ import { doctorCommand, installCommand, serveCommand, uninstallCommand } from '.
 import { hookCli } from './hook';
 import { checkpointCommand, gcCommand, rollbackCommand, sessionsCommand, showCommand, undoRollbackCommand } from './cli/historyCommands';
 import { CliError, createContext, UsageError, type CliContext } from './cli/cliSupport';
-import { sandboxCommand } from './cli/sandboxCommand';
-import { runBridge } from './core/sandbox/proxy';
+import { sandboxBridgeCommand, sandboxCommand } from './cli/sandboxCommand';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -134,11 +133,11 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: (_ctx, v, p) => sandboxCommand(typeof v.profile === 'string' ? v.profile : undefined, p[0]!),
   },
   'sandbox-bridge': {
-    usage: 'airlock sandbox-bridge SOCKET -- COMMAND [ARGS…]',
+    usage: 'airlock sandbox-bridge -- COMMAND [ARGS…]',
     summary: 'Inside the sandbox: the network bridge to the allow-list proxy (started by airlock sandbox).',
     options: {},
-    positionals: { min: 2, max: 100_000 },
-    run: (_ctx, _v, p) => runBridge(p[0]!, p.slice(1)),
+    positionals: { min: 1, max: 100_000 },
+    run: (_ctx, _v, p) => sandboxBridgeCommand(p),
   },
   gc: {
     usage: 'airlock gc [--dry-run] [--repack] [--json]',

@@ -1,17 +1,12 @@
-/** `airlock sandbox --profile P -- COMMAND`: what a sandboxed command line runs. */
-import { join } from 'node:path';
-import { runSandboxed } from '../core/sandbox/launcher';
-import { decodeProfile, ProfileError } from '../core/sandbox/profile';
-import { CliError, UsageError } from './cliSupport';
+/** `airlock sandbox --profile P -- COMMAND`: what a sandboxed command line runs (see src/sandbox.ts, the lean entry). */
+import { bridgeCli, sandboxCli } from '../sandbox';
 
-export async function sandboxCommand(profileText: string | undefined, command: string): Promise<number> {
-  if (!profileText) throw new UsageError('--profile is required; airlock sandbox runs the commands hooks rewrite, with the profile they write');
-  let profile;
-  try {
-    profile = decodeProfile(profileText);
-  } catch (e) {
-    if (e instanceof ProfileError) throw new CliError(`${e.message}; the command did not run`, 126);
-    throw e;
-  }
-  return runSandboxed(profile, command, { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, node: process.execPath, cli: join(__dirname, 'cli.js') });
+/** The full command line's route to the sandbox (dist/cli.js normally loads dist/sandbox.js directly). */
+export function sandboxCommand(profileText: string | undefined, command: string): Promise<number> {
+  return sandboxCli([...(profileText !== undefined ? ['--profile', profileText] : []), '--', command]);
+}
+
+/** The full command line's route to the network bridge. */
+export function sandboxBridgeCommand(argv: readonly string[]): Promise<number> {
+  return bridgeCli(['--', ...argv]);
 }

@@ -7,6 +7,7 @@
  * Never fails open by accident: any error while deciding a pre-tool event answers deny, naming Airlock.
  */
 import { detectAdapter, parseEvent, salvageEvent, ADAPTERS } from '../agents/detect';
+import { postNotice } from '../agents/postNotice';
 import { MalformedPayloadError, type Adapter, type AgentEvent, type Dialect, type HookAnswer, type Verdict } from '../agents/types';
 import { MalformedPatchError } from '../core/edits/editErrors';
 import type { History } from '../core/history/history';
@@ -14,6 +15,7 @@ import { sessionIdFor, type SessionRef } from '../core/history/history';
 import type { LoadedPolicy } from '../core/policy/loadPolicy';
 import type { Decision, TrustLevel } from '../core/policy/types';
 import { resolveAsk, type AskContext } from './ask';
+import { commandWindowMs, type Backstop, type BackstopReport } from './backstop';
 import { currentText, decideEvent } from './decide';
 import { PENDING_FRESH_MS, PENDING_FRESH_NO_ID_MS, PendingCalls, pendingKey, type Pending } from './pending';
 import type { AuditEvent, DecidedBy } from './record';
@@ -40,6 +42,27 @@ export interface HookContext extends AskContext {
   readonly onPromotionOffer?: (agent: string, to: TrustLevel) => void;
   /** How sandboxed commands start Airlock; without it nothing is sandboxed. */
   readonly sandbox?: SandboxEnv;
+  /** The after-the-fact check of the protected files (engine/backstop.ts). */
+  readonly backstop?: Backstop;
+}
+
+const DENIED_WINDOW_MS = 15_000;
+
+/** The time limit a shell tool call gives itself (Claude Code's Bash `timeout`, in ms), in seconds. */
+function toolTimeoutSeconds(event: AgentEvent): number | undefined {
+  const t = (event.toolInput as { timeout?: unknown } | null)?.timeout;
+  return typeof t === 'number' && Number.isFinite(t) && t > 0 ? Math.min(t / 1000, 24 * 3600) : undefined;
+}
+
+/** Runs a backstop step; its failure is logged and never changes a decision. */
+function backstopStep(ctx: HookContext, step: (b: Backstop) => BackstopReport | undefined): BackstopReport | undefined {
+  if (!ctx.backstop) return undefined;
+  try {
+    return step(ctx.backstop);
+  } catch (e) {
+    ctx.log.error(`[backstop] the check of the protected files failed: ${(e as Error).message}`);
+    return undefined;
+  }
 }
 
 const MAX_PAYLOAD = 64 * 1024 * 1024;
@@ -84,6 +107,9 @@ async function decideVerdict(ctx: HookContext, adapter: Adapter, event: AgentEve
     ctx.audit?.({ type: 'decision', agent: event.agent, agentSessionId: event.agentSessionId, session, tool: event.tool, kind, target, action: verdict.action, decidedBy, ...(decision ? { source: decision.source, rule: decision.rule ?? null, ...(decision.failed ? { failed: decision.failed } : {}) } : {}), reason: verdict.reason });
   };
 
+  // Whatever this session's earlier tools changed among the protected files is settled first, so that a
+  // demotion it earns applies to this decision already.
+  const settled = backstopStep(ctx, (b) => b.settle(event, session));
   if (event.action.category === 'passthrough') {
     const verdict: Verdict = { action: 'none', reason: `${event.tool} neither edits files nor runs commands; ${event.agent}'s own permissions decide` };
     audit(verdict, 'passthrough', event.tool, 'other');
@@ -96,7 +122,10 @@ async function decideVerdict(ctx: HookContext, adapter: Adapter, event: AgentEve
   let by: DecidedBy = 'policy';
   if (decision.action === 'ask') ({ verdict, by } = await resolveAsk(ctx, event, adapter, decision, req, session, trust, signal, plan?.note));
   else verdict = { action: decision.action, reason: decision.reason };
-  if (verdict.action === 'allow' && plan) verdict = { ...verdict, reason: `${verdict.reason}; ${plan.note}`, ...(plan.updatedInput ? { updatedInput: plan.updatedInput } : {}) };
+  // An `ask` left to the agent's own prompt carries the sandboxed command too (Claude Code shows it to the
+  // person and runs it as approved); dialects that cannot rewrite on ask ignore it.
+  if ((verdict.action === 'allow' || verdict.action === 'ask') && plan) verdict = { ...verdict, reason: `${verdict.reason}; ${plan.note}`, ...(plan.updatedInput ? { updatedInput: plan.updatedInput } : {}) };
+  if (settled) verdict = { ...verdict, reason: `${verdict.reason}. ${settled.message}` };
   // Trust moves with what the agent does: a denied attempt or a breached limit demotes it by one level.
   if (decision.action === 'deny' && !decision.noDemote) ctx.trust.demote(event.agent, 'denied', decision.reason);
   if (decision.source === 'limit' && decision.limit) ctx.trust.demote(event.agent, 'limit', `${decision.limit.name}: ${decision.limit.value} of ${decision.limit.limit}`);
@@ -124,6 +153,14 @@ async function decideVerdict(ctx: HookContext, adapter: Adapter, event: AgentEve
     time: Date.now(),
     verdict,
   };
+  // From here until the tool reports back, what changes among the protected files is this action's (denied
+  // ones included: an agent may ignore a deny).
+  if (event.action.category === 'edit' || event.action.category === 'command') {
+    // A denied tool does not run, and sends no post event: an agent that ignores the deny acts at once, so
+    // its watch is short (the gate's periodic check looks before it ends).
+    const timeoutMs = verdict.action === 'deny' ? DENIED_WINDOW_MS : event.action.category === 'command' ? commandWindowMs(toolTimeoutSeconds(event) ?? ctx.policy().compiled.sandbox.limits.timeoutSeconds) : undefined;
+    backstopStep(ctx, (b) => b.open(event, session, timeoutMs !== undefined ? { timeoutMs } : {}));
+  }
   pending.write(key, record);
   // Agents without a tool-call id pair the post event by its input, which is now the rewritten one.
   if (verdict.updatedInput && !event.toolUseId) pending.write(pendingKey({ ...event, toolInput: verdict.updatedInput }), record);
@@ -167,6 +204,8 @@ async function finishPost(ctx: HookContext, adapter: Adapter, event: AgentEvent)
   const key = pendingKey(event);
   const pending = calls.read(key);
   const ok = event.phase === 'post';
+  // The protected files first: what the tool changed among them is restored before the history records it.
+  const report = backstopStep(ctx, (b) => b.finish(event));
   if (pending) {
     calls.remove(key);
     if (pending.actionId) {
@@ -180,7 +219,7 @@ async function finishPost(ctx: HookContext, adapter: Adapter, event: AgentEvent)
     if (before !== undefined) ctx.history.recordAfterTheFact(ref, input.file_path, before, event.tool);
     else ctx.log.warn(`[gate] could not reconstruct ${input.file_path} before Cursor's edit; it is not in the history`);
   }
-  return adapter.answer(event, { action: 'none', reason: '' });
+  return (report && postNotice(event, report.message)) || adapter.answer(event, { action: 'none', reason: '' });
 }
 
 /** Handles one hook payload. Never throws: errors become a deny (before a tool) or are logged (after one). */
@@ -198,9 +237,12 @@ export async function handleHook(text: string, dialect: Dialect, eventArg: strin
       case 'post':
       case 'post-failure':
         return await finishPost(ctx, adapter, event);
-      case 'session-end':
+      case 'session-end': {
+        const ev = event;
+        backstopStep(ctx, (b) => b.settle(ev, sessionIdFor({ agent: ev.agent, agentSessionId: ev.agentSessionId }), { endSession: true }));
         ctx.history.endSession({ agent: event.agent, agentSessionId: event.agentSessionId });
         return adapter.answer(event, { action: 'none', reason: '' });
+      }
       default:
         return adapter.answer(event, { action: 'none', reason: '' });
     }

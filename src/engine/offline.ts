@@ -8,6 +8,7 @@ import { parseEvent } from '../agents/detect';
 import type { Dialect, HookAnswer } from '../agents/types';
 import type { Logger } from '../core/logger';
 import type { LoadedPolicy } from '../core/policy/loadPolicy';
+import { Backstop } from './backstop';
 import { handleHook } from './handleEvent';
 import { auditDecision } from './record';
 import { cliSandboxEnv } from './sandboxPlan';
@@ -39,6 +40,7 @@ export async function offlineHook(options: {
     audit: (event) => auditDecision(ws.audit, event, options.log),
     // Sandboxed commands start the same CLI this hook runs from.
     sandbox: cliSandboxEnv(options.installDir, options.home, options.dataRoot),
+    backstop: new Backstop({ workspace: history.workspace, home: options.home, dir: ws.dir, log: options.log, audit: (event) => auditDecision(ws.audit, event, options.log), trust: ws.trust }),
     log: options.log,
   });
 }

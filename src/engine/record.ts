@@ -3,7 +3,8 @@ import type { AuditLog } from '../core/audit/auditLog';
 import type { Logger } from '../core/logger';
 
 /** Who or what settled a decision. */
-export type DecidedBy = 'policy' | 'person' | 'timeout' | 'cancelled' | 'offline' | 'session' | 'error' | 'passthrough';
+/** (`backstop`: protected files an agent changed were found after the fact and restored.) */
+export type DecidedBy = 'policy' | 'person' | 'timeout' | 'cancelled' | 'offline' | 'session' | 'error' | 'passthrough' | 'backstop';
 
 /** One line of the audit trail, as the engine reports it. */
 export interface AuditEvent {

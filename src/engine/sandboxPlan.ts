@@ -1,8 +1,8 @@
 /**
  * Whether a command the policy lets through runs in the sandbox, and the tool input that runs it so.
- * Where the policy wants the sandbox and none is available, an `allow` becomes `ask` (a person decides,
- * told it will run unsandboxed) unless the policy allows unsandboxed commands: a command never runs
- * unsandboxed silently.
+ * Where no sandbox is available (or the agent cannot rewrite the command), what passes runs uncontained
+ * and says so, and what passed only because it would be contained (code at trust level 2, a rule that
+ * demands the sandbox) asks a person: a command never runs unsandboxed silently.
  */
 import { join } from 'node:path';
 import { cannotRewrite, rewriteCommandInput } from '../agents/rewriteCommand';
@@ -35,6 +35,12 @@ export interface SandboxPlan {
   readonly note: string;
 }
 
+function availabilityFor(env: SandboxEnv | undefined): SandboxAvailability {
+  if (!env) return { available: false, reason: 'this Airlock process cannot start sandboxed commands', fix: '' };
+  // The probe is cached in Airlock's data too: a hook process would otherwise start bubblewrap every time.
+  return env.availability ? env.availability() : sandboxAvailability(process.platform, process.env, env.dataRoot);
+}
+
 /**
  * Would a command of this event run inside the sandbox, before anything is decided? (The policy turns the
  * sandbox on for this trust level, the machine has one, and the agent's hook can rewrite the command.)
@@ -42,9 +48,9 @@ export interface SandboxPlan {
  */
 export function containment(policy: CompiledPolicy, env: SandboxEnv | undefined, event: AgentEvent, trust: TrustLevel): { contained: boolean; why?: string } {
   const s = policy.sandbox;
-  if (!s.enabled) return { contained: false, why: 'the policy does not turn Airlock\'s sandbox on ("sandbox": { "enabled": true })' };
+  if (!s.enabled) return { contained: false, why: 'the policy turns Airlock\'s sandbox off ("sandbox": { "enabled": false })' };
   if (!s.trustLevels.includes(trust)) return { contained: false, why: `the policy sandboxes commands only at trust level${s.trustLevels.length === 1 ? '' : 's'} ${s.trustLevels.join(', ')}` };
-  const available = env ? (env.availability ?? sandboxAvailability)() : { available: false as const, reason: 'this Airlock process cannot start sandboxed commands', fix: '' };
+  const available = availabilityFor(env);
   if (!available.available) return { contained: false, why: `no sandbox is available on this machine (${available.reason})` };
   const why = cannotRewrite(event);
   return why ? { contained: false, why } : { contained: true };
@@ -61,7 +67,7 @@ export function planSandbox(policy: CompiledPolicy, workspace: string, env: Sand
     return { decision };
   }
   const forced = (decision.parts ?? []).some((p) => p.kind === 'command' && p.rule?.sandbox === true);
-  const available = env ? (env.availability ?? sandboxAvailability)() : { available: false as const, reason: 'this Airlock process cannot start sandboxed commands', fix: '' };
+  const available = availabilityFor(env);
   // No sandbox for this machine or this agent: what passes runs uncontained, and says so; what passed only
   // because it would be contained (code at trust level 2, or a rule that demands the sandbox) asks.
   const missing = !available.available ? `${available.reason}${available.fix ? ` (${available.fix})` : ''}` : cannotRewrite(event);

@@ -13,6 +13,7 @@ import type { TrustStore } from '../core/trust/trustStore';
 import type { Dialect } from '../agents/types';
 import type { TrustLevel } from '../core/policy/types';
 import { SessionAllows, type Asker } from '../engine/ask';
+import { Backstop, type BackstopReport } from '../engine/backstop';
 import { handleHook, type HookContext } from '../engine/handleEvent';
 import { auditDecision, type AuditEvent } from '../engine/record';
 import type { SandboxEnv } from '../engine/sandboxPlan';
@@ -38,6 +39,10 @@ export interface GateRuntimeOptions {
    */
   readonly sandboxRunner?: SandboxRunner | (() => SandboxRunner);
   readonly home?: string;
+  /** Told when protected files an agent changed were restored (the editor notifies the person). */
+  readonly onBackstop?: (report: BackstopReport) => void;
+  /** How often the gate checks the protected files while an agent action is under way (ms). */
+  readonly backstopIntervalMs?: number;
 }
 
 function lazySandbox(runner: SandboxRunner | (() => SandboxRunner), home: string, dataRoot: string): SandboxEnv {
@@ -58,7 +63,11 @@ export class GateRuntime {
   readonly workspaceDir: string;
   readonly audit: AuditLog;
   readonly trust: TrustStore;
+  /** The after-the-fact check of the protected files. */
+  readonly backstop: Backstop;
   private readonly context: HookContext;
+  private sweepTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly sweepMs: number;
 
   constructor(options: GateRuntimeOptions) {
     const ws = openWorkspace({ workspace: options.workspace, dataRoot: options.dataRoot, home: options.home ?? homedir() });
@@ -66,6 +75,19 @@ export class GateRuntime {
     this.history = ws.history;
     this.audit = ws.audit;
     this.trust = ws.trust;
+    this.sweepMs = options.backstopIntervalMs ?? 2000;
+    this.backstop = new Backstop({
+      workspace: this.history.workspace,
+      home: options.home ?? homedir(),
+      dir: ws.dir,
+      log: options.log,
+      audit: (event) => {
+        auditDecision(this.audit, event, options.log);
+        options.onDecision?.(event);
+      },
+      trust: this.trust,
+      ...(options.onBackstop ? { onReport: options.onBackstop } : {}),
+    });
     this.context = {
       workspace: this.history.workspace,
       policy: options.policy,
@@ -86,6 +108,7 @@ export class GateRuntime {
       },
       ...(options.onPromotionOffer ? { onPromotionOffer: options.onPromotionOffer } : {}),
       ...(options.sandboxRunner ? { sandbox: lazySandbox(options.sandboxRunner, options.home ?? homedir(), options.dataRoot) } : {}),
+      backstop: this.backstop,
       log: options.log,
     };
     this.server = new GateServer({
@@ -101,11 +124,27 @@ export class GateRuntime {
     return handleHook(payload, dialect, event, this.context);
   }
 
-  start(): Promise<void> {
-    return this.server.start();
+  async start(): Promise<void> {
+    await this.server.start();
+    // The gate's own check, for tools that never report back: cheap (a stat per protected file), and
+    // only while an agent action is being watched.
+    this.sweepTimer = setInterval(() => this.sweep(), this.sweepMs);
+    this.sweepTimer.unref();
+  }
+
+  /** Checks the protected files now (the periodic check; tests call it directly). */
+  sweep(): BackstopReport | undefined {
+    try {
+      return this.backstop.sweep();
+    } catch (e) {
+      this.context.log.error(`[backstop] the periodic check failed: ${(e as Error).message}`);
+      return undefined;
+    }
   }
 
   stop(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
     return this.server.stop();
   }
 }

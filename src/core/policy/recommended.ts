@@ -20,8 +20,14 @@ export const RECOMMENDED_POLICY_TEXT = `{
   "defaults": { "edit": "ask", "command": "ask", "read": "allow" },
 
   // Commands that pass without a person run in Airlock's sandbox where this machine has one: they cannot
-  // touch Airlock, the policy, hook configurations or git's internals, nor anything outside the workspace.
-  "sandbox": { "enabled": true },
+  // touch Airlock, the policy, hook configurations or git's internals, nor anything outside the workspace
+  // (caches under ~/.cache and ~/.npm excepted, one set per workspace); no network; credentials hidden.
+  // A rule with "sandbox": false runs its commands outside; "airlock doctor" says how it works here.
+  "sandbox": {
+    "enabled": true,
+    "network": "none",   // or "host", or the hosts commands may reach: ["registry.npmjs.org"]
+    "writable": []       // folders outside the workspace commands may write
+  },
 
   "rules": [
     // Secrets stay with humans: agents may neither change nor read them. Templates such as .env.example are fine.
@@ -68,7 +74,8 @@ export const RECOMMENDED_POLICY_TEXT = `{
     // { "action": "allow", "edit": ["src/**", "test/**"], "minTrust": 1 },
     // { "action": "allow", "command": ["npm test", "npm run *", "git status", "git diff*"] },
     // { "action": "ask",   "command": ["git push *", "npm publish*"] },
-    // { "action": "deny",  "command": ["git push --force*"], "reason": "history is shared" }
+    // { "action": "deny",  "command": ["git push --force*"], "reason": "history is shared" },
+    // { "action": "allow", "command": ["docker compose up*"], "sandbox": false }
   ]
 }
 `;

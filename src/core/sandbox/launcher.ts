@@ -2,15 +2,30 @@
  * `airlock sandbox`: runs one command as the profile allows, and stays in the middle until it ends:
  * limits through the operating system (`timeout`, `prlimit`, and memory and process cgroups where
  * Airlock may create them), the output passed back capped at the profile's size, and, after the command,
- * one line on stderr when a limit stopped it. The command's exit status is passed through.
+ * one line on stderr when a limit stopped it or the sandbox refused what it tried. The command's exit
+ * status is passed through.
+ *
+ * Before the sandbox starts: file descriptors the caller left open are closed, the environment is filtered
+ * (sandboxEnv.ts), the protections are computed from the file system as it is (protect.ts) with
+ * placeholders for what does not exist yet, and the seccomp filter is generated (seccomp.ts). While it
+ * runs: the names no mount can protect are watched. After it: they are checked again, and repositories the
+ * command created or changed inside the workspace are made inert if they would run code (quarantine.ts).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { bwrapArgs, prlimitArgs, PROXY_DIR_INSIDE, seatbeltProfile, which } from './backends';
-import type { SandboxProfile } from './profile';
-import { signalNumber, startAllowListProxy, type AllowListProxy } from './proxy';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { bwrapArgs, prlimitArgs, seatbeltProfile, which } from './backends';
+import { HintScanner, sandboxHint } from './hints';
+import { deferCgroupRemoval, leasePlaceholders, startCleaner, type PlaceholderLease } from './placeholders';
+import { cacheSource, hiddenPaths, type SandboxProfile } from './profile';
+import { READ_THROUGH_CACHES } from './sandboxPolicy';
+import { planProtections, type ProtectionPlan } from './protect';
+import { signalNumber, serveBridge, startAllowListProxy, type AllowListProxy } from './proxy';
+import { describeGitRisk, findGitRisks, neutralizeGitDir, Quarantine } from './quarantine';
+import { unixSocketFilter } from './seccomp';
+import { sandboxEnv } from './sandboxEnv';
+import { LAUNCHER_KEPT_ENV } from './rewrite';
 
 /** Where the launcher writes and how it finds itself (for the network bridge inside the sandbox). */
 export interface LaunchOptions {
@@ -21,6 +36,42 @@ export interface LaunchOptions {
   readonly node: string;
   readonly cli: string;
   readonly platform?: NodeJS.Platform;
+}
+
+/**
+ * Closes the file descriptors this process inherited beyond stdin, stdout and stderr (the agent's shell
+ * may hold files, pipes and sockets open), so that neither bubblewrap nor the command inherits them.
+ * Node.js and libuv open everything close-on-exec, so the descriptors without that flag are the inherited
+ * ones. Linux only (it reads /proc/self/fdinfo); elsewhere the launcher's shell closes them.
+ */
+export function closeInheritedFds(): number[] {
+  const closed: number[] = [];
+  let fds: string[];
+  try {
+    fds = readdirSync('/proc/self/fd');
+  } catch {
+    return closed;
+  }
+  for (const name of fds) {
+    const fd = Number(name);
+    if (!Number.isInteger(fd) || fd <= 2) continue;
+    let flags: number;
+    try {
+      const m = /^flags:\s+([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+      if (!m) continue;
+      flags = parseInt(m[1]!, 8);
+    } catch {
+      continue; // the descriptor readdir itself used, already closed
+    }
+    if (flags & 0o2000000) continue; // O_CLOEXEC: opened by Node.js itself
+    try {
+      closeSync(fd);
+      closed.push(fd);
+    } catch {
+      // already closed
+    }
+  }
+  return closed;
 }
 
 function kindOf(p: string): 'dir' | 'file' | undefined {
@@ -42,7 +93,8 @@ interface Cgroups {
   readonly memory: string;
   readonly pids: string;
   oomKilled(): boolean;
-  remove(): void;
+  /** Removes the groups; returns those whose processes were still leaving. */
+  remove(): string[];
 }
 
 function createCgroups(limits: SandboxProfile['limits']): Cgroups | undefined {
@@ -85,17 +137,16 @@ function createCgroups(limits: SandboxProfile['limits']): Cgroups | undefined {
       }
     },
     remove: () => {
+      const left: string[] = [];
       for (const d of [m, p]) {
-        for (let i = 0; i < 20; i++) {
-          try {
-            rmdirSync(d);
-            break;
-          } catch {
-            // processes still leaving the group: wait 50 ms
-            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-          }
+        try {
+          rmdirSync(d);
+        } catch {
+          // processes still leaving the group: the background cleaner removes it
+          left.push(d);
         }
       }
+      return left;
     },
   };
 }
@@ -115,7 +166,8 @@ function userProcessCount(uid: number): number {
 }
 
 /** Runs `command` in the sandbox; resolves to its exit status. */
-export async function runSandboxed(profile: SandboxProfile, command: string, o: LaunchOptions): Promise<number> {
+export async function runSandboxed(given: SandboxProfile, command: string, o: LaunchOptions): Promise<number> {
+  const profile: SandboxProfile = { ...given, hide: hiddenPaths(given) };
   const platform = o.platform ?? process.platform;
   const say = (m: string): void => void o.stderr.write(`airlock sandbox: ${m}\n`);
   const shell = shellPath();
@@ -124,16 +176,66 @@ export async function runSandboxed(profile: SandboxProfile, command: string, o: 
   let proxy: AllowListProxy | undefined;
   let proxyDir: string | undefined;
   let wallTimer: ReturnType<typeof setTimeout> | undefined;
+  let lease: PlaceholderLease | undefined;
+  let seccomp: Buffer | undefined;
   const allow = typeof profile.network === 'object' ? profile.network.allow : undefined;
+  const started = Date.now();
+  // AIRLOCK_SANDBOX_TRACE=1: how long each step of the launcher takes, on stderr (for the benchmark).
+  const traceOn = process.env.AIRLOCK_SANDBOX_TRACE === '1';
+  let last = process.hrtime.bigint();
+  const trace = (step: string): void => {
+    if (!traceOn) return;
+    const now = process.hrtime.bigint();
+    o.stderr.write(`airlock sandbox trace: ${step} ${(Number(now - last) / 1e6).toFixed(1)} ms\n`);
+    last = now;
+  };
+  const plan = planProtections({ workspace: profile.workspace, writable: profile.writable, home: profile.home, programDir: dirname(o.cli) });
+  if (plan.problems.length > 0) {
+    say(`the sandbox cannot protect what it must, so the command did not run: ${plan.problems.join('; ')}`);
+    return 126;
+  }
+  const env = sandboxEnv(process.env, profile.unsetEnv);
+  // Put back what the rewritten command line kept away from the launcher (rewrite.ts).
+  for (const v of LAUNCHER_KEPT_ENV) {
+    const kept = process.env[`AIRLOCK_KEPT_${v}`];
+    if (kept) env[v] = kept;
+    else delete env[v];
+  }
+  trace('plan');
 
   if (platform === 'linux') {
-    const tools = { bwrap: which('bwrap'), timeout: which('timeout'), prlimit: which('prlimit') };
+    const tools = { bwrap: which('bwrap', process.env, true), timeout: which('timeout', process.env, true), prlimit: which('prlimit', process.env, true) };
     const missing = Object.entries(tools).find(([, p]) => !p);
     if (missing) {
       say(`${missing[0]} is not installed, so the command did not run (install bubblewrap, coreutils and util-linux)`);
       return 126;
     }
+    if (profile.network !== 'host') {
+      seccomp = unixSocketFilter();
+      if (!seccomp) say(`Unix sockets outside the sandbox stay reachable: Airlock has no seccomp filter for ${process.arch}`);
+    }
+    try {
+      lease = leasePlaceholders(profile.state, plan.placeholders);
+    } catch (e) {
+      say(`the sandbox could not prepare its protections (${(e as Error).message}), so the command did not run`);
+      return 126;
+    }
+    const caches = profile.caches.filter((at) => kindOf(at) === 'dir').map((at) => ({ at, from: cacheSource(profile, at) }));
+    for (const c of caches) mkdirSync(c.from, { recursive: true, mode: 0o700 });
+    // What tools install into the person's cache (browsers, headers, models) stays visible, read-only,
+    // inside the workspace's own cache.
+    const readThrough: { from: string; at: string }[] = [];
+    for (const c of caches) {
+      for (const name of READ_THROUGH_CACHES) {
+        const real = join(c.at, name);
+        if (kindOf(real) !== 'dir') continue;
+        mkdirSync(join(c.from, name), { recursive: true, mode: 0o700 });
+        readThrough.push({ from: real, at: real });
+      }
+    }
+    trace('placeholders');
     cgroups = createCgroups(profile.limits);
+    trace('cgroups');
     const uid = process.getuid?.() ?? 0;
     // RLIMIT_NPROC counts every process of the user and is ignored for root: a pids cgroup does better.
     const nproc = cgroups || uid === 0 ? undefined : Math.ceil(profile.limits.processes) + userProcessCount(uid);
@@ -142,22 +244,38 @@ export async function runSandboxed(profile: SandboxProfile, command: string, o: 
     if (allow) {
       proxyDir = mkdtempSync(join(tmpdir(), 'airlock-net-'));
       proxy = await startAllowListProxy(join(proxyDir, 'p.sock'), allow);
-      inner = [o.node, o.cli, 'sandbox-bridge', `${PROXY_DIR_INSIDE}/p.sock`, '--', ...limited];
+      inner = [o.node, o.cli, 'sandbox-bridge', '--', ...limited];
     }
-    const bwrap = [tools.bwrap!, ...bwrapArgs(profile, inner, o.cwd, kindOf, proxyDir, allow ? [dirname(o.cli), dirname(o.node)] : [])];
+    // Descriptor 3: the IPC channel of the network bridge, when there is one; then the seccomp program.
+    const seccompFd = seccomp ? (allow ? 4 : 3) : undefined;
+    const bwrap = [tools.bwrap!, ...bwrapArgs(profile, inner, o.cwd, kindOf, { plan, caches, readThrough, ...(seccompFd !== undefined ? { seccompFd } : {}), visible: allow ? [dirname(o.cli), dirname(o.node)] : [] })];
     // bwrap itself and the bridge are outside the rlimits; the wall clock covers everything.
     argv = [tools.timeout!, '-k', '5', String(Math.ceil(profile.limits.timeoutSeconds)), ...bwrap];
     if (cgroups) argv = ['/bin/sh', '-c', 'echo $$ > "$1" && echo $$ > "$2" && shift 2 && exec "$@"', 'sh', cgroups.memory, cgroups.pids, ...argv];
   } else if (platform === 'darwin') {
     if (allow) say('network allow-lists need Linux; on macOS the command has no network');
     const l = profile.limits;
-    argv = ['/bin/sh', '-c', `ulimit -t ${Math.ceil(l.cpuSeconds)}; ulimit -f ${Math.ceil((l.fileSizeMB * 1024 * 1024) / 512)}; ulimit -u ${Math.ceil(l.processes)} 2>/dev/null; exec "$@"`, 'sh', '/usr/bin/sandbox-exec', '-p', seatbeltProfile(allow ? { ...profile, network: 'none' } : profile, kindOf), shell, '-c', '--', command];
+    // No /proc here to tell inherited descriptors apart: the shell closes every one above 2 before sandbox-exec starts.
+    const closeFds = 'for fd in $(ls /dev/fd 2>/dev/null); do [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null; done; ';
+    argv = ['/bin/sh', '-c', `${closeFds}ulimit -t ${Math.ceil(l.cpuSeconds)}; ulimit -f ${Math.ceil((l.fileSizeMB * 1024 * 1024) / 512)}; ulimit -u ${Math.ceil(l.processes)} 2>/dev/null; exec "$@"`, 'sh', '/usr/bin/sandbox-exec', '-p', seatbeltProfile(allow ? { ...profile, network: 'none' } : profile, kindOf, plan), shell, '-c', '--', command];
   } else {
     say(`there is no sandbox for ${platform}, so the command did not run`);
     return 126;
   }
 
-  const child = spawn(argv[0]!, argv.slice(1), { cwd: o.cwd, stdio: ['inherit', 'pipe', 'pipe'], detached: true, env: process.env });
+  const stdio: ('inherit' | 'pipe' | 'ipc')[] = ['inherit', 'pipe', 'pipe'];
+  if (allow && platform === 'linux') stdio.push('ipc');
+  if (seccomp) stdio.push('pipe');
+  let child: ChildProcess;
+  try {
+    child = spawn(argv[0]!, argv.slice(1), { cwd: o.cwd, stdio, detached: true, env });
+  } catch (e) {
+    lease?.release();
+    throw e;
+  }
+  if (seccomp) (child.stdio[stdio.length - 1] as NodeJS.WritableStream).end(seccomp);
+  trace('spawn');
+  if (allow && proxyDir) serveBridge(child as Parameters<typeof serveBridge>[0], join(proxyDir, 'p.sock'));
   const killGroup = (signal: NodeJS.Signals): void => {
     try {
       if (child.pid) process.kill(-child.pid, signal);
@@ -169,14 +287,34 @@ export async function runSandboxed(profile: SandboxProfile, command: string, o: 
   const forward = (sig: NodeJS.Signals): void => killGroup(sig);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, forward);
 
+  // The names no mount protects: removed the moment they appear, and the command stopped.
+  const quarantine = new Quarantine(profile.state, profile.workspace);
+  const violations: string[] = [];
+  const takeWatched = (): void => {
+    for (const p of plan.watched) {
+      if (!present(p)) continue;
+      let where: string | undefined;
+      try {
+        where = quarantine.take(p);
+      } catch {
+        where = undefined;
+      }
+      if (where !== undefined || !present(p)) violations.push(p);
+      killGroup('SIGKILL');
+    }
+  };
+  const watchers = platform === 'linux' ? watchParents(plan.watched, takeWatched) : [];
+
   // Output: passed through as it comes, until the cap; then the command is stopped.
   const cap = profile.limits.outputMB * 1024 * 1024;
   let sent = 0;
   let capped = false;
   let bwrapError = '';
+  const hints = new HintScanner();
   const pass = (target: NodeJS.WritableStream, isErr: boolean) => (chunk: Buffer) => {
     if (isErr && sent === 0 && bwrapError.length < 4096 && chunk.toString('utf8').startsWith('bwrap:')) bwrapError += chunk.toString('utf8');
     if (capped) return;
+    hints.feed(chunk);
     const room = cap - sent;
     if (chunk.length > room) {
       target.write(chunk.subarray(0, Math.max(0, room)));
@@ -190,26 +328,100 @@ export async function runSandboxed(profile: SandboxProfile, command: string, o: 
   };
   child.stdout!.on('data', pass(o.stdout, false));
   child.stderr!.on('data', pass(o.stderr, true));
-  const status = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('error', () => resolve({ code: 127, signal: null }));
-    child.on('close', (code, signal) => resolve({ code, signal }));
+  const status = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveStatus) => {
+    child.on('error', () => resolveStatus({ code: 127, signal: null }));
+    child.on('close', (code, signal) => resolveStatus({ code, signal }));
   });
+  trace('command');
   if (wallTimer) clearTimeout(wallTimer);
+  for (const w of watchers) w.close();
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, forward);
   const code = status.code ?? 128 + (status.signal ? signalNumber(status.signal) : 1);
   const oom = cgroups?.oomKilled() ?? false;
-  cgroups?.remove();
+  const cgroupsLeft = cgroups?.remove() ?? [];
+  if (cgroupsLeft.length) deferCgroupRemoval(profile.state, cgroupsLeft);
+  trace('cgroups removed');
   await proxy?.close();
   if (proxyDir) rmSync(proxyDir, { recursive: true, force: true });
 
+  // After the command: the watched names once more, then repositories it made dangerous.
+  takeWatched();
+  let neutralized: string[] = [];
+  if (platform === 'linux') {
+    try {
+      const risks = findGitRisks(profile.workspace, started, { skip: plan.gitDirs });
+      for (const r of risks) neutralizeGitDir(r.gitDir, quarantine);
+      neutralized = risks.map((r) => describeGitRisk(r, profile.workspace));
+    } catch (e) {
+      say(`could not check the repositories in the workspace after the command (${(e as Error).message})`);
+    }
+  }
+  trace('checks');
+  try {
+    lease?.release();
+  } catch (e) {
+    say(`could not remove the sandbox's placeholder folders (${(e as Error).message}); the next sandboxed command will`);
+  }
+  if (cgroupsLeft.length > 0) startCleaner(profile.state, o.node, o.cli);
+  trace('placeholders released');
+
   const l = profile.limits;
+  const rel = (p: string): string => (relative(profile.workspace, p).startsWith('..') ? p : relative(profile.workspace, p));
+  if (violations.length) say(`the command created ${[...new Set(violations)].map(rel).join(', ')}, which git reads and agents may not create (a built-in protection): Airlock removed it${quarantine.used ? ` (kept in ${quarantine.dir})` : ''} and stopped the command`);
+  if (neutralized.length) say(`the command left repositories that would run code when git or the editor works in them: ${neutralized.join('; ')}. Airlock removed their code-running configuration and hooks (kept in ${quarantine.dir})`);
   if (capped) say(`the command wrote more than ${l.outputMB} MB of output, so it was stopped (sandbox limit outputMB)`);
   else if (bwrapError) say(`the sandbox could not start (${bwrapError.trim().split('\n')[0]}); the command did not run`);
   else if (code === 124 || (platform === 'darwin' && status.signal === 'SIGKILL' && !capped)) say(`the command ran longer than ${l.timeoutSeconds} s, so it was stopped (sandbox limit timeoutSeconds)`);
   else if (oom) say(`the command used more than ${l.memoryMB} MB of memory, so it was stopped (sandbox limit memoryMB)`);
-  else if (code === 152 || code === 137) say(`the command was killed: it used more than ${l.cpuSeconds} s of CPU time (sandbox limit cpuSeconds)${cgroups ? '' : `, or its memory use reached the ${l.memoryMB} MB limit (memoryMB)`}`);
+  else if ((code === 152 || code === 137) && !violations.length) say(`the command was killed: it used more than ${l.cpuSeconds} s of CPU time (sandbox limit cpuSeconds)${cgroups ? '' : `, or its memory use reached the ${l.memoryMB} MB limit (memoryMB)`}`);
   else if (code === 153) say(`the command tried to write a file larger than ${l.fileSizeMB} MB (sandbox limit fileSizeMB)`);
   else if ((code === 133 || code === 134) && !cgroups) say(`the command ran out of address space: the sandbox allows ${l.memoryMB} MB per process (memoryMB); Node.js needs at least 768 MB just to start`);
+  else if (code !== 0 && !violations.length) {
+    const hint = sandboxHint(hints, { network: profile.network, isProtected: (p) => isProtectedPath(isAbsolute(p) ? p : resolve(o.cwd, p), plan) });
+    if (hint) say(hint);
+  }
   if (proxy && proxy.refused.size > 0) say(`refused network access to ${[...proxy.refused].join(', ')} (not in the policy's sandbox.network allow-list)`);
-  return capped ? 137 : code;
+  return capped ? 137 : violations.length && code === 0 ? 126 : code;
+}
+
+function present(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function within(p: string, root: string): boolean {
+  const r = relative(root, p);
+  return r === '' || (!r.startsWith(`..${sep}`) && r !== '..' && !isAbsolute(r));
+}
+
+/** True when `p` is one of the paths the sandbox keeps read-only inside the writable folders. */
+function isProtectedPath(p: string, plan: ProtectionPlan): boolean {
+  return [...plan.readOnly, ...plan.placeholders, ...plan.watched].some((q) => within(p, q));
+}
+
+/** inotify watches on the folders holding the watched names (non-recursive, so cheap). */
+function watchParents(paths: readonly string[], onChange: () => void): FSWatcher[] {
+  const byDir = new Map<string, Set<string>>();
+  for (const p of paths) {
+    const d = dirname(p);
+    if (!byDir.has(d)) byDir.set(d, new Set());
+    byDir.get(d)!.add(basename(p));
+  }
+  const out: FSWatcher[] = [];
+  for (const [dir, names] of byDir) {
+    try {
+      const w = watch(dir, { persistent: false }, (_event, name) => {
+        if (name === null || names.has(name.toString())) onChange();
+      });
+      w.on('error', () => w.close());
+      out.push(w);
+    } catch {
+      // the folder is gone; the check after the command still runs
+    }
+  }
+  return out;
 }

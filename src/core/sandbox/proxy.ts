@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { request as httpRequest, createServer, type IncomingMessage, type Server } from 'node:http';
-import { connect, createServer as createNetServer, type Socket } from 'node:net';
+import { connect, createServer as createNetServer, Socket } from 'node:net';
 import { constants } from 'node:os';
 
 /** True when `host` is one of the allowed domains (`*.example.com` allows its subdomains, not itself). */
@@ -94,13 +94,57 @@ export function startAllowListProxy(socketPath: string, allow: readonly string[]
   });
 }
 
+/** Messages between the launcher (outside) and the bridge (inside) over the inherited IPC channel. */
+type BridgeMessage = { readonly type: 'open'; readonly id: number } | { readonly type: 'conn'; readonly id: number } | { readonly type: 'fail'; readonly id: number };
+
 /**
- * Inside the sandbox: listens on 127.0.0.1 (the sandbox's own loopback), forwards each connection to
- * the proxy's socket, and runs `argv` with the proxy variables set. Exits with the command's status.
+ * Outside the sandbox: answers the bridge's requests for connections. Each one is a fresh connection to
+ * the allow-list proxy, handed into the sandbox as an open file descriptor (Node's IPC passes sockets),
+ * because the sandbox may not create Unix sockets itself (seccomp; see seccomp.ts).
  */
-export async function runBridge(socketPath: string, argv: readonly string[]): Promise<number> {
-  const server = createNetServer((local) => {
-    const remote = connect(socketPath);
+export function serveBridge(child: { on(e: 'message', l: (m: unknown) => void): unknown; send(m: BridgeMessage, handle?: Socket): boolean; connected: boolean }, proxySocket: string): void {
+  child.on('message', (m) => {
+    const msg = m as Partial<BridgeMessage>;
+    if (msg?.type !== 'open' || typeof msg.id !== 'number') return;
+    const id = msg.id;
+    const upstream = connect(proxySocket);
+    upstream.once('connect', () => {
+      if (child.connected) child.send({ type: 'conn', id }, upstream);
+      else upstream.destroy();
+    });
+    upstream.once('error', () => {
+      if (child.connected) child.send({ type: 'fail', id });
+    });
+  });
+}
+
+/**
+ * Inside the sandbox: listens on 127.0.0.1 (the sandbox's own loopback), asks the launcher for a
+ * connection to the proxy for each client, and runs `argv` with the proxy variables set. Exits with the
+ * command's status. The command gets neither the IPC channel nor its variable.
+ */
+export async function runBridge(argv: readonly string[]): Promise<number> {
+  if (!process.send) {
+    process.stderr.write('airlock sandbox: the network bridge has no channel to the launcher\n');
+    return 126;
+  }
+  const send = process.send.bind(process);
+  let next = 0;
+  const waiting = new Map<number, Socket>();
+  process.on('message', (m: unknown, handle: unknown) => {
+    const msg = m as Partial<BridgeMessage>;
+    if (typeof msg?.id !== 'number') return;
+    const local = waiting.get(msg.id);
+    waiting.delete(msg.id);
+    if (!local) {
+      if (handle instanceof Socket) handle.destroy();
+      return;
+    }
+    if (msg.type !== 'conn' || !(handle instanceof Socket)) {
+      local.destroy();
+      return;
+    }
+    const remote = handle;
     local.pipe(remote);
     remote.pipe(local);
     const end = (): void => {
@@ -109,12 +153,22 @@ export async function runBridge(socketPath: string, argv: readonly string[]): Pr
     };
     local.on('error', end);
     remote.on('error', end);
+    local.on('close', end);
+    remote.on('close', end);
+  });
+  const server = createNetServer((local) => {
+    const id = ++next;
+    waiting.set(id, local);
+    local.on('error', () => waiting.delete(id));
+    send({ type: 'open', id });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const address = server.address();
   const port = address && typeof address === 'object' ? address.port : 0;
   const proxy = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, HTTP_PROXY: proxy, HTTPS_PROXY: proxy, http_proxy: proxy, https_proxy: proxy, ALL_PROXY: proxy, NO_PROXY: 'localhost,127.0.0.1', no_proxy: 'localhost,127.0.0.1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, HTTP_PROXY: proxy, HTTPS_PROXY: proxy, http_proxy: proxy, https_proxy: proxy, ALL_PROXY: proxy, NO_PROXY: 'localhost,127.0.0.1', no_proxy: 'localhost,127.0.0.1' };
+  delete env.NODE_CHANNEL_FD;
+  delete env.NODE_CHANNEL_SERIALIZATION_MODE;
   const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => child.kill(sig));
   const code = await new Promise<number>((resolve) => {
@@ -122,6 +176,7 @@ export async function runBridge(socketPath: string, argv: readonly string[]): Pr
     child.on('exit', (c, signal) => resolve(c ?? 128 + (signal ? signalNumber(signal) : 1)));
   });
   server.close();
+  process.disconnect?.();
   return code;
 }
 

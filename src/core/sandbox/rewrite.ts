@@ -34,5 +34,14 @@ export function sandboxedCommand(command: string, profile: SandboxProfile, runne
   if (Buffer.from(command, 'utf8').toString('utf8') !== command) throw new RewriteError('the command holds text that cannot be encoded as UTF-8 unchanged');
   if (Buffer.byteLength(command, 'utf8') > MAX_COMMAND_BYTES) throw new RewriteError(`the command is longer than ${MAX_COMMAND_BYTES / 1024} KiB, more than a sandboxed command line can carry`);
   const env = Object.entries(runner.env ?? {}).map(([k, v]) => `${k}=${shq(v)} `).join('');
-  return `${env}${shq(runner.node)} ${shq(runner.cli)} sandbox --profile ${encodeProfile(profile)} -- ${shq(command)}`;
+  return `${LAUNCHER_ENV}${env}${shq(runner.node)} ${shq(runner.cli)} sandbox --profile ${encodeProfile(profile)} -- ${shq(command)}`;
 }
+
+/**
+ * The launcher runs outside the sandbox in the agent's shell, so variables that make a program load code
+ * (a preloaded library, Node.js options) are cleared for it. The ones a build may need are handed to the
+ * launcher under another name and put back inside the sandbox, where they can do no harm.
+ */
+export const LAUNCHER_KEPT_ENV: readonly string[] = Object.freeze(['NODE_OPTIONS', 'LD_LIBRARY_PATH']);
+const LAUNCHER_CLEARED_ENV: readonly string[] = ['LD_PRELOAD', 'LD_AUDIT', 'DYLD_INSERT_LIBRARIES', 'DYLD_LIBRARY_PATH'];
+const LAUNCHER_ENV = [...LAUNCHER_KEPT_ENV.map((v) => `AIRLOCK_KEPT_${v}="$${v}"`), ...LAUNCHER_KEPT_ENV.map((v) => `${v}=`), ...LAUNCHER_CLEARED_ENV.map((v) => `${v}=`)].join(' ') + ' ';

@@ -53,6 +53,8 @@ export async function writeAlwaysRule(pending: PendingApproval, deps: WriteAlway
   if (why) throw new Error(`the rule would not allow this request (${why}), so Airlock did not add it`);
   mkdirSync(dirname(target), { recursive: true });
   writeFileAtomic(target, next, { mode });
+  // A person's change: the backstop takes the policy as it is now.
+  host.runtime.backstop.accept([target, uri.fsPath]);
   host.runtime.audit.append({ type: 'rule-added', agent: pending.request.agent, session: pending.request.sessionId, agentSessionId: pending.request.agentSessionId, action: 'always-allow', decidedBy: 'person', via: 'editor', file: always.file, rule: always.rule, ...(text === undefined ? { created: true } : {}), reason: 'a person chose "Always allow" in the approval popup' });
   host.policy.reload('a rule was added by "Always allow"');
   deps.log.info(`[approval] added to ${always.file}${text === undefined ? ' (created from the recommended policy)' : ''}: ${JSON.stringify(always.rule)}`);

@@ -49,6 +49,7 @@ export async function connectAgentCommand(deps: ConnectAgentDeps): Promise<void>
   for (const p of picked) {
     try {
       const r = installHooks(p.target, workspace, run);
+      host.runtime.backstop.accept([r.file]);
       done.push(p.label);
       notes.push(...r.notes);
       deps.log.info(`[install] ${p.target}: ${r.changed ? 'installed' : 'already installed'} in ${r.file}`);

@@ -49,7 +49,12 @@ export class GateHost extends Disposable {
       onDecision: handlers.onDecision,
       onPromotionOffer: (agent, to) => handlers.onPromotionOffer(this, agent, to),
       sandboxRunner: handlers.runner,
+      onBackstop: (report) => void vscode.window.showWarningMessage(`Airlock: ${report.message}`),
     });
+    // A protected file the person saves here is theirs: the backstop takes it as the new state.
+    this._register(vscode.workspace.onDidSaveTextDocument((d) => {
+      if (d.uri.scheme === 'file') this.runtime.backstop.accept([d.uri.fsPath]);
+    }));
   }
 
   get folder(): vscode.WorkspaceFolder {

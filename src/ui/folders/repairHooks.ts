@@ -37,7 +37,8 @@ export function repairHooks(host: GateHost, extensionPath: string, runner: () =>
     });
     if (!stale) continue;
     try {
-      installHooks(t, workspace, run);
+      const r = installHooks(t, workspace, run);
+      host.runtime.backstop.accept([r.file]);
       repaired.push(TARGET_NAMES[t]);
       log.info(`[install] ${label(host.folder.name)}: ${t}'s hooks were written by an earlier version of Airlock; rewrote them for this one`);
     } catch (e) {

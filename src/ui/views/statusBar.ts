@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { TRUST_NAMES } from '../../core/policy/types';
+import { sandboxAvailability } from '../../core/sandbox/backends';
+import { describeContainment } from '../../core/sandbox/containment';
 import { Disposable } from '../../shared/lifecycle';
 import type { GateHost } from '../folders/gateHost';
 import { agentName, label, said } from '../labels';
@@ -69,6 +71,12 @@ export class StatusBar extends Disposable {
       md.appendText(`${label(h.folder.name)}: ${st.kind === 'serving' ? 'gate serving' : st.kind === 'busy' ? 'another gate serves this folder (airlock serve or another window)' : st.kind === 'failed' ? `gate failed: ${said(st.message)}` : 'gate starting'}${h.policy.policy.compiled.restricted ? ', restricted mode' : ''}\n`);
     }
     for (const [agent, level] of levels) md.appendText(`${agentName(agent)}: active, trust level ${level} (${TRUST_NAMES[level as 0]})\n`);
+    const first = hosts[0];
+    if (first) {
+      // Whether commands run contained here (the probe is cached for a minute).
+      const c = describeContainment(first.policy.policy.compiled.sandbox, sandboxAvailability());
+      md.appendText(`Commands: ${c.summary}${c.contained ? '' : `, ${c.trust}`}. Details: airlock doctor.\n`);
+    }
     this.item.tooltip = md;
     this.item.accessibilityInformation = { label: `Airlock: ${waiting} waiting${agents ? `; ${agents}` : ''}` };
   }

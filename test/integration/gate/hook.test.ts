@@ -96,9 +96,12 @@ describe('airlock hook without a gate', () => {
     const cp = await hook('copilot-cli', copilot, ['--event', 'preToolUse']);
     assert.equal(JSON.parse(cp.stdout).permissionDecision, 'deny');
     const codex = JSON.stringify({ session_id: 'x1', turn_id: 't', cwd: ws, hook_event_name: 'PreToolUse', model: 'm', permission_mode: 'default', tool_name: 'Bash', tool_input: { command: 'npm test' }, tool_use_id: 'call_1' });
+    // Airlock sandboxes allowed commands by default, and Codex's are pinned to where they were decided
+    // (its hooks never see workdir): the allow carries the command rewritten both ways.
     const cx = JSON.parse((await hook('codex', codex)).stdout) as { hookSpecificOutput: { permissionDecision: string; updatedInput: { command: string } } };
     assert.equal(cx.hookSpecificOutput.permissionDecision, 'allow');
-    assert.equal(cx.hookSpecificOutput.updatedInput.command, `cd ${ws} && npm test`, 'Codex runs an allowed command where it was decided (its hooks never see workdir)');
+    assert.ok(cx.hookSpecificOutput.updatedInput.command.startsWith(`cd ${ws} && `), cx.hookSpecificOutput.updatedInput.command);
+    assert.match(cx.hookSpecificOutput.updatedInput.command, / sandbox --profile .* -- 'npm test'$/);
     const vscode = JSON.stringify({ timestamp: new Date().toISOString(), hookEventName: 'PreToolUse', sessionId: 'v1', cwd: ws, tool_name: 'create_file', tool_input: { filePath: join(ws, '.env'), content: 'x' }, tool_use_id: 'call_v' });
     const v = await hook('claude', vscode);
     assert.equal(JSON.parse(v.stdout).hookSpecificOutput.permissionDecision, 'deny');

@@ -183,6 +183,7 @@ describe('a sandboxed command', { skip, concurrency: false }, () => {
     // reads BASH_ENV, runs the rewritten line as usual.
     tree.write('ws/capture.sh', '[ "$AIRLOCK_SANDBOX" = 1 ] || return 0\nprintf %s "$BASH_EXECUTION_STRING" > "$CAPTURE_FILE"; exit 0\n');
     const canary = join(outside, 'PWNED');
+    mkdirSync(tree.path('captures'), { recursive: true });
     const hostile = [
       `'; touch ${canary}; '`,
       `"; touch ${canary}; "`,
@@ -207,9 +208,9 @@ describe('a sandboxed command', { skip, concurrency: false }, () => {
     ];
     const random = fc.sample(fc.string({ unit: fc.oneof(fc.constantFrom(...`'"\\$\`!;&|<>(){}[]*?~# \n\t-+=%`.split('')), fc.constantFrom('a', 'b', 'é', '😀')), minLength: 1, maxLength: 60 }), { numRuns: 40, seed: 20261126 });
     for (const [i, original] of [...hostile, ...random].entries()) {
-      const captured = tree.path(`capture-${i}.txt`);
+      const captured = tree.path('captures', `capture-${i}.txt`);
       for (const shell of ['/bin/bash', '/bin/sh']) {
-        const r = await run(original, { writable: [tree.root] }, { shell, env: { BASH_ENV: join(ws, 'capture.sh'), CAPTURE_FILE: captured } });
+        const r = await run(original, { writable: [tree.path('captures')] }, { shell, env: { BASH_ENV: join(ws, 'capture.sh'), CAPTURE_FILE: captured } });
         assert.equal(r.code, 0, `${JSON.stringify(original.slice(0, 80))} via ${shell}: ${r.stderr}`);
         assert.equal(readFileSync(captured, 'utf8'), original, `${JSON.stringify(original.slice(0, 80))} arrives unchanged through ${shell}`);
       }
@@ -277,7 +278,9 @@ describe('hooks with the sandbox enabled', { skip }, () => {
     tree.write('hws/.vscode/airlock.json', JSON.stringify({ version: 1, rules: [{ action: 'ask', command: ['npm publish*'] }], sandbox: { enabled: true } }));
     const seen: ApprovalRequest[] = [];
     const gate = new GateRuntime({ workspace: hws, dataRoot: tree.path('hdata'), home, policy: () => loadPolicy({ workspace: hws, home, dataRoot: tree.path('hdata') }), asker: { ask: async (r) => (seen.push(r), { action: 'allow', by: 'person' }) }, log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} }, approvalTimeoutMs: 10_000, sandboxRunner: { node: process.execPath, cli: CLI } });
-    const answer = await gate.handle(claude('npm publish --dry-run'), 'claude');
+    const answer = await gate.handle(claude('npm publish --dry-run', 'PreToolUse', 'toolu_popup'), 'claude');
+    // The tool reports back, which ends the backstop's watch of this call (the person edits the policy next).
+    await gate.handle(claude('npm publish --dry-run', 'PostToolUse', 'toolu_popup'), 'claude');
     assert.match(seen[0]?.sandbox ?? '', /runs in Airlock's sandbox: writes only to the workspace/);
     assert.match(out(answer.stdout).updatedInput?.command ?? '', / sandbox --profile /, 'allowed by the person, it runs sandboxed');
   });
@@ -286,7 +289,10 @@ describe('hooks with the sandbox enabled', { skip }, () => {
     const r = airlock(['doctor', '--json'], { cwd: hws, env: env() });
     const check = (JSON.parse(r.stdout) as { checks: { name: string; status: string; message: string }[] }).checks.find((c) => c.name === 'sandbox');
     assert.equal(check?.status, 'ok', r.stdout);
-    assert.match(check!.message, /bubblewrap .* works .*the policy sandboxes commands/);
+    assert.match(check!.message, /commands that pass without a person run in the sandbox: bubblewrap .*may pass by trust at level 2/);
+    const checks = (JSON.parse(r.stdout) as { checks: { name: string; status: string; message: string }[] }).checks;
+    assert.match(checks.find((c) => c.name === 'sandbox: Unix sockets')?.message ?? '', /seccomp refuses socket\(AF_UNIX\).*enforced by the kernel/);
+    assert.match(checks.find((c) => c.name === 'sandbox: protected files')?.message ?? '', /bound read-only.*placeholders/);
     const off = airlock(['doctor', '--json'], { cwd: hws, env: env({ AIRLOCK_SANDBOX_DISABLE: '1' }) });
     const offCheck = (JSON.parse(off.stdout) as { checks: { name: string; status: string; message: string; fix?: string }[] }).checks.find((c) => c.name === 'sandbox');
     assert.equal(offCheck?.status, 'fail', 'the policy wants a sandbox and there is none');
@@ -296,7 +302,7 @@ describe('hooks with the sandbox enabled', { skip }, () => {
   it('rewrites in each agent\'s own format, and runs Cursor\'s commands uncontained, saying so (its shell hook cannot rewrite)', async () => {
     tree.write('hws/.vscode/airlock.json', JSON.stringify({ version: 1, rules: [{ action: 'allow', command: ['echo *'] }], sandbox: { enabled: true } }));
     const gemini = await airlockAsync(['hook', 'gemini', '--workspace', hws], { cwd: hws, env: env(), input: JSON.stringify({ session_id: 'g', cwd: hws, hook_event_name: 'BeforeTool', timestamp: 't', tool_name: 'run_shell_command', tool_input: { command: 'echo hi', dir_path: '.' } }) });
-    assert.match((JSON.parse(gemini.stdout) as { hookSpecificOutput: { tool_input: { command: string } } }).hookSpecificOutput.tool_input.command, / sandbox --profile /);
+    assert.match((JSON.parse(gemini.stdout) as { hookSpecificOutput?: { tool_input: { command: string } } }).hookSpecificOutput?.tool_input.command ?? gemini.stdout, / sandbox --profile /);
     const copilot = await airlockAsync(['hook', 'copilot-cli', '--workspace', hws, '--event', 'preToolUse'], { cwd: hws, env: env(), input: JSON.stringify({ timestamp: 1, cwd: hws, toolName: 'bash', toolArgs: JSON.stringify({ command: 'echo hi' }) }) });
     assert.match((JSON.parse(copilot.stdout) as { modifiedArgs: { command: string } }).modifiedArgs.command, / sandbox --profile /);
     const codex = await airlockAsync(['hook', 'codex', '--workspace', hws], { cwd: hws, env: env(), input: JSON.stringify({ session_id: 'x', turn_id: 't', cwd: hws, hook_event_name: 'PreToolUse', model: 'm', permission_mode: 'default', tool_name: 'Bash', tool_input: { command: 'echo hi' }, tool_use_id: 'c1' }) });

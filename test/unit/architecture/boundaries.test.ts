@@ -30,8 +30,8 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
 /** The layer of a source file: its top folder under src/, with the entry files placed where they belong. */
 function layerOf(file: string): string {
   const top = relative(join(root, 'src'), file).split('/')[0]!.replace(/\.js$/, '.ts');
-  // The CLI's three entries: dist/cli.js (dispatch), dist/hook.js (the lean hook) and dist/main.js (the rest).
-  if (top === 'cli.ts' || top === 'main.ts' || top === 'hook.ts' || top === 'hook' || top === 'main') return 'cli';
+  // The CLI's entries: dist/cli.js (dispatch), dist/hook.js (the lean hook), dist/sandbox.js (the launcher) and dist/main.js (the rest).
+  if (top === 'cli.ts' || top === 'main.ts' || top === 'hook.ts' || top === 'sandbox.ts' || top === 'hook' || top === 'main' || top === 'sandbox') return 'cli';
   if (top === 'extension.ts') return 'ui';
   return top;
 }
@@ -115,7 +115,7 @@ describe('architecture', () => {
   });
 
   it('the core, the agents, the engine, the gate and the CLI never load vscode', async () => {
-    const entryPoints = [...['core', 'agents', 'engine', 'gate', 'cli', 'shared'].flatMap((d) => tsFiles(join(root, 'src', d))), join(root, 'src/cli.ts'), join(root, 'src/main.ts'), join(root, 'src/hook.ts')];
+    const entryPoints = [...['core', 'agents', 'engine', 'gate', 'cli', 'shared'].flatMap((d) => tsFiles(join(root, 'src', d))), join(root, 'src/cli.ts'), join(root, 'src/main.ts'), join(root, 'src/hook.ts'), join(root, 'src/sandbox.ts')];
     const result = await build({ entryPoints, bundle: true, write: false, platform: 'node', format: 'cjs', outdir: '/tmp/airlock-boundary', metafile: true, external: ['vscode'], logLevel: 'silent', mainFields: ['module', 'main'] });
     const offenders = Object.entries(result.metafile.inputs)
       .filter(([, input]) => input.imports.some((i) => i.path === 'vscode'))
