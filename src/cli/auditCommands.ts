@@ -1,7 +1,7 @@
 /** `airlock audit [--verify] [--since ISO]` and `airlock trust [AGENT] [--set LEVEL]` (docs/cli.md). */
 import type { AuditRecord } from '../core/audit/auditLog';
 import { isTrustLevel, TRUST_NAMES } from '../core/policy/types';
-import { describeTrust } from '../core/trust/trustStore';
+import { describeTrust, TrustCapError } from '../core/trust/trustStore';
 import { AGENT_IDS, isAgentId } from '../shared/ids';
 import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
 import { agentAbove } from './personOnly';
@@ -48,7 +48,13 @@ export function trustCommand(ctx: CliContext, agent: string | undefined, set: st
     const inside = agentAbove();
     if (inside) throw new CliError(`refusing to change trust from inside an agent's session (this process runs under ${inside}): a person changes trust, in a terminal of their own or in the editor`);
     const before = store.get(agent).level;
-    const after = store.set(agent, level, 'set with airlock trust --set');
+    let after;
+    try {
+      after = store.set(agent, level, 'set with airlock trust --set');
+    } catch (e) {
+      if (e instanceof TrustCapError) throw new CliError(`refusing: ${e.message}`);
+      throw e;
+    }
     if (ctx.json) printJson(ctx, { agent, from: before, to: after.level });
     else ctx.out(`${agent}: trust level ${before} -> ${after.level} (${TRUST_NAMES[after.level]})\n`);
     return 0;

@@ -8,6 +8,7 @@ import { AuditReader } from '../core/audit/auditReader';
 import { armCanary, canaryPayload, disarmCanary, readAnswer, runHookCommand } from '../agents/hookHealth';
 import type { Dialect } from '../agents/types';
 import { AGENT_NAMES } from '../shared/ids';
+import { managedStamp } from '../core/policy/managedPolicy';
 import { callGate, isServerMessage } from '../gate/gateClient';
 import { GateBusyError } from '../gate/gateServer';
 import { GateRuntime } from '../gate/gateRuntime';
@@ -87,10 +88,13 @@ export async function serveCommand(ctx: CliContext, options: { stdinAnswers?: bo
     } catch {
       now = 'none';
     }
+    // The organisation's policy is read on every decision path: a change to it reloads like the workspace file.
+    now += `#${managedStamp()}`;
     if (!loaded || now !== stamp) {
       loaded = ctx.open.loadPolicy();
       stamp = now;
       for (const p of loaded.problems) ctx.err(`airlock: ${p.severity}: ${loaded.file}:${p.line}:${p.column}: ${p.message}\n`);
+      for (const f of loaded.managed.files) for (const p of f.problems) ctx.err(`airlock: ${p.severity}: ${f.path}:${p.line}:${p.column}: ${p.message}\n`);
     }
     return loaded;
   };
