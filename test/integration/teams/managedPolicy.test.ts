@@ -12,6 +12,7 @@ import { loadPolicy } from '../../../src/core/policy/loadPolicy';
 import { MANAGED_DIR_ENV } from '../../../src/core/policy/managedPolicy';
 import type { ApprovalRequest } from '../../../src/engine/ask';
 import { GateRuntime } from '../../../src/gate/gateRuntime';
+import type { Shown } from '../../../src/shared/shown';
 import { approvalView } from '../../../src/ui/approval/approvalView';
 import { tempTree } from '../../unit/helpers/fixtures';
 import { airlock, airlockAsync } from '../helpers/cli';
@@ -139,7 +140,7 @@ describe('the managed policy through the hook', () => {
       assert.equal(asked.length, 1);
       assert.equal(asked[0]!.decision.source, 'managed');
       const view = approvalView(asked[0]!);
-      const text = (x: { runs: readonly { text?: string }[] } | undefined): string => (x?.runs ?? []).map((r) => r.text ?? '').join('');
+      const text = (x: Shown | undefined): string => (x?.runs ?? []).map((r) => ('text' in r ? r.text : '')).join('');
       assert.match(text(view.rule), /your organisation's policy/);
       assert.ok('unavailable' in view.always && /your organisation's policy decides this/.test(text(view.always.unavailable)));
     } finally {
