@@ -103,11 +103,11 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: (ctx, v, p) => trustCommand(ctx, p[0], typeof v.set === 'string' ? v.set : undefined),
   },
   install: {
-    usage: 'airlock install AGENT [--json]',
-    summary: "Add Airlock's hooks to an agent's configuration for this workspace (claude, vscode, copilot-cli, cursor, gemini, codex).",
-    options: {},
+    usage: 'airlock install AGENT [--managed [--write]] [--json]',
+    summary: "Add Airlock's hooks to an agent's configuration for this workspace (claude, vscode, copilot-cli, cursor, gemini, codex); --managed prints the machine-wide configuration for every workspace (Claude Code: a managed-settings.d/ file), --write writes it (as root).",
+    options: { managed: { type: 'boolean' }, write: { type: 'boolean' } },
     positionals: { min: 1, max: 1 },
-    run: (ctx, _v, p) => installCommand(ctx, p[0]!),
+    run: (ctx, v, p) => installCommand(ctx, p[0]!, { managed: v.managed === true, write: v.write === true }),
   },
   uninstall: {
     usage: 'airlock uninstall AGENT [--json]',

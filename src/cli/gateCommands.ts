@@ -18,6 +18,7 @@ import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
 import { visible } from '../shared/shown';
 import { TerminalAsker } from './terminalAsker';
 import { agentAbove } from './personOnly';
+import { installManagedCommand, teamsDoctorChecks } from './managedInstall';
 import type { Asker } from '../engine/ask';
 
 /** The installed CLI script hooks should run: dist/cli.js next to this bundle. */
@@ -32,8 +33,10 @@ function target(agent: string): InstallTarget {
   return agent as InstallTarget;
 }
 
-/** `airlock install AGENT` */
-export function installCommand(ctx: CliContext, agent: string): number {
+/** `airlock install AGENT` (`--managed [--write]`: the machine-wide configuration, cli/managedInstall.ts) */
+export function installCommand(ctx: CliContext, agent: string, options: { managed?: boolean; write?: boolean } = {}): number {
+  if (options.write && !options.managed) throw new UsageError('--write goes with --managed');
+  if (options.managed) return installManagedCommand(ctx, agent, { write: options.write === true, cli: cliScriptPath() });
   const t = target(agent);
   let result;
   try {
@@ -210,6 +213,9 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
   } catch {
     // none
   }
+
+  // The organisation: its Airlock policy, lockdowns where workspace hooks do nothing, the audit export.
+  for (const c of teamsDoctorChecks(ctx, loaded)) add(c);
 
   // Sandbox
   const sandbox = loaded.compiled.sandbox;
