@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { acquireLock, LockTimeoutError, type Lock } from '../../storage/lock';
 import type { AuditRecord } from '../auditLog';
 import { exportsOn, type AuditExportConfig } from './exportConfig';
@@ -122,7 +122,9 @@ export interface FlusherCommand {
 
 /** The CLI script next to this bundle (dist/cli.js), or the built one when running from sources. */
 export function defaultFlusherCommand(): FlusherCommand | undefined {
-  const candidates = [join(__dirname, 'cli.js'), join(__dirname, '..', '..', '..', '..', 'dist', 'cli.js')];
+  // dist/ when bundled; the built CLI when running from sources (src/core/audit/export) or a one-level
+  // bundle folder (the benchmarks' .bench/).
+  const candidates = [join(__dirname, 'cli.js'), join(__dirname, '..', '..', '..', '..', 'dist', 'cli.js'), join(__dirname, '..', 'dist', 'cli.js')];
   const cli = candidates.find((c) => existsSync(c));
   return cli ? { node: process.execPath, cli } : undefined;
 }
@@ -196,8 +198,9 @@ export class ExportTrigger {
       const child = spawn(this.command.node, [this.command.cli, 'export-flush', '--workspace', this.workspace], {
         detached: true,
         stdio: 'ignore',
-        // In the editor, process.execPath is the editor's own binary: run it as Node.js.
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        // In the editor, process.execPath is the editor's own binary: run it as Node.js. The data root is
+        // this workspace's, whatever the environment says.
+        env: { ...process.env, AIRLOCK_HOME: dirname(dirname(this.workspaceDir)), ELECTRON_RUN_AS_NODE: '1' },
       });
       child.on('error', () => {});
       child.unref();
