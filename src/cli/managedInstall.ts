@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { auditExportConfig } from '../core/audit/export/exportConfig';
 import { ExportQueue } from '../core/audit/export/exportQueue';
-import { AGENT_CONFIGS } from '../core/install/hookConfigs';
+import { AGENT_CONFIGS, CANNOT_START_MESSAGE } from '../core/install/hookConfigs';
 import { MANAGED_NAME } from '../core/policy/managedPolicy';
 import type { LoadedPolicy } from '../core/policy/loadPolicy';
 import { writeFileAtomic } from '../core/storage/atomicFile';
@@ -50,8 +50,10 @@ function shQuote(s: string): string {
 export function claudeManagedSettings(node: string, cli: string, windows = process.platform === 'win32'): Record<string, unknown> {
   const q = windows ? (s: string): string => (/^[A-Za-z0-9_.:\\/-]+$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`) : shQuote;
   const command = `${q(node)} ${q(cli)} hook claude`;
+  // Like a workspace install, a hook that gates a tool call blocks it when it cannot even start.
+  const gated = windows ? command : `${command} || { echo ${shQuote(CANNOT_START_MESSAGE)} >&2; exit 2; }`;
   const hooks: Record<string, unknown[]> = {};
-  for (const { event, entry } of AGENT_CONFIGS.claude.events(() => command)) (hooks[event] ??= []).push(entry);
+  for (const { event, entry } of AGENT_CONFIGS.claude.events((_extra, gate) => (gate ? gated : command), () => command)) (hooks[event] ??= []).push(entry);
   return { hooks };
 }
 
