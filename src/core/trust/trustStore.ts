@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../storage/atomicFile';
 import { acquireLock } from '../storage/lock';
 import { isTrustLevel, TRUST_NAMES, type TrustLevel } from '../policy/types';
-import { MANAGED_NAME, managedTrustCap } from '../policy/managedPolicy';
+import { cachedLayer, MANAGED_NAME, managedTrustCap } from '../policy/managedPolicy';
 import type { AuditLog } from '../audit/auditLog';
 
 /** The file name in a workspace's data folder. */
@@ -60,8 +60,14 @@ export class TrustCapError extends Error {
     readonly agent: string,
     readonly level: TrustLevel,
     readonly cap: TrustLevel,
+    /** Managed files with errors: while one is broken, trust is held at its salvaged cap or 0. */
+    broken: readonly string[] = [],
   ) {
-    super(`${MANAGED_NAME} caps every agent's trust at level ${cap} (${TRUST_NAMES[cap]}) with "lockTrust", so ${agent} cannot be set to level ${level}; an administrator changes the managed policy`);
+    super(
+      broken.length > 0
+        ? `${MANAGED_NAME} has errors (${broken.join(', ')}), so every agent's trust is held at level ${cap} (${TRUST_NAMES[cap]}) until an administrator fixes it; ${agent} cannot be set to level ${level}`
+        : `${MANAGED_NAME} caps every agent's trust at level ${cap} (${TRUST_NAMES[cap]}) with "lockTrust", so ${agent} cannot be set to level ${level}; an administrator changes the managed policy`,
+    );
   }
 }
 
@@ -200,7 +206,7 @@ export class TrustStore {
   /** A person sets the level (the CLI's `--set`, the editor's "Set Agent Trust…", accepting an offer). */
   set(agent: string, level: TrustLevel, reason = 'set by a person', now = new Date()): AgentTrust {
     const cap = this.cap();
-    if (cap !== undefined && level > cap) throw new TrustCapError(agent, level, cap);
+    if (cap !== undefined && level > cap) throw new TrustCapError(agent, level, cap, cachedLayer().broken);
     return this.update(agent, (t) => {
       if (t.level === level) {
         const { offer: _o, ...rest } = t;

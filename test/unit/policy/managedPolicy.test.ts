@@ -162,6 +162,8 @@ describe('the managed policy layer', () => {
     // The broken deny rule (unknown key) is not kept, and the allow rule never is.
     assert.equal(loaded.managed.rules.length, 1);
     assert.equal(loaded.managed.lockTrust, 0, 'a broken file caps trust at 0 unless its lockTrust still parses');
+    const dir2 = tree.path(`trust${n++}`);
+    assert.throws(() => new TrustStore(dir2, new AuditLog(dir2)).set('claude', 1), /organisation's policy has errors \(.*policy\.json\), so every agent's trust is held at level 0/);
   });
 
   it('reads lockTrust only from managed files', () => {
