@@ -112,6 +112,8 @@ describe('flushing', () => {
     try {
       const ran = await flushAuditExport(dir, auditExportConfig(undefined, { AIRLOCK_AUDIT_SYSLOG: `tcp://127.0.0.1:${port}` }), { timing: { lingerMs: 100 } });
       assert.equal(ran, true);
+      // The receiver reads on its own schedule: wait until the last record is in (or fail after 10 s).
+      for (const deadline = Date.now() + 10_000; !got.join('').includes(records.at(-1)!.hash) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
       const text = got.join('');
       for (const r of records) assert.ok(text.includes(`airlock.record.hash="${r.hash}"`));
       // Octet-counted frames: "LEN <…>1 …".
