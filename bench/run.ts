@@ -3,6 +3,7 @@
  * `npm run bench -- policy` runs one section.
  */
 import { runBurdenBench } from './burdenBench';
+import { runExportBench } from './exportBench';
 import { runHistoryBench } from './historyBench';
 import { runHookBench } from './hookBench';
 import { runPolicyBench } from './policyBench';
@@ -14,6 +15,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   history: runHistoryBench,
   hook: runHookBench,
   sandbox: runSandboxBench,
+  export: runExportBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -6,10 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # git: history tests compare with it. bubblewrap: the sandbox for commands (python3 and curl: its tests).
-# chromium: the browser the real-VS-Code tests drive.
+# chromium: the browser the real-VS-Code tests drive. rsyslog: the syslog daemon the audit export tests send to.
 # ripgrep, libkrb5-dev, build-essential, python3: what code-server's native modules need to build
 # without downloading prebuilt binaries (see below).
-APT_PACKAGES=(git ca-certificates bubblewrap python3 curl chromium ripgrep libkrb5-dev build-essential)
+APT_PACKAGES=(git ca-certificates bubblewrap python3 curl chromium ripgrep libkrb5-dev build-essential rsyslog)
 
 if command -v apt-get >/dev/null 2>&1; then
   missing=()

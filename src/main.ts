@@ -3,7 +3,7 @@
  * 1 any other failure (a clear message, never a stack trace unless AIRLOCK_DEBUG=1).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { auditCommand, trustCommand } from './cli/auditCommands';
+import { auditCommand, exportFlushCommand, trustCommand } from './cli/auditCommands';
 import { checkCommand } from './cli/checkCommand';
 import { doctorCommand, installCommand, serveCommand, uninstallCommand } from './cli/gateCommands';
 import { hookCli } from './hook';
@@ -81,12 +81,14 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: (ctx, v, p) => undoRollbackCommand(ctx, p[0], { dryRun: v['dry-run'] === true, force: v.force === true }),
   },
   audit: {
-    usage: 'airlock audit [--verify] [--since ISO] [--agent ID] [--session ID] [--json]',
-    summary: 'Print the audit log; --verify recomputes its hash chain and names the first broken record.',
-    options: { verify: { type: 'boolean' }, since: { type: 'string' }, agent: { type: 'string' }, session: { type: 'string' } },
+    usage: 'airlock audit [--verify] [--since ISO] [--agent ID] [--session ID] [--export FILE [--format jsonl|otlp-json]] [--json]',
+    summary: 'Print the audit log; --verify recomputes its hash chain and names the first broken record; --export writes it to FILE as JSON Lines or OTLP JSON.',
+    options: { verify: { type: 'boolean' }, since: { type: 'string' }, agent: { type: 'string' }, session: { type: 'string' }, export: { type: 'string' }, format: { type: 'string' } },
     run: (ctx, v) =>
       auditCommand(ctx, {
         verify: v.verify === true,
+        ...(typeof v.export === 'string' ? { export: v.export } : {}),
+        ...(typeof v.format === 'string' ? { format: v.format } : {}),
         ...(typeof v.since === 'string' ? { since: v.since } : {}),
         ...(typeof v.agent === 'string' ? { agent: v.agent } : {}),
         ...(typeof v.session === 'string' ? { session: v.session } : {}),
@@ -100,11 +102,11 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: (ctx, v, p) => trustCommand(ctx, p[0], typeof v.set === 'string' ? v.set : undefined),
   },
   install: {
-    usage: 'airlock install AGENT [--json]',
-    summary: "Add Airlock's hooks to an agent's configuration for this workspace (claude, vscode, copilot-cli, cursor, gemini, codex).",
-    options: {},
+    usage: 'airlock install AGENT [--managed [--write]] [--json]',
+    summary: "Add Airlock's hooks to an agent's configuration for this workspace (claude, vscode, copilot-cli, cursor, gemini, codex); --managed prints the machine-wide configuration for every workspace (Claude Code: a managed-settings.d/ file), --write writes it (as root).",
+    options: { managed: { type: 'boolean' }, write: { type: 'boolean' } },
     positionals: { min: 1, max: 1 },
-    run: (ctx, _v, p) => installCommand(ctx, p[0]!),
+    run: (ctx, v, p) => installCommand(ctx, p[0]!, { managed: v.managed === true, write: v.write === true }),
   },
   uninstall: {
     usage: 'airlock uninstall AGENT [--json]',
@@ -138,6 +140,12 @@ const COMMANDS: Record<string, CommandSpec> = {
     options: {},
     positionals: { min: 1, max: 100_000 },
     run: (_ctx, _v, p) => sandboxBridgeCommand(p),
+  },
+  'export-flush': {
+    usage: 'airlock export-flush [--workspace DIR]',
+    summary: 'Internal: send the audit records waiting for the OTLP and syslog exports (started by Airlock after records are written).',
+    options: {},
+    run: (ctx) => exportFlushCommand(ctx),
   },
   gc: {
     usage: 'airlock gc [--dry-run] [--repack] [--json]',

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { ToolAction } from '../agents/types';
+import { MANAGED_NAME } from '../core/policy/managedPolicy';
 import { TRUST_NAMES, type Decision, type RuleRef } from '../core/policy/types';
 import { decideEvent, eventFor } from '../engine/decide';
 import { cliSandboxEnv } from '../engine/sandboxPlan';
@@ -32,6 +33,8 @@ export function checkCommand(ctx: CliContext, options: CheckOptions): number {
     const where = loaded.userProblems.includes(p) ? 'airlock.rules' : `${loaded.file}:${p.line}:${p.column}`;
     ctx.err(`airlock: ${p.severity}: ${where}: ${p.message}\n`);
   }
+  // The organisation's files are reported like the workspace's: an invalid one asks until it is fixed.
+  for (const f of loaded.managed.files) for (const p of f.problems) ctx.err(`airlock: ${p.severity}: ${f.path}:${p.line}:${p.column}: ${p.message}${f.valid ? '' : " (your organisation's policy is invalid: Airlock asks for everything it does not deny until an administrator fixes it)"}\n`);
   const trust = agent === UNKNOWN_AGENT ? 0 : ctx.open.trust.level(agent);
   const kind = given[0]!;
   const cwd = insideOrWorkspace(ctx);
@@ -80,7 +83,7 @@ function toJson(d: Decision, sandbox: { sandboxed: boolean; note: string } | und
 }
 
 function describe(r: RuleRef): string {
-  const where = r.origin === 'workspace' ? `${r.file ?? '.vscode/airlock.json'}${r.line ? `:${r.line}` : ''} rule ${r.index + 1}` : r.origin === 'user' ? `airlock.rules rule ${r.index + 1}` : r.origin === 'recommended' ? `recommended policy rule ${r.index + 1}` : 'built-in protection';
+  const where = r.origin === 'workspace' ? `${r.file ?? '.vscode/airlock.json'}${r.line ? `:${r.line}` : ''} rule ${r.index + 1}` : r.origin === 'managed' ? `${MANAGED_NAME}, ${r.file ?? 'managed policy'}${r.line ? `:${r.line}` : ''} rule ${r.index + 1}` : r.origin === 'user' ? `airlock.rules rule ${r.index + 1}` : r.origin === 'recommended' ? `recommended policy rule ${r.index + 1}` : 'built-in protection';
   return `${where}: ${r.action} ${r.selector} "${r.pattern}"`;
 }
 
@@ -92,7 +95,7 @@ const FAILED: Readonly<Record<NonNullable<Decision['failed']>, string>> = {
 
 /** The human form of a decision. */
 export function formatDecision(d: Decision, agent: string, trust: number, sandbox?: string): string {
-  const lines = [`${d.action.toUpperCase()}  (${d.source})`, `  reason: ${d.reason}`];
+  const lines = [`${d.action.toUpperCase()}  (${d.source === 'managed' ? `managed: ${MANAGED_NAME}` : d.source})`, `  reason: ${d.reason}`];
   if (d.failed) lines.push(`  failed: ${FAILED[d.failed]}`);
   if (d.rule) lines.push(`  rule:   ${describe(d.rule)}`);
   lines.push(`  agent:  ${agent} at trust level ${trust} (${TRUST_NAMES[trust as 0 | 1 | 2 | 3]})`);

@@ -8,6 +8,7 @@ import { AuditReader } from '../core/audit/auditReader';
 import { armCanary, canaryPayload, disarmCanary, readAnswer, runHookCommand } from '../agents/hookHealth';
 import type { Dialect } from '../agents/types';
 import { AGENT_NAMES } from '../shared/ids';
+import { managedStamp } from '../core/policy/managedPolicy';
 import { callGate, isServerMessage } from '../gate/gateClient';
 import { GateBusyError } from '../gate/gateServer';
 import { GateRuntime } from '../gate/gateRuntime';
@@ -20,6 +21,7 @@ import { CliError, printJson, UsageError, type CliContext } from './cliSupport';
 import { visible } from '../shared/shown';
 import { TerminalAsker } from './terminalAsker';
 import { agentAbove } from './personOnly';
+import { installManagedCommand, teamsDoctorChecks } from './managedInstall';
 import type { Asker } from '../engine/ask';
 
 /** The installed CLI script hooks should run: dist/cli.js next to this bundle. */
@@ -43,8 +45,10 @@ function acceptProtected(ctx: CliContext, files: readonly string[]): void {
   }
 }
 
-/** `airlock install AGENT` */
-export function installCommand(ctx: CliContext, agent: string): number {
+/** `airlock install AGENT` (`--managed [--write]`: the machine-wide configuration, cli/managedInstall.ts) */
+export function installCommand(ctx: CliContext, agent: string, options: { managed?: boolean; write?: boolean } = {}): number {
+  if (options.write && !options.managed) throw new UsageError('--write goes with --managed');
+  if (options.managed) return installManagedCommand(ctx, agent, { write: options.write === true, cli: cliScriptPath() });
   const t = target(agent);
   let result;
   try {
@@ -101,10 +105,13 @@ export async function serveCommand(ctx: CliContext, options: { stdinAnswers?: bo
     } catch {
       now = 'none';
     }
+    // The organisation's policy is read on every decision path: a change to it reloads like the workspace file.
+    now += `#${managedStamp()}`;
     if (!loaded || now !== stamp) {
       loaded = ctx.open.loadPolicy();
       stamp = now;
       for (const p of loaded.problems) ctx.err(`airlock: ${p.severity}: ${loaded.file}:${p.line}:${p.column}: ${p.message}\n`);
+      for (const f of loaded.managed.files) for (const p of f.problems) ctx.err(`airlock: ${p.severity}: ${f.path}:${p.line}:${p.column}: ${p.message}\n`);
     }
     return loaded;
   };
@@ -224,6 +231,9 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
   } catch {
     // none
   }
+
+  // The organisation: its Airlock policy, lockdowns where workspace hooks do nothing, the audit export.
+  for (const c of teamsDoctorChecks(ctx, loaded)) add(c);
 
   // Sandbox: whether commands are contained here, and how each protection and limit is enforced.
   const sandbox = loaded.compiled.sandbox;

@@ -28,6 +28,35 @@ export interface Settings {
   readonly approvalTimeoutSeconds: number;
   /** What an `ask` becomes when no gate runs and the agent cannot ask itself (`airlock.offline`). */
   readonly offline: 'deny' | 'allow';
+  /** Audit export (`airlock.audit.*`, docs/audit-export.md); the `AIRLOCK_AUDIT_*` and `OTEL_*` variables add to it. */
+  readonly audit: AuditSettings;
+}
+
+/** The `airlock.audit.*` settings. */
+export interface AuditSettings {
+  /** Send every audit record as an OpenTelemetry log record. */
+  readonly otlp: boolean;
+  /** The OTLP base endpoint (`/v1/logs` is added); empty: the `OTEL_EXPORTER_OTLP_*` variables, else localhost:4318. */
+  readonly otlpEndpoint: string;
+  /** `http/protobuf` or `http/json`; empty: `OTEL_EXPORTER_OTLP_PROTOCOL`, else http/protobuf. */
+  readonly otlpProtocol: '' | 'http/protobuf' | 'http/json';
+  /** `udp://HOST:PORT`, `tcp://HOST:PORT` or `unix:PATH`; empty: no syslog. */
+  readonly syslog: string;
+}
+
+const AUDIT_KEYS = ['otlp', 'otlpEndpoint', 'otlpProtocol', 'syslog'] as const;
+
+/** Audit settings from raw values; anything invalid is off. */
+export function auditSettingsFrom(raw: unknown): AuditSettings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+  const protocol = str(r.otlpProtocol);
+  return Object.freeze({
+    otlp: r.otlp === true,
+    otlpEndpoint: str(r.otlpEndpoint),
+    otlpProtocol: protocol === 'http/protobuf' || protocol === 'http/json' ? protocol : '',
+    syslog: str(r.syslog),
+  });
 }
 
 const MB = 1024 * 1024;
@@ -55,7 +84,9 @@ export function parseSettings(raw: { get(key: string): unknown }): Readonly<Sett
   const rules = raw.get('rules');
   const historyRaw = Object.freeze(Object.fromEntries(HISTORY_KEYS.map((k) => [k, raw.get(`history.${k}`)])));
   const timeout = raw.get('approvalTimeoutSeconds');
+  const audit = auditSettingsFrom(Object.fromEntries(AUDIT_KEYS.map((k) => [k, raw.get(`audit.${k}`)])));
   return Object.freeze({
+    audit,
     approvalTimeoutSeconds: typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 5 ? Math.min(Math.round(timeout), MAX_APPROVAL_TIMEOUT_S) : DEFAULT_APPROVAL_TIMEOUT_SECONDS,
     offline: raw.get('offline') === 'allow' ? 'allow' : 'deny',
     rules: Array.isArray(rules) ? Object.freeze([...rules]) : Object.freeze([]),
@@ -74,11 +105,12 @@ export function readUserSettings(dataRoot: string): Readonly<Settings> {
     mirror = {};
   }
   const history = (mirror.history && typeof mirror.history === 'object' ? mirror.history : {}) as Record<string, unknown>;
-  return parseSettings({ get: (key) => (key.startsWith('history.') ? history[key.slice('history.'.length)] : mirror[key]) });
+  const audit = (mirror.audit && typeof mirror.audit === 'object' ? mirror.audit : {}) as Record<string, unknown>;
+  return parseSettings({ get: (key) => (key.startsWith('history.') ? history[key.slice('history.'.length)] : key.startsWith('audit.') ? audit[key.slice('audit.'.length)] : mirror[key]) });
 }
 
 /** Writes the mirror (the extension does, whenever the settings change). */
 export function writeUserSettings(dataRoot: string, settings: Settings): void {
-  const mirror = { rules: settings.rules, history: { ...settings.historyRaw }, offline: settings.offline, approvalTimeoutSeconds: settings.approvalTimeoutSeconds };
+  const mirror = { rules: settings.rules, history: { ...settings.historyRaw }, offline: settings.offline, approvalTimeoutSeconds: settings.approvalTimeoutSeconds, audit: { ...settings.audit } };
   writeFileAtomic(join(dataRoot, USER_SETTINGS_FILE), `${JSON.stringify(mirror, null, 2)}\n`);
 }

@@ -104,7 +104,7 @@ async function decideVerdict(ctx: HookContext, adapter: Adapter, event: AgentEve
     return earlier.verdict;
   }
   const audit = (verdict: Verdict, decidedBy: DecidedBy, target: string, kind: string, decision?: Decision): void => {
-    ctx.audit?.({ type: 'decision', agent: event.agent, agentSessionId: event.agentSessionId, session, tool: event.tool, kind, target, action: verdict.action, decidedBy, ...(decision ? { source: decision.source, rule: decision.rule ?? null, ...(decision.failed ? { failed: decision.failed } : {}) } : {}), reason: verdict.reason });
+    ctx.audit?.({ type: 'decision', agent: event.agent, agentSessionId: event.agentSessionId, session, tool: event.tool, ...(event.toolUseId ? { toolUseId: event.toolUseId } : {}), kind, target, action: verdict.action, decidedBy, ...(decision ? { source: decision.source, rule: decision.rule ?? null, ...(decision.failed ? { failed: decision.failed } : {}) } : {}), reason: verdict.reason });
   };
 
   // Whatever this session's earlier tools changed among the protected files is settled first, so that a

@@ -13,6 +13,8 @@ export interface AuditEvent {
   readonly agentSessionId: string;
   readonly session: string;
   readonly tool: string;
+  /** The agent's id for the tool call, where its hook sends one (exported as `tool_use_id`). */
+  readonly toolUseId?: string;
   readonly kind: string;
   readonly target: string;
   readonly action: 'allow' | 'deny' | 'ask' | 'none';

@@ -5,6 +5,8 @@
  */
 import { workspaceDataDir } from '../core/dataDir';
 import { AuditLog } from '../core/audit/auditLog';
+import { auditExportConfig } from '../core/audit/export/exportConfig';
+import { ExportTrigger } from '../core/audit/export/exportFlush';
 import { History } from '../core/history/history';
 import { loadPolicy, type LoadedPolicy, type LoadPolicyOptions } from '../core/policy/loadPolicy';
 import { TrustStore } from '../core/trust/trustStore';
@@ -41,6 +43,7 @@ export function openWorkspace(location: WorkspaceLocation): OpenWorkspace {
   let history: History | undefined;
   let audit: AuditLog | undefined;
   let trust: TrustStore | undefined;
+  let exportTrigger: ExportTrigger | undefined;
   return {
     ...location,
     dir,
@@ -51,7 +54,8 @@ export function openWorkspace(location: WorkspaceLocation): OpenWorkspace {
       return (history ??= new History(dir, location.workspace, this.settings.history));
     },
     get audit() {
-      return (audit ??= new AuditLog(dir));
+      // Every record written starts the audit export when it is on (after this process's work is done).
+      return (audit ??= new AuditLog(dir, { afterAppend: () => (exportTrigger ??= new ExportTrigger(dir, location.workspace, auditExportConfig(this.settings.audit))).appended() }));
     },
     get trust() {
       return (trust ??= new TrustStore(dir, this.audit));

@@ -76,7 +76,14 @@ export class AuditLog {
   private readonly head: string;
   private readonly lock: string;
 
-  constructor(workspaceDir: string) {
+  /**
+   * @param options.afterAppend told after each record is written and the lock released (the audit export
+   * starts from here, core/audit/export); it never delays or fails an append.
+   */
+  constructor(
+    workspaceDir: string,
+    private readonly options: { readonly afterAppend?: (record: AuditRecord) => void } = {},
+  ) {
     this.file = join(workspaceDir, 'audit.jsonl');
     this.head = join(workspaceDir, 'audit.head');
     this.lock = join(workspaceDir, 'locks', 'audit.lock');
@@ -84,6 +91,16 @@ export class AuditLog {
 
   /** Appends one record; returns it. */
   append(entry: AuditEntry, now = new Date()): AuditRecord {
+    const record = this.write(entry, now);
+    try {
+      this.options.afterAppend?.(record);
+    } catch {
+      // export is best effort here; the record is safe in the log and is sent later
+    }
+    return record;
+  }
+
+  private write(entry: AuditEntry, now: Date): AuditRecord {
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     const lock = acquireLock(this.lock, { what: 'writing the audit log', timeoutMs: 10_000, staleMs: 30_000 });
     try {

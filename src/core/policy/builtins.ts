@@ -18,6 +18,8 @@ export interface BuiltinContext {
   readonly dataRoot: string;
   /** The folder the running Airlock was installed in (extension or CLI), when known. */
   readonly installDir?: string;
+  /** The organisation's managed policy folders (docs/cli.md "For teams"). */
+  readonly managedDirs?: readonly string[];
 }
 
 const PERSON = 'a person changes it in the editor';
@@ -76,6 +78,11 @@ export function builtinProtections(ctx: BuiltinContext): BuiltinProtection[] {
       reason: "agents cannot read Airlock's own data (it holds the gate's access token)",
     },
   ];
+  for (const m of ctx.managedDirs ?? []) {
+    const dir = m.replace(/\\/g, '/').replace(/\/+$/, '');
+    // The folder itself too: replacing or removing it would drop the organisation's policy.
+    list.push({ selector: 'edit', globs: [dir, `${dir}/**`], reason: "agents cannot change the organisation's managed Airlock policy; an administrator changes it" });
+  }
   if (ctx.installDir) {
     const dir = ctx.installDir.replace(/\\/g, '/').replace(/\/+$/, '');
     list.push({ selector: 'edit', globs: [dir, `${dir}/**`], reason: 'agents cannot change the installed Airlock program' });

@@ -7,8 +7,10 @@ import { resolveSandbox, type ResolvedSandbox } from '../sandbox/sandboxPolicy';
 import { Minimatch } from 'minimatch';
 import type { SimpleCommand } from '../commands/analyzeCommand';
 import { builtinProtections, type BuiltinContext } from './builtins';
+import { MANAGED_NAME, type ManagedRule } from './managedPolicy';
 import type { ResolvedPath } from './paths';
 import {
+  isStricter,
   stricter,
   TRUST_NAMES,
   type Decision,
@@ -73,6 +75,17 @@ export interface PolicyInputs {
   readonly restricted?: boolean;
   /** True when some personal rule has an error: like an invalid file, everything asks until it is fixed. */
   readonly userRulesBroken?: boolean;
+  /** The organisation's managed layer (docs/policy.md "The managed layer"), above the workspace and the user. */
+  readonly managed?: ManagedInputs;
+}
+
+/** What the evaluator needs of the managed layer. */
+export interface ManagedInputs {
+  readonly rules: readonly ManagedRule[];
+  /** The defaults its files declare: what no managed allow rule covers is decided no looser than these. */
+  readonly defaults: Readonly<Partial<Record<Selector, Verdict>>>;
+  /** Managed files with errors. */
+  readonly broken: readonly string[];
 }
 
 /** A policy ready to decide. Immutable; build a new one when anything changes. */
@@ -89,6 +102,12 @@ export interface CompiledPolicy {
   readonly broken: readonly string[];
   /** Rule groups flattened per agent and trust level, built on first use (see {@link groupIndex}). */
   readonly indexes: Map<string, Map<number, GroupIndex>>;
+  /**
+   * The managed floor, when the managed layer declares a default stricter than `allow`: the managed layer
+   * alone (its rules, its declared defaults, `allow` for the rest). For the kinds in `selectors`, a
+   * decision is never looser than the floor's, whatever the workspace or the user allows.
+   */
+  readonly managed?: { readonly policy: CompiledPolicy; readonly selectors: ReadonlySet<Selector> };
 }
 
 interface Entry<G> {
@@ -268,6 +287,8 @@ export function compilePolicy(inputs: PolicyInputs): CompiledPolicy {
   const table = emptyTable();
   const origin: RuleOrigin = inputs.workspaceState === 'file' ? 'workspace' : 'recommended';
   const restricted = inputs.restricted === true;
+  // Managed rules first: where a managed and a workspace rule both deny, the organisation's is named.
+  for (const m of inputs.managed?.rules ?? []) table[m.spec.selector][m.spec.action].push(compileRule(m.spec, 'managed', m.index, inputs.home, inputs.caseInsensitive, m.file));
   inputs.workspace.rules.forEach((spec, i) => {
     if (restricted && origin === 'workspace' && spec.action === 'allow') return;
     table[spec.selector][spec.action].push(compileRule(spec, origin, i, inputs.home, inputs.caseInsensitive, inputs.workspaceFile));
@@ -286,7 +307,38 @@ export function compilePolicy(inputs: PolicyInputs): CompiledPolicy {
     if (defaults.command === 'allow') defaults.command = 'ask';
   }
   const broken = [...(inputs.workspaceState === 'invalid' ? ['.vscode/airlock.json'] : []), ...(inputs.userRulesBroken ? ['your airlock.rules setting'] : [])];
-  return { rules: table, builtin, defaults, limits: inputs.workspace.limits, sandbox: resolveSandbox(inputs.workspace.sandbox, restricted), workspaceState: inputs.workspaceState, restricted, broken, indexes: new Map() };
+  const managed = managedFloor(inputs);
+  return { rules: table, builtin, defaults, limits: inputs.workspace.limits, sandbox: resolveSandbox(inputs.workspace.sandbox, restricted), workspaceState: inputs.workspaceState, restricted, broken, indexes: new Map(), ...(managed ? { managed } : {}) };
+}
+
+/** The managed layer alone, compiled, for the kinds whose declared managed default is stricter than `allow`. */
+function managedFloor(inputs: PolicyInputs): CompiledPolicy['managed'] {
+  const m = inputs.managed;
+  if (!m) return undefined;
+  const selectors = new Set((['edit', 'read', 'command'] as const).filter((s) => m.defaults[s] !== undefined && m.defaults[s] !== 'allow'));
+  if (selectors.size === 0) return undefined;
+  const table = emptyTable();
+  for (const r of m.rules) table[r.spec.selector][r.spec.action].push(compileRule(r.spec, 'managed', r.index, inputs.home, inputs.caseInsensitive, r.file));
+  const policy: CompiledPolicy = {
+    rules: table,
+    // The built-in protections are decided by the full policy; the floor only adds the organisation's defaults.
+    builtin: { edit: [], read: [] },
+    defaults: { edit: m.defaults.edit ?? 'allow', command: m.defaults.command ?? 'allow', read: m.defaults.read ?? 'allow' },
+    limits: {},
+    sandbox: resolveSandbox(undefined, false),
+    workspaceState: inputs.workspaceState,
+    restricted: false,
+    broken: m.broken.map((f) => `${MANAGED_NAME} (${f})`),
+    indexes: new Map(),
+  };
+  return { policy, selectors };
+}
+
+/** A lower layer's verdict under the managed floor: the floor's when it is stricter, named as the organisation's. */
+function underFloor(v: Verdicted, floor: Verdicted): Verdicted {
+  if (!isStricter(floor.action, v.action)) return v;
+  if (floor.source !== 'default' && floor.source !== 'trust') return floor;
+  return { ...floor, source: 'managed', trustApplied: false, reason: `${floor.reason}; this is ${MANAGED_NAME}, which no workspace or personal rule can loosen` };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -364,15 +416,15 @@ function ref(rule: CompiledRule, pattern: string): RuleRef {
     action: rule.spec.action,
     selector: rule.spec.selector,
     pattern,
-    ...(rule.file && rule.origin === 'workspace' ? { file: rule.file } : {}),
-    ...(rule.spec.line !== undefined && rule.origin === 'workspace' ? { line: rule.spec.line } : {}),
+    ...(rule.file && (rule.origin === 'workspace' || rule.origin === 'managed') ? { file: rule.file } : {}),
+    ...(rule.spec.line !== undefined && (rule.origin === 'workspace' || rule.origin === 'managed') ? { line: rule.spec.line } : {}),
     ...(rule.spec.reason !== undefined ? { reason: rule.spec.reason } : {}),
     ...(rule.spec.sandbox !== undefined ? { sandbox: rule.spec.sandbox } : {}),
   };
 }
 
 function sourceOf(rule: CompiledRule): DecisionSource {
-  return rule.origin === 'builtin' ? 'builtin' : rule.origin === 'user' ? 'user' : 'workspace';
+  return rule.origin === 'builtin' ? 'builtin' : rule.origin === 'user' ? 'user' : rule.origin === 'managed' ? 'managed' : 'workspace';
 }
 
 /** Describes where a rule is, for reasons: `rule 3 of .vscode/airlock.json (line 12)`. */
@@ -386,6 +438,8 @@ export function describeRule(r: RuleRef): string {
       return `rule ${r.index + 1} of Airlock's recommended policy`;
     case 'workspace':
       return `rule ${r.index + 1} of .vscode/airlock.json${r.line !== undefined ? ` (line ${r.line})` : ''}`;
+    case 'managed':
+      return `rule ${r.index + 1} of ${MANAGED_NAME} (${r.file ?? 'the managed policy'}${r.line !== undefined ? `, line ${r.line}` : ''})`;
   }
 }
 
@@ -451,6 +505,13 @@ function allowFor(policy: CompiledPolicy, selector: 'edit' | 'read', p: Resolved
 }
 
 function decideTarget(policy: CompiledPolicy, selector: 'edit' | 'read', t: PreparedTarget, ctx: EvalContext): Verdicted {
+  const v = decideTargetIn(policy, selector, t, ctx);
+  const floor = policy.managed;
+  if (!floor || !floor.selectors.has(selector) || v.action === 'deny') return v;
+  return underFloor(v, decideTargetIn(floor.policy, selector, t, ctx));
+}
+
+function decideTargetIn(policy: CompiledPolicy, selector: 'edit' | 'read', t: PreparedTarget, ctx: EvalContext): Verdicted {
   const subject = t.display;
   if (t.builtin) return { action: 'deny', source: 'builtin', reason: `${subject}: ${t.builtin}`, trustApplied: false };
   if (t.invalid) return { action: 'deny', source: 'default', reason: `${subject}: ${t.invalid}`, trustApplied: false };
@@ -557,6 +618,13 @@ function exactPattern(g: CommandGlob): boolean {
 }
 
 function decideCommandPart(policy: CompiledPolicy, c: SimpleCommand, ctx: EvalContext): Verdicted {
+  const v = decideCommandPartIn(policy, c, ctx);
+  const floor = policy.managed;
+  if (!floor || !floor.selectors.has('command') || v.action === 'deny') return v;
+  return underFloor(v, decideCommandPartIn(floor.policy, c, ctx));
+}
+
+function decideCommandPartIn(policy: CompiledPolicy, c: SimpleCommand, ctx: EvalContext): Verdicted {
   const subject = `\`${c.text}\``;
   if (c.builtin) return { action: 'deny', source: 'builtin', reason: `${subject}: ${c.builtin}`, trustApplied: false };
   const texts = [c.text, ...c.variants];
@@ -636,7 +704,7 @@ function stripTrust(p: WorkingPart): PartDecision {
 
 /** Among the parts with the final verdict, the one to report: built-ins first, then rules, then defaults. */
 function pickDecisive<T extends { action: Verdict; source: DecisionSource }>(parts: readonly T[], action: Verdict): T {
-  const order: DecisionSource[] = ['builtin', 'workspace', 'user', 'limit', 'default', 'trust'];
+  const order: DecisionSource[] = ['builtin', 'managed', 'workspace', 'user', 'limit', 'default', 'trust'];
   const candidates = parts.filter((p) => p.action === action);
   if (action === 'allow') {
     // For an allowed command, report a part that needed a rule or trust rather than a wrapper.

@@ -1,13 +1,14 @@
 /**
- * Loads the policy of a workspace from its three sources (docs/policy.md "Where policy comes from"):
- * built-in protections, `.vscode/airlock.json` (or the recommended policy when there is none) and the
- * user's personal rules. An invalid file never silently becomes "allow everything": it is reported and
+ * Loads the policy of a workspace from its sources (docs/policy.md "Where policy comes from"):
+ * built-in protections, the organisation's managed policy (core/policy/managedPolicy.ts),
+ * `.vscode/airlock.json` (or the recommended policy when there is none) and the user's personal rules. An invalid file never silently becomes "allow everything": it is reported and
  * the workspace is decided with `ask` defaults (plus the recommended protections) until it is fixed.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readUserSettings } from '../settings';
 import { compilePolicy, type CompiledPolicy, type WorkspacePolicyState } from './evaluate';
+import { cachedLayer, underManaged, withoutSandboxExemption, type ManagedLayer } from './managedPolicy';
 import { createPathContext, type PathContext } from './paths';
 import { parsePolicyText, parseRuleList } from './policyFile';
 import { recommendedPolicy } from './recommended';
@@ -25,6 +26,8 @@ export interface LoadedPolicy {
   readonly file: string;
   readonly problems: readonly PolicyProblem[];
   readonly userProblems: readonly PolicyProblem[];
+  /** The organisation's managed layer as read (its files and their problems, `lockTrust`). */
+  readonly managed: ManagedLayer;
 }
 
 /** Inputs to {@link loadPolicy}. */
@@ -41,6 +44,8 @@ export interface LoadPolicyOptions {
   readonly policyText?: string;
   /** Overrides the probe of the file system's case sensitivity (tests of case-insensitive systems). */
   readonly caseInsensitive?: boolean;
+  /** The managed layer to use instead of reading it now (a caller that already read it). */
+  readonly managed?: ManagedLayer;
 }
 
 const MAX_POLICY_FILE = 1024 * 1024;
@@ -109,8 +114,11 @@ export function loadPolicy(options: LoadPolicyOptions): LoadedPolicy {
       document = fallbackPolicy();
     }
   }
+  const managed = options.managed ?? cachedLayer();
+  document = underManaged(document, managed);
   const user = parseRuleList(options.userRules ?? readUserSettings(options.dataRoot).rules);
-  const userRules: readonly RuleSpec[] = user.rules;
+  // With the organisation's sandbox on, a personal rule cannot let a command out of it either.
+  const userRules: readonly RuleSpec[] = managed.sandbox?.enabled === true ? user.rules.map(withoutSandboxExemption) : user.rules;
   const userRulesBroken = user.problems.some((p) => p.severity === 'error');
   if (userRulesBroken) {
     // A broken personal rule must not silently do nothing: ask for everything until it is fixed.
@@ -123,9 +131,10 @@ export function loadPolicy(options: LoadPolicyOptions): LoadedPolicy {
     userRules,
     home: options.home,
     caseInsensitive: paths.caseInsensitive,
-    builtin: { dataRoot: options.dataRoot, ...(installDirToProtect(options) ? { installDir: options.installDir } : {}) },
+    builtin: { dataRoot: options.dataRoot, managedDirs: managed.folders, ...(installDirToProtect(options) ? { installDir: options.installDir } : {}) },
     ...(options.restricted ? { restricted: true } : {}),
     ...(userRulesBroken ? { userRulesBroken: true } : {}),
+    ...(managed.files.length > 0 ? { managed: { rules: managed.rules, defaults: managed.defaults, broken: managed.broken } } : {}),
   });
-  return { compiled, paths, state, file, problems, userProblems: user.problems };
+  return { compiled, paths, state, file, problems, userProblems: user.problems, managed };
 }

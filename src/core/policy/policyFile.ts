@@ -6,6 +6,12 @@ import type { Limits, PolicyDocument, PolicyProblem, RuleSpec, SandboxLimits, Sa
 /** The defaults a policy has when its file does not set them. */
 export const DEFAULT_DEFAULTS: Readonly<Record<Selector, Verdict>> = Object.freeze({ edit: 'ask', command: 'ask', read: 'allow' });
 
+/** How a policy text is read. */
+export interface PolicyTextOptions {
+  /** The text is a managed (machine-wide) policy file, which may also set `lockTrust`. */
+  readonly managed?: boolean;
+}
+
 /** The result of reading a policy text: the document when it is valid, and every problem found. */
 export interface ParsedPolicy {
   /** Present when there are no errors (warnings allowed). */
@@ -86,7 +92,7 @@ function lineStarts(text: string): number[] {
  * Parses and validates the text of a policy file (JSON with comments).
  * Every problem carries its offset, line and column; the document is returned only when there are no errors.
  */
-export function parsePolicyText(text: string): ParsedPolicy {
+export function parsePolicyText(text: string, options: PolicyTextOptions = {}): ParsedPolicy {
   const c = new Collector(text);
   if (text.length > MAX_POLICY_BYTES) {
     c.error({ offset: 0, length: 1 }, `The policy file is larger than ${MAX_POLICY_BYTES / 1024} KiB; Airlock does not read it.`);
@@ -99,7 +105,7 @@ export function parsePolicyText(text: string): ParsedPolicy {
     if (!root && errors.length === 0) c.error({ offset: 0, length: 1 }, 'The policy file is empty; it must hold a JSON object such as { "version": 1, "rules": [] }.');
     return { problems: c.problems };
   }
-  const document = validateDocument(root, c);
+  const document = validateDocument(root, c, options.managed === true);
   const hasErrors = c.problems.some((p) => p.severity === 'error');
   return hasErrors || !document ? { problems: c.problems } : { document, problems: c.problems };
 }
@@ -162,12 +168,17 @@ function properties(node: Node, c: Collector, where: string, allowed: readonly s
   return out;
 }
 
-function validateDocument(root: Node, c: Collector): PolicyDocument | undefined {
+function validateDocument(root: Node, c: Collector, managed: boolean): PolicyDocument | undefined {
   if (root.type !== 'object') {
     c.error(root, 'The policy file must hold a JSON object such as { "version": 1, "rules": [] }.');
     return undefined;
   }
-  const props = properties(root, c, 'the policy file', TOP_KEYS);
+  const lockTrustNode = findProperty(root, 'lockTrust');
+  if (lockTrustNode && !managed) {
+    c.error(lockTrustNode.key, '"lockTrust" caps trust levels machine-wide and is read only from the organisation\'s managed policy (/etc/airlock/policy.json and policy.d/); remove it from this file.');
+  }
+  // lockTrust is accepted here and reported above for a workspace file, so it is not called unknown as well.
+  const props = properties(root, c, 'the policy file', [...TOP_KEYS, 'lockTrust']);
   const version = props.get('version');
   if (!version) {
     c.warn({ offset: root.offset, length: 1 }, 'The policy file has no "version"; Airlock reads it as version 1. Add "version": 1.');
@@ -176,15 +187,22 @@ function validateDocument(root: Node, c: Collector): PolicyDocument | undefined 
   }
 
   const defaults: Record<Selector, Verdict> = { ...DEFAULT_DEFAULTS };
+  const declaredDefaults: Partial<Record<Selector, Verdict>> = {};
   const defaultsNode = props.get('defaults');
   if (defaultsNode) {
     if (defaultsNode.type !== 'object') c.error(defaultsNode, '"defaults" must be an object such as { "edit": "ask", "command": "ask", "read": "allow" }.');
     else {
       for (const [key, node] of properties(defaultsNode, c, '"defaults"', SELECTORS)) {
         const verdict = readVerdict(node, c, `"defaults.${key}"`);
-        if (verdict) defaults[key as Selector] = verdict;
+        if (verdict) defaults[key as Selector] = declaredDefaults[key as Selector] = verdict;
       }
     }
+  }
+  let lockTrust: TrustLevel | undefined;
+  const lockNode = managed ? props.get('lockTrust') : undefined;
+  if (lockNode) {
+    if (lockNode.type !== 'number' || ![0, 1, 2, 3].includes(lockNode.value)) c.error(lockNode, '"lockTrust" must be a trust level 0, 1, 2 or 3 (no agent may be trusted above it).');
+    else lockTrust = lockNode.value as TrustLevel;
   }
 
   let rules: RuleSpec[] = [];
@@ -208,7 +226,46 @@ function validateDocument(root: Node, c: Collector): PolicyDocument | undefined 
   }
   const sandboxNode = props.get('sandbox');
   const sandbox = sandboxNode ? validateSandbox(sandboxNode, c) : undefined;
-  return { version: 1, defaults, rules, limits, ...(sandbox ? { sandbox } : {}) };
+  return { version: 1, defaults, rules, limits, ...(sandbox ? { sandbox } : {}), ...(Object.keys(declaredDefaults).length > 0 ? { declaredDefaults } : {}), ...(lockTrust !== undefined ? { lockTrust } : {}) };
+}
+
+function findProperty(node: Node, key: string): { key: Node; value: Node } | undefined {
+  for (const prop of node.children ?? []) {
+    const k = prop.children?.[0];
+    const v = prop.children?.[1];
+    if (k && v && k.value === key) return { key: k, value: v };
+  }
+  return undefined;
+}
+
+/** What still holds in a policy file that has errors: its `deny` rules that parse on their own, and its `lockTrust`. */
+export interface SalvagedPolicy {
+  readonly denyRules: readonly RuleSpec[];
+  readonly lockTrust?: TrustLevel;
+}
+
+/**
+ * Reads what can be kept from a broken managed policy file (docs/cli.md "For teams"): until it is fixed,
+ * Airlock decides with `ask` defaults plus the file's own `deny` rules that still parse, so a typo in one
+ * rule never switches off the organisation's other prohibitions. Never returns anything that allows.
+ */
+export function salvagePolicyText(text: string): SalvagedPolicy {
+  if (text.length > MAX_POLICY_BYTES) return { denyRules: [] };
+  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  if (!root || root.type !== 'object') return { denyRules: [] };
+  const c = new Collector(text);
+  const rulesNode = findProperty(root, 'rules')?.value;
+  const denyRules: RuleSpec[] = [];
+  if (rulesNode?.type === 'array') {
+    for (const item of (rulesNode.children ?? []).slice(0, MAX_RULES)) {
+      const before = c.problems.length;
+      const rule = validateRule(item, c, 'a rule');
+      if (rule && rule.action === 'deny' && c.problems.slice(before).every((p) => p.severity !== 'error')) denyRules.push({ ...rule, line: c.position(item.offset).line });
+    }
+  }
+  const lock = findProperty(root, 'lockTrust')?.value;
+  const lockTrust = lock?.type === 'number' && [0, 1, 2, 3].includes(lock.value) ? (lock.value as TrustLevel) : undefined;
+  return { denyRules, ...(lockTrust !== undefined ? { lockTrust } : {}) };
 }
 
 function stringList(node: Node, c: Collector, where: string, check?: (s: string) => string | undefined): string[] | undefined {

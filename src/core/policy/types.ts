@@ -10,11 +10,14 @@ export type Selector = 'edit' | 'read' | 'command';
 /** Trust levels 0–3 (docs/design.md "Progressive trust"). */
 export type TrustLevel = 0 | 1 | 2 | 3;
 
-/** Where a rule was written. `recommended` is the built-in starting policy used when a workspace has no file. */
-export type RuleOrigin = 'workspace' | 'user' | 'recommended' | 'builtin';
+/**
+ * Where a rule was written. `recommended` is the built-in starting policy used when a workspace has no file;
+ * `managed` is the machine-wide policy an organisation deploys (docs/policy.md "The managed layer").
+ */
+export type RuleOrigin = 'workspace' | 'user' | 'recommended' | 'builtin' | 'managed';
 
-/** Which layer made a decision (docs/policy.md "Decision"). */
-export type DecisionSource = 'builtin' | 'workspace' | 'user' | 'default' | 'trust' | 'limit';
+/** Which layer made a decision (docs/policy.md "Decision"); `managed`: the organisation's policy. */
+export type DecisionSource = 'builtin' | 'workspace' | 'user' | 'default' | 'trust' | 'limit' | 'managed';
 
 /** Blast-radius limits, per agent session and per minute. */
 export interface Limits {
@@ -82,6 +85,13 @@ export interface PolicyDocument {
   readonly rules: readonly RuleSpec[];
   readonly limits: Partial<Limits>;
   readonly sandbox?: SandboxSpec;
+  /**
+   * The defaults the file itself sets (the others are {@link PolicyDocument.defaults}' fill-ins). The managed
+   * layer enforces only what its files declare.
+   */
+  readonly declaredDefaults?: Readonly<Partial<Record<Selector, Verdict>>>;
+  /** Managed policy only: no agent's trust level may exceed this. */
+  readonly lockTrust?: TrustLevel;
 }
 
 /** A problem found in a policy file, with enough position to underline it in the editor. */

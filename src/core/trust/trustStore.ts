@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../storage/atomicFile';
 import { acquireLock } from '../storage/lock';
 import { isTrustLevel, TRUST_NAMES, type TrustLevel } from '../policy/types';
+import { cachedLayer, MANAGED_NAME, managedTrustCap } from '../policy/managedPolicy';
 import type { AuditLog } from '../audit/auditLog';
 
 /** The file name in a workspace's data folder. */
@@ -48,6 +49,28 @@ export interface AgentTrust {
   readonly declined?: string;
   /** Keys of the last incidents counted (a rollback's id), so one incident never demotes twice. */
   readonly incidents?: readonly string[];
+  /**
+   * Set when the organisation's `lockTrust` holds the agent at the cap (its recorded level may be higher:
+   * `level` is the capped level decisions use; the recorded one comes back if the cap is lifted).
+   */
+  readonly lockedAt?: TrustLevel;
+}
+
+/** A person asked for a trust level above the organisation's `lockTrust`. */
+export class TrustCapError extends Error {
+  constructor(
+    readonly agent: string,
+    readonly level: TrustLevel,
+    readonly cap: TrustLevel,
+    /** Managed files with errors: while one is broken, trust is held at its salvaged cap or 0. */
+    broken: readonly string[] = [],
+  ) {
+    super(
+      broken.length > 0
+        ? `${MANAGED_NAME} has errors (${broken.join(', ')}), so every agent's trust is held at level ${cap} (${TRUST_NAMES[cap]}) until an administrator fixes it; ${agent} cannot be set to level ${level}`
+        : `${MANAGED_NAME} caps every agent's trust at level ${cap} (${TRUST_NAMES[cap]}) with "lockTrust", so ${agent} cannot be set to level ${level}; an administrator changes the managed policy`,
+    );
+  }
 }
 
 /** What earns a promotion offer (setting `airlock.trust.promotion`). */
@@ -77,10 +100,15 @@ export class TrustStore {
   private readonly file: string;
   private readonly lockFile: string;
 
+  /**
+   * @param cap the organisation's trust cap now (`lockTrust` of the managed policy); read on every use, so a
+   * deployed cap holds at once.
+   */
   constructor(
     workspaceDir: string,
     private readonly audit?: AuditLog,
     private readonly bar: PromotionBar = DEFAULT_PROMOTION_BAR,
+    private readonly cap: () => TrustLevel | undefined = () => managedTrustCap(),
   ) {
     this.file = join(workspaceDir, TRUST_FILE);
     this.lockFile = join(workspaceDir, 'locks', 'trust.lock');
@@ -100,14 +128,15 @@ export class TrustStore {
     return { version: 1, agents: {} };
   }
 
-  /** Every agent seen in this workspace. */
+  /** Every agent seen in this workspace (levels capped by the organisation's `lockTrust`). */
   all(): Readonly<Record<string, AgentTrust>> {
-    return this.read().agents;
+    const cap = this.cap();
+    return Object.fromEntries(Object.entries(this.read().agents).map(([a, t]) => [a, capped(t, cap)]));
   }
 
-  /** One agent (level 0 and an empty record if never seen). */
+  /** One agent (level 0 and an empty record if never seen), its level capped by the organisation's `lockTrust`. */
   get(agent: string, now = new Date()): AgentTrust {
-    return this.read().agents[agent] ?? blank(now);
+    return capped(this.read().agents[agent] ?? blank(now), this.cap());
   }
 
   /** The level decisions use. */
@@ -129,6 +158,9 @@ export class TrustStore {
 
   private withOffer(t: AgentTrust, now: Date): AgentTrust {
     if (t.level >= 3 || t.offer) return t;
+    const cap = this.cap();
+    // Nothing above the organisation's cap is ever offered.
+    if (cap !== undefined && t.level >= cap) return t;
     if (t.declined && now.getTime() - Date.parse(t.declined) < 24 * 3600_000) return t;
     const clean = t.record.rollbacks === 0 && t.record.denied === 0 && t.record.limitsBreached === 0;
     if (!clean || t.record.actions < this.bar.actions || t.record.sessions.length < this.bar.sessions) return t;
@@ -157,8 +189,11 @@ export class TrustStore {
    * an incident already counted is not counted again, so a demotion repeated after a crash is a no-op.
    */
   demote(agent: string, why: 'rollback' | 'denied' | 'limit', detail: string, now = new Date(), key?: string): AgentTrust {
-    return this.update(agent, (t) => {
-      if (key !== undefined && t.incidents?.includes(key)) return t;
+    const cap = this.cap();
+    return this.update(agent, (stored) => {
+      if (key !== undefined && stored.incidents?.includes(key)) return stored;
+      // Demotion is felt from the level the agent works at: the capped one.
+      const t = cap !== undefined && stored.level > cap ? { ...stored, level: cap } : stored;
       const incidents = key !== undefined ? { incidents: [...(t.incidents ?? []), key].slice(-100) } : t.incidents ? { incidents: t.incidents } : {};
       const record = { ...t.record, rollbacks: t.record.rollbacks + (why === 'rollback' ? 1 : 0), denied: t.record.denied + (why === 'denied' ? 1 : 0), limitsBreached: t.record.limitsBreached + (why === 'limit' ? 1 : 0) };
       if (t.level === 0) {
@@ -177,6 +212,8 @@ export class TrustStore {
 
   /** A person sets the level (the CLI's `--set`, the editor's "Set Agent Trust…", accepting an offer). */
   set(agent: string, level: TrustLevel, reason = 'set by a person', now = new Date()): AgentTrust {
+    const cap = this.cap();
+    if (cap !== undefined && level > cap) throw new TrustCapError(agent, level, cap, cachedLayer().broken);
     return this.update(agent, (t) => {
       if (t.level === level) {
         const { offer: _o, ...rest } = t;
@@ -198,10 +235,17 @@ export class TrustStore {
   }
 }
 
+function capped(t: AgentTrust, cap: TrustLevel | undefined): AgentTrust {
+  if (cap === undefined) return t;
+  const { offer, ...rest } = t;
+  const keepOffer = offer && offer.to <= cap ? { offer } : {};
+  return t.level >= cap ? { ...rest, ...keepOffer, level: cap, lockedAt: cap } : { ...rest, ...keepOffer };
+}
+
 /** One line describing an agent's trust, for the CLI and the status bar. */
 export function describeTrust(agent: string, t: AgentTrust, bar: PromotionBar = DEFAULT_PROMOTION_BAR): string {
   const r = t.record;
   const incidents = r.rollbacks + r.denied + r.limitsBreached;
-  const progress = t.level >= 3 ? 'highest level' : t.offer ? `promotion to level ${t.offer.to} offered` : incidents > 0 ? `${incidents} incident(s) since ${r.since.slice(0, 10)}: no promotion until a clean record` : `${r.actions}/${bar.actions} actions, ${r.sessions.length}/${bar.sessions} sessions toward level ${t.level + 1}`;
+  const progress = t.lockedAt !== undefined ? `held at level ${t.lockedAt} by ${MANAGED_NAME} ("lockTrust")` : t.level >= 3 ? 'highest level' : t.offer ? `promotion to level ${t.offer.to} offered` : incidents > 0 ? `${incidents} incident(s) since ${r.since.slice(0, 10)}: no promotion until a clean record` : `${r.actions}/${bar.actions} actions, ${r.sessions.length}/${bar.sessions} sessions toward level ${t.level + 1}`;
   return `${agent}: level ${t.level} (${TRUST_NAMES[t.level]}); ${progress}`;
 }

@@ -6,6 +6,7 @@
 import { escapeGlob, type NewRule } from '../../core/policy/editPolicy';
 import { describeRule } from '../../core/policy/evaluate';
 import { loadPolicy, POLICY_FILE } from '../../core/policy/loadPolicy';
+import { MANAGED_NAME } from '../../core/policy/managedPolicy';
 import { ruleWouldNotAllow as engineRuleWouldNotAllow } from '../../engine/alwaysAllow';
 import type { SandboxEnv } from '../../engine/sandboxPlan';
 import type { ApprovalFile, ApprovalRequest } from '../../engine/ask';
@@ -43,6 +44,7 @@ export type AlwaysAllow = { readonly rule: NewRule; readonly file: string } | { 
 export function alwaysAllowRule(request: ApprovalRequest): AlwaysAllow {
   const d = request.decision;
   if (d.source === 'limit') return { unavailable: 'a session limit asked, not a rule: raise "limits" in the policy instead' };
+  if (d.source === 'managed') return { unavailable: `${MANAGED_NAME} decides this; no rule in the workspace or your settings can loosen it (an administrator changes the managed policy)` };
   if (d.source === 'workspace' || d.source === 'user' || d.source === 'builtin') {
     return { unavailable: `${d.rule ? describeRule(d.rule) : 'a rule'} asks; an allow rule cannot override it (ask beats allow), so change that rule instead` };
   }
@@ -128,7 +130,7 @@ export function approvalView(request: ApprovalRequest, options: ApprovalViewOpti
     ...(request.input !== undefined ? { input: shown(request.input, { kind: 'code' }) } : {}),
     reason: shown(d.reason),
     ...(d.failed ? { failed: d.failed } : {}),
-    ...(d.rule ? { rule: shown(`${describeRule(d.rule)}: ${d.rule.action} ${d.rule.selector} "${d.rule.pattern}"${d.rule.reason ? ` (${d.rule.reason})` : ''}`) } : {}),
+    ...(d.rule ? { rule: shown(`${describeRule(d.rule)}: ${d.rule.action} ${d.rule.selector} "${d.rule.pattern}"${d.rule.reason ? ` (${d.rule.reason})` : ''}`) } : d.source === 'managed' ? { rule: shown(`${MANAGED_NAME}: its default, which no workspace or personal rule can loosen`) } : {}),
     ...(d.limit ? { limit: shown(`${d.limit.name}: this would make ${d.limit.value}, the limit is ${d.limit.limit}`) } : {}),
     files,
     ...(request.command !== undefined && r.command

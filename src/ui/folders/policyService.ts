@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import { loadPolicy, POLICY_FILE, type LoadedPolicy } from '../../core/policy/loadPolicy';
+import { managedStamp } from '../../core/policy/managedPolicy';
 import { writeUserSettings } from '../../core/settings';
 import { parsePolicyText, positionAt } from '../../core/policy/policyFile';
 import type { PolicyProblem } from '../../core/policy/types';
@@ -40,6 +41,9 @@ export class PolicyService extends Disposable {
 
   /** The loaded policy (loads it on first use). */
   get policy(): LoadedPolicy {
+    // The organisation's managed policy lives outside the workspace, where no watcher looks: its files'
+    // fingerprint is checked on each use (a few stat calls) so a deployed change holds at once.
+    if (this.current && this.current.managed.stamp !== managedStamp()) return this.reload("your organisation's policy changed");
     return this.current ?? this.reload('first use');
   }
 
@@ -66,6 +70,7 @@ export class PolicyService extends Disposable {
     const errors = loaded.problems.filter((p) => p.severity === 'error').length;
     this.log.info(`[policy] ${label(this.folder.name)}: loaded (${why}): ${loaded.state}${errors ? `, ${errors} error(s)` : ''}${loaded.compiled.restricted ? ', restricted mode' : ''}`);
     for (const p of loaded.userProblems) this.log.warn(`[policy] airlock.rules: ${p.message}`);
+    for (const f of loaded.managed.files) for (const p of f.problems) this.log.warn(`[policy] your organisation's policy ${label(f.path)}:${p.line}:${p.column}: ${p.message}`);
     this.changed.fire(loaded);
     return loaded;
   }
