@@ -131,7 +131,13 @@ const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin\/|^\/opt\/homebrew\/bin\/|^\/usr\
 
 /** The state of one shell: what `cd`, assignments and definitions change for the commands after them. */
 interface Shell {
+  /** The folder commands run in, or undefined when it is not known. */
   cwd: string | undefined;
+  /**
+   * Other folders commands may run in: a `cd` that may have failed leaves both possible (`cd x; rm y`
+   * runs `rm` in `x` or where it was). Paths relative to the folder are decided for each.
+   */
+  alt: string[];
   /** The folder before the last `cd` (for `cd -`). */
   oldCwd: string | undefined;
   /** `pushd`'s stack. */
@@ -144,6 +150,8 @@ interface Shell {
   readonly vars: Map<string, string>;
   /** Functions and aliases defined on the line: calling them runs something else. */
   readonly defined: Set<string>;
+  /** Links made earlier on the line (absolute paths): what goes through them is not known in advance. */
+  readonly links: Set<string>;
 }
 
 interface Scope {
@@ -162,7 +170,49 @@ interface Scope {
 }
 
 function copyShell(shell: Shell, cwd?: string | null): Shell {
-  return { ...shell, ...(cwd !== undefined ? { cwd: cwd ?? undefined } : {}), dirs: [...shell.dirs], vars: new Map(shell.vars), defined: new Set(shell.defined) };
+  return { ...shell, ...(cwd !== undefined ? { cwd: cwd ?? undefined, alt: [] } : { alt: [...shell.alt] }), dirs: [...shell.dirs], vars: new Map(shell.vars), defined: new Set(shell.defined), links: new Set(shell.links) };
+}
+
+/** Every folder the shell may be in, or undefined when one of them is not known. */
+function cwdsOf(shell: Shell): string[] | undefined {
+  return shell.cwd === undefined ? undefined : [shell.cwd, ...shell.alt];
+}
+
+/** More than this many possible folders and Airlock stops following them. */
+const MAX_CWDS = 4;
+
+function setCwds(shell: Shell, list: readonly (string | undefined)[] | undefined): void {
+  const known = list && !list.some((c) => c === undefined) ? [...new Set(list as string[])] : undefined;
+  if (!known || known.length === 0 || known.length > MAX_CWDS) {
+    shell.cwd = undefined;
+    shell.alt = [];
+    return;
+  }
+  shell.cwd = known[0];
+  shell.alt = known.slice(1);
+}
+
+/** After something that may or may not have happened (a `cd` that can fail): either folder is possible. */
+function unionCwd(shell: Shell, other: Shell): void {
+  const a = cwdsOf(shell);
+  const b = cwdsOf(other);
+  setCwds(shell, a && b ? [...a, ...b] : undefined);
+  if (shell.oldCwd !== other.oldCwd) shell.oldCwd = undefined;
+  if (shell.dirs.join('\0') !== other.dirs.join('\0')) shell.dirs.length = 0;
+}
+
+/**
+ * After a branch that may or may not have run (`if`, a loop, the right side of `&&`/`||`): folders are
+ * either, a variable keeps its value only when both sides agree, and what the branch tainted or defined
+ * stays tainted or defined.
+ */
+function mergeBranch(shell: Shell, branch: Shell): void {
+  unionCwd(shell, branch);
+  for (const k of [...shell.vars.keys()]) if (branch.vars.get(k) !== shell.vars.get(k)) shell.vars.delete(k);
+  shell.tainted ??= branch.tainted;
+  if (branch.cdpath) shell.cdpath = true;
+  for (const d of branch.defined) shell.defined.add(d);
+  for (const l of branch.links) shell.links.add(l);
 }
 
 /** A subshell or child process: its own copy of the shell state. */
@@ -210,6 +260,7 @@ class Analyzer {
   readonly effects: FileEffect[] = [];
   readonly lines: string[] = [];
   private readonly path: typeof posix;
+  private pendingLinks: { shell: Shell; path: string }[] = [];
 
   constructor(private readonly options: AnalyzeOptions) {
     this.path = options.platform === 'win32' ? win32 : posix;
@@ -244,10 +295,25 @@ class Analyzer {
     }
     const texts: string[] = [];
     for (const statement of ast.commands) {
-      this.node(statement.command, scope);
+      this.statement(statement.command, scope);
       texts.push(this.lineText(statement.command));
     }
     if (scope.depth === 0 && texts.length > 1) this.lines.push(texts.join(' ; '));
+  }
+
+  /** One statement of a list: a `cd` in it may fail, so afterwards the folder before it is possible too. */
+  statement(node: SyntaxNode, scope: Scope): void {
+    const before = copyShell(scope.shell);
+    this.node(node, scope);
+    unionCwd(scope.shell, before);
+  }
+
+  /** A branch that may or may not run: analysed on a copy of the shell, then merged. */
+  branch(node: SyntaxNode, scope: Scope, prepare?: (s: Scope) => void): void {
+    const copy = childScope(scope);
+    prepare?.(copy);
+    this.node(node, copy);
+    mergeBranch(scope.shell, copy.shell);
   }
 
   /** Walks any syntax node, in source order, keeping track of `cd` and variables. */
@@ -261,9 +327,69 @@ class Analyzer {
         this.lines.push(this.lineText(node));
         this.pipeline(node, scope);
         return;
-      case 'AndOr':
+      case 'AndOr': {
         this.lines.push(this.lineText(node));
-        for (const c of node.commands) this.node(c, scope);
+        // The first command always runs; after `&&` the next runs only if the one before succeeded (so its
+        // `cd` took effect), after `||` only if it failed. Each later command may not run at all.
+        const states: Shell[] = [];
+        this.node(node.commands[0]!, scope);
+        const first = copyShell(scope.shell);
+        for (let k = 1; k < node.commands.length; k++) {
+          states.push(copyShell(scope.shell));
+          if (node.operators[k - 1] === '||') {
+            // It runs when the one before failed: what that one changed may not have happened.
+            const prev = states.length > 1 ? states[states.length - 2]! : first;
+            unionCwd(scope.shell, prev);
+          }
+          this.node(node.commands[k]!, scope);
+        }
+        // Any prefix of the list may be where it stopped.
+        for (const st of states) mergeBranch(scope.shell, st);
+        mergeBranch(scope.shell, first);
+        return;
+      }
+      case 'CompoundList':
+        for (const st of node.commands) this.statement(st.command, scope);
+        return;
+      case 'Statement':
+        this.statement(node.command, scope);
+        return;
+      case 'If':
+        this.node(node.clause, scope);
+        this.branch(node.then, scope);
+        for (const e of node.elif) {
+          this.branch(e, scope);
+        }
+        if (node.else) this.branch(node.else, scope);
+        return;
+      case 'Elif':
+        this.node(node.clause, scope);
+        this.branch(node.then, scope);
+        return;
+      case 'While': {
+        // The clause and the body run any number of times, the body possibly never.
+        const copy = childScope(scope);
+        this.node(node.clause, copy);
+        this.node(node.body, copy);
+        this.node(node.clause, copy);
+        mergeBranch(scope.shell, copy.shell);
+        return;
+      }
+      case 'Case':
+        this.substitutions(node.word, scope);
+        for (const item of node.items) this.branch(item.body, scope);
+        return;
+      case 'ArithmeticFor': {
+        const assigned = new Set<string>();
+        for (const part of [node.initialize, node.test, node.update]) this.arithmetic(part, scope, 'for ((…))', assigned);
+        this.branch(node.body, scope);
+        return;
+      }
+      case 'ArithmeticCommand':
+        this.arithmetic(node.expression, scope, node.body);
+        return;
+      case 'TestCommand':
+        this.testExpression(node.expression, scope);
         return;
       case 'Subshell':
         this.node(node.body, childScope(scope));
@@ -275,9 +401,10 @@ class Analyzer {
         this.node(node.body, childScope(scope));
         return;
       case 'For':
-        // The loop variable's value is only known when the loop runs.
+        // The loop variable's value is only known when the loop runs; the body may run any number of times.
         for (const w of node.wordlist ?? []) this.substitutions(w, scope);
-        this.node(node.body, childScope(scope, { vars: new Map([...scope.shell.vars].filter(([k]) => k !== node.name.text)) }));
+        this.branch(node.body, scope, (s) => s.shell.vars.delete(node.name.text));
+        scope.shell.vars.delete(node.name.text);
         return;
       case 'Select':
       case 'Coproc':
@@ -306,8 +433,68 @@ class Analyzer {
   substitutions(node: SyntaxNode, scope: Scope): void {
     forEachChild(node, (child) => {
       if (child.type === 'Script') this.parsed(child as ParsedScript, '', childScope(scope, { depth: scope.depth + 1, via: '$( )' }));
-      else this.substitutions(child, scope);
+      else if (child.type === 'ArithmeticExpansion') {
+        this.arithmetic(child.expression, scope);
+        this.substitutions(child, scope);
+      } else this.substitutions(child, scope);
     });
+  }
+
+  /**
+   * Arithmetic (`(( ))`, `$(( ))`, `for ((…))`, `[[ a -eq b ]]`): bash evaluates a variable's value as an
+   * expression, and an array subscript in it runs command substitutions (`X='a[$(rm -rf ~)]'; (( X ))`).
+   * Arithmetic is understood only over numbers and variables Airlock knows to hold numbers.
+   */
+  arithmetic(expr: SyntaxNode | undefined, scope: Scope, text?: string, assigned: Set<string> = new Set()): void {
+    if (!expr) return;
+    const unsafe: string[] = [];
+    const walk = (n: SyntaxNode): void => {
+      if (n.type === 'ArithmeticWord') {
+        const v = n.value;
+        if (/^(0x[0-9a-f]+|\d+(#[0-9a-z@_]+)?)$/i.test(v)) return;
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v) && (assigned.has(v) || /^-?\d+$/.test(scope.shell.vars.get(v) ?? ''))) return;
+        unsafe.push(v);
+        return;
+      }
+      if (n.type === 'ArithmeticCommandExpansion') {
+        this.substitutions(n, scope);
+        return;
+      }
+      if (n.type === 'ArithmeticBinary' && /^([*/%+&^|-]|<<|>>)?=$/.test(n.operator) && n.left.type === 'ArithmeticWord') {
+        walk(n.right);
+        if (n.operator !== '=') walk(n.left);
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(n.left.value)) {
+          assigned.add(n.left.value);
+          scope.shell.vars.delete(n.left.value);
+        } else unsafe.push(n.left.value);
+        return;
+      }
+      if (n.type === 'ArithmeticUnary' && (n.operator === '++' || n.operator === '--') && n.operand.type === 'ArithmeticWord' && assigned.has(n.operand.value)) return;
+      forEachChild(n, walk);
+    };
+    walk(expr);
+    if (unsafe.length > 0) this.opaque(clip(text ?? unsafe.join(' '), 120), scope.via, `the arithmetic reads ${unsafe.slice(0, 3).join(', ')}, whose value bash evaluates as an expression (an array subscript in it, such as a[$(…)], runs a command)`, false);
+  }
+
+  /** `[[ … ]]`: its words' substitutions run, and its numeric comparisons and `-v` are arithmetic. */
+  testExpression(expr: SyntaxNode, scope: Scope): void {
+    this.substitutions(expr, scope);
+    const walk = (n: SyntaxNode): void => {
+      if (n.type === 'TestBinary' && /^-(eq|ne|lt|le|gt|ge)$/.test(n.operator)) {
+        for (const w of [n.left, n.right]) this.numericWord(w, scope);
+      } else if (n.type === 'TestUnary' && n.operator === '-v') {
+        this.opaque(clip(n.operand.text, 80), scope.via, '[[ -v ]] evaluates an array subscript, which can run a command', false);
+      }
+      forEachChild(n, walk);
+    };
+    walk(expr);
+  }
+
+  /** A word bash evaluates as arithmetic: understood when it is a number or a variable known to hold one. */
+  numericWord(w: Word, scope: Scope): void {
+    const v = this.word(w, scope);
+    if (!v.dynamic && /^-?\d+$/.test(v.value)) return;
+    this.opaque(clip(w.text, 80), scope.via, `${w.text} is evaluated as arithmetic, and its value could hold an array subscript that runs a command`, false);
   }
 
   private word(word: Word, scope: Scope): WordValue {
@@ -400,11 +587,17 @@ class Analyzer {
     }
   }
 
+  /** Records a file effect, for each folder the command may run in. */
   private effect(e: Effect, scope: Scope, via: string): void {
+    const cwds = cwdsOf(scope.shell);
+    for (const cwd of cwds ?? [undefined]) this.effectAt(e, scope, via, cwd);
+  }
+
+  private effectAt(e: Effect, scope: Scope, via: string, here: string | undefined): void {
     const word = e.word;
-    let cwd = scope.shell.cwd;
+    let cwd = here;
     if (e.base) {
-      cwd = this.resolveDir(scope.shell.cwd, e.base);
+      cwd = this.resolveDir(here, e.base);
       if (cwd === undefined && !this.path.isAbsolute(word?.value ?? e.literal ?? '')) {
         this.pushEffect({ op: e.op, path: word?.value ?? e.literal ?? '.', cwd: undefined, via, glob: false, recursive: e.recursive === true, mention: e.mention === true, dynamic: `it is relative to ${e.base.text}, which Airlock cannot follow` });
         return;
@@ -444,7 +637,31 @@ class Analyzer {
       glob = glob || src.glob;
     }
     const values = word.brace && !dynamic ? expandBraces(value) : [value];
-    for (const v of values) this.pushEffect({ ...base, path: v, glob, ...(dynamic ? { dynamic } : {}) });
+    for (const v of values) {
+      const through = this.throughLink(v, cwd, scope);
+      this.pushEffect({ ...base, path: v, glob, ...(dynamic ? { dynamic } : through ? { dynamic: through } : {}) });
+      if (e.link && !dynamic) {
+        const abs = this.absolute(v, cwd);
+        // Recorded once the command's own effects are all listed (the link is made by this command).
+        if (abs) this.pendingLinks.push({ shell: scope.shell, path: abs });
+      }
+    }
+  }
+
+  private absolute(p: string, cwd: string | undefined): string | undefined {
+    if (this.path.isAbsolute(p)) return this.path.normalize(p);
+    return cwd === undefined ? undefined : this.path.join(cwd, p);
+  }
+
+  /** A path at or below a link made earlier on the line: where it leads is only known when the link exists. */
+  private throughLink(p: string, cwd: string | undefined, scope: Scope): string | undefined {
+    if (scope.shell.links.size === 0) return undefined;
+    const abs = this.absolute(p, cwd);
+    if (!abs) return undefined;
+    for (const l of scope.shell.links) {
+      if (abs === l || abs.startsWith(`${l}/`)) return `it goes through ${l.split('/').pop()}, a link made earlier on the command line, whose target Airlock does not follow before it exists`;
+    }
+    return undefined;
   }
 
   private pushEffect(e: FileEffect): void {
@@ -628,6 +845,8 @@ class Analyzer {
       ...(f.stdinCode ? { runsInput: true } : {}),
     });
     for (const e of f.effects) this.effect(e, scope, name);
+    for (const l of this.pendingLinks) l.shell.links.add(l.path);
+    this.pendingLinks = [];
     // Programs that run code may read any file they are given: a denied one in their arguments is a read.
     if (f.unknownProgram || (f.runsCode && !f.effects.length)) this.mentions(args, scope, name);
   }
@@ -999,7 +1218,7 @@ function perlFacts(args: readonly WordValue[]): CommandFacts & ProgramFacts {
 /** Analyzes a command line statically. Never throws: anything it cannot follow becomes a part that can never be allowed. */
 export function analyzeCommand(line: string, options: AnalyzeOptions): CommandAnalysis {
   const analyzer = new Analyzer(options);
-  const scope: Scope = { shell: { cwd: options.cwd, oldCwd: undefined, dirs: [], vars: new Map(), defined: new Set() }, depth: 0, via: 'command' };
+  const scope: Scope = { shell: { cwd: options.cwd, alt: [], oldCwd: undefined, dirs: [], vars: new Map(), defined: new Set(), links: new Set() }, depth: 0, via: 'command' };
   if (line.length > MAX_COMMAND_LENGTH) {
     analyzer.opaque(clip(line, 200), 'command', `the command line is longer than ${MAX_COMMAND_LENGTH / 1024} KiB, too long to analyze`);
   } else if (line.includes('\0')) {

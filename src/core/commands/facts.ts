@@ -36,6 +36,8 @@ export interface Effect {
   readonly filter?: ScopeFilter;
   /** The folder relative paths start from, when it is not the command's (`git -C DIR`, `tar -C DIR`). */
   readonly base?: WordValue;
+  /** The write makes a link (`ln -s`, `cp -s`): paths through it later on the line are not known in advance. */
+  readonly link?: boolean;
 }
 
 /** Everything Airlock knows about one simple command. */

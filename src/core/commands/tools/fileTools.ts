@@ -75,21 +75,25 @@ function copyLike(name: string, args: readonly WordValue[], table_: typeof CP, s
     srcs = words.slice(0, -1);
   } else if (name === 'ln' && words.length === 1) {
     // `ln -s TARGET` makes a link named after TARGET in the current folder.
-    f.effects.push({ op: 'write', literal: '.', intoDirOf: words[0]! });
+    f.effects.push({ op: 'write', literal: '.', intoDirOf: words[0]!, link: true }, { op: 'read', word: words[0]! });
     return f;
   } else {
     return f;
   }
-  f.effects.push({ op: 'write', word: dest, recursive });
+  // ln, and cp -s/-l, make links: what goes through them later on the line is not known in advance.
+  const link = name === 'ln' || has(parsed, '-s', '-l', '--symbolic-link', '--link');
+  f.effects.push({ op: 'write', word: dest, recursive, ...(link && !target ? { link: true } : {}) });
   if (!has(parsed, '-T', '--no-target-directory')) {
     for (const s of srcs) {
       if (has(parsed, '--parents')) f.effects.push({ op: 'write', word: { ...dest, value: `${dest.value.replace(/\/+$/, '')}/${s.value}`, text: `${dest.text}/${s.text}`, glob: dest.glob || s.glob, ...(s.dynamic || dest.dynamic ? { dynamic: s.dynamic ?? dest.dynamic! } : {}) }, recursive });
-      else f.effects.push({ op: 'write', word: dest, intoDirOf: s, recursive });
+      else f.effects.push({ op: 'write', word: dest, intoDirOf: s, recursive, ...(link ? { link: true } : {}) });
     }
   }
   for (const s of srcs) {
     if (sources === 'delete') f.effects.push({ op: 'delete', word: s, recursive: true });
     else if (sources === 'read') f.effects.push({ op: 'read', word: s, recursive });
+    // A link to a file reads it once anything goes through the link: the target is decided as a read.
+    else if (link) f.effects.push({ op: 'read', word: s });
   }
   return f;
 }
