@@ -7,7 +7,7 @@
  * scripts, recognising Airlock's own CLI).
  */
 import { basename, posix, win32 } from 'node:path';
-import { forEachChild, parse, type Command, type ParsedScript, type Pipeline, type Redirection, type SyntaxNode, type Word } from 'unbash';
+import { forEachChild, parse, type Command, type ParameterExpansionPart, type ParsedScript, type Pipeline, type Redirection, type SyntaxNode, type Word } from 'unbash';
 import type { CommandFacts, Effect, ScopeFilter } from './facts';
 import { FILE_TOOLS } from './tools/fileTools';
 import { gitFacts } from './tools/git';
@@ -75,6 +75,8 @@ export interface FileEffect {
   readonly recursive: boolean;
   /** A read that is only a mention (an argument); decided only against `deny`/`ask` read rules. */
   readonly mention: boolean;
+  /** Only the name or metadata is used (`ls DIR`); decided against built-in protections only. */
+  readonly meta?: boolean;
   /** For recursive reads: which files below are read. */
   readonly filter?: ScopeFilter;
   /** The path is bounded by a folder but not known exactly (`{}` of `find DIR -exec`): everything below `path` may be hit. */
@@ -152,6 +154,8 @@ interface Shell {
   readonly defined: Set<string>;
   /** Links made earlier on the line (absolute paths): what goes through them is not known in advance. */
   readonly links: Set<string>;
+  /** Variables assigned a secret earlier on the line (`T=$GITHUB_TOKEN`): passing them on sends the secret. */
+  readonly secrets: Set<string>;
 }
 
 interface Scope {
@@ -170,7 +174,7 @@ interface Scope {
 }
 
 function copyShell(shell: Shell, cwd?: string | null): Shell {
-  return { ...shell, ...(cwd !== undefined ? { cwd: cwd ?? undefined, alt: [] } : { alt: [...shell.alt] }), dirs: [...shell.dirs], vars: new Map(shell.vars), defined: new Set(shell.defined), links: new Set(shell.links) };
+  return { ...shell, ...(cwd !== undefined ? { cwd: cwd ?? undefined, alt: [] } : { alt: [...shell.alt] }), dirs: [...shell.dirs], vars: new Map(shell.vars), defined: new Set(shell.defined), links: new Set(shell.links), secrets: new Set(shell.secrets) };
 }
 
 /** Every folder the shell may be in, or undefined when one of them is not known. */
@@ -213,6 +217,7 @@ function mergeBranch(shell: Shell, branch: Shell): void {
   if (branch.cdpath) shell.cdpath = true;
   for (const d of branch.defined) shell.defined.add(d);
   for (const l of branch.links) shell.links.add(l);
+  for (const v of branch.secrets) shell.secrets.add(v);
 }
 
 /** A subshell or child process: its own copy of the shell state. */
@@ -436,8 +441,31 @@ class Analyzer {
       else if (child.type === 'ArithmeticExpansion') {
         this.arithmetic(child.expression, scope);
         this.substitutions(child, scope);
+      } else if (child.type === 'ParameterExpansion') {
+        this.substitutions(child, scope);
+        this.parameter(child as ParameterExpansionPart, scope);
       } else this.substitutions(child, scope);
     });
+  }
+
+  /**
+   * `${…}` forms that evaluate or assign: an index or a slice is arithmetic, `${!X}` expands the name X
+   * holds (an array subscript in it runs a command), `${X@P}` expands X's value as a prompt (command
+   * substitutions in it run), and `${X:=v}` assigns X.
+   */
+  parameter(p: ParameterExpansionPart, scope: Scope): void {
+    const op = p.operation;
+    if (p.prefix === '!' && op?.type !== 'Names' && !(p.index && /^[@*]$/.test(p.index.text))) {
+      const target = scope.shell.vars.get(p.parameter);
+      if (target === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(target)) this.opaque(clip(p.text, 80), scope.via, `${p.text} expands the variable whose name ${p.parameter} holds, which is only known when the command runs (an array subscript in it runs a command)`, false);
+    }
+    if (p.index && !/^[@*]$/.test(p.index.text)) this.numericWord(p.index, scope);
+    if (op?.type === 'Slice') {
+      this.numericWord(op.offset, scope);
+      if (op.length) this.numericWord(op.length, scope);
+    }
+    if (op?.type === 'Transform' && /P/.test(op.operand.text)) this.opaque(clip(p.text, 80), scope.via, `${p.text} expands the value as a prompt, which runs the command substitutions in it`, false);
+    if (op?.type === 'Default' && (op.operator === '=' || op.operator === ':=')) this.assign(p.parameter, undefined, scope, false);
   }
 
   /**
@@ -493,7 +521,8 @@ class Analyzer {
   /** A word bash evaluates as arithmetic: understood when it is a number or a variable known to hold one. */
   numericWord(w: Word, scope: Scope): void {
     const v = this.word(w, scope);
-    if (!v.dynamic && /^-?\d+$/.test(v.value)) return;
+    if (!v.dynamic && /^\s*-?\s*\d+\s*$/.test(v.value)) return;
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(w.text) && /^-?\d+$/.test(scope.shell.vars.get(w.text) ?? '')) return;
     this.opaque(clip(w.text, 80), scope.via, `${w.text} is evaluated as arithmetic, and its value could hold an array subscript that runs a command`, false);
   }
 
@@ -603,7 +632,7 @@ class Analyzer {
         return;
       }
     }
-    const base = { op: e.op, cwd, via, recursive: e.recursive === true, mention: e.mention === true, ...(e.filter ? { filter: e.filter } : {}) };
+    const base = { op: e.op, cwd, via, recursive: e.recursive === true, mention: e.mention === true, ...(e.meta ? { meta: true } : {}), ...(e.filter ? { filter: e.filter } : {}) };
     if (e.literal !== undefined) {
       const literal = e.literal === '~' || e.literal.startsWith('~/') ? this.options.home + e.literal.slice(1) : e.literal;
       if (e.intoDirOf) {
@@ -685,7 +714,11 @@ class Analyzer {
     const assignments = node.prefix.filter((p) => p.type === 'Assignment');
     if (!node.name) {
       // Assignments alone change the shell: remember literal values, and what changes how programs run.
-      for (const a of assignments) this.assign(a.name, a.value.type === 'Word' ? this.word(a.value, scope) : undefined, scope, false);
+      for (const a of assignments) {
+        // `a[i]=v`: the subscript is arithmetic, and `$a` is not what was assigned.
+        if (a.index) this.numericWord(a.index, scope);
+        this.assign(a.name, a.value.type === 'Word' && !a.index ? this.word(a.value, scope) : undefined, scope, false, a.append === true);
+      }
       return;
     }
     const words: WordValue[] = [this.word(node.name, scope)];
@@ -716,12 +749,139 @@ class Analyzer {
   }
 
   /** An assignment without a command (`X=1`, `export X=1`). */
-  private assign(name: string, value: WordValue | undefined, scope: Scope, exported: boolean): void {
-    if (value && !value.dynamic) scope.shell.vars.set(name, value.value);
+  private assign(name: string, value: WordValue | undefined, scope: Scope, exported: boolean, append = false): void {
+    const before = scope.shell.vars.get(name);
+    if (value && !value.dynamic && (!append || before !== undefined)) scope.shell.vars.set(name, append ? before + value.value : value.value);
     else scope.shell.vars.delete(name);
+    if (value && this.secretIn(value.text, scope)) scope.shell.secrets.add(name);
+    else if (!append) scope.shell.secrets.delete(name);
     if (name === 'CDPATH') scope.shell.cdpath = true;
+    // `cd -` goes to $OLDPWD.
+    if (name === 'OLDPWD') scope.shell.oldCwd = undefined;
     if (SENSITIVE_ENV.test(name) || (exported && !SAFE_ENV.test(name))) {
       scope.shell.tainted ??= `${name} was set earlier on the command line, which can change what the commands after it run`;
+    }
+  }
+
+  /**
+   * Builtins that assign variables or change how the shell runs what follows: their effect on the shell
+   * state is followed here. Returns why the command is not understood, or undefined.
+   */
+  private shellState(name: string, args: readonly WordValue[], scope: Scope): string | undefined {
+    const shell = scope.shell;
+    const flags = args.filter((a) => /^[-+][A-Za-z]/.test(a.value)).map((a) => a.value);
+    const flagged = (letter: string): boolean => flags.some((f) => f.startsWith('-') && !f.startsWith('--') && f.slice(1).includes(letter));
+    // A variable name with a subscript (`a[$(cmd)]`, `a[x]`) is evaluated as arithmetic by every builtin that takes one.
+    const subscript = args.find((a) => /^[A-Za-z_][A-Za-z0-9_]*\[/.test(a.value) && !/^[A-Za-z_][A-Za-z0-9_]*\[(\d+|[@*])\](\+?=|$)/.test(a.value));
+    const evaluated = `${subscript?.text ?? ''} has an array subscript, which bash evaluates as arithmetic (a $(…) in it runs a command)`;
+    const invalidate = (v: string): void => {
+      const n = /^[A-Za-z_][A-Za-z0-9_]*/.exec(v)?.[0];
+      if (n) this.assign(n, undefined, scope, false);
+    };
+    switch (name) {
+      case 'export':
+      case 'declare':
+      case 'typeset':
+      case 'local':
+      case 'readonly': {
+        if (subscript) return evaluated;
+        if (flagged('n')) return `${name} -n makes a variable stand for another, whose name Airlock does not follow`;
+        const exported = name === 'export' || flagged('x');
+        const integer = flagged('i');
+        for (const a of args) {
+          const m = /^([A-Za-z_][A-Za-z0-9_]*)(\+?=)?/.exec(a.value);
+          if (!m || a.value.startsWith('-')) continue;
+          const value = { ...a, value: a.value.slice(m[0].length), text: a.text.slice(m[0].length) };
+          if (integer && m[2] && !/^-?\d+$/.test(value.value)) return `${name} -i makes ${m[1]} an integer, so its value ${clip(value.text, 30)} is evaluated as arithmetic`;
+          if (m[2]) this.assign(m[1]!, value, scope, exported, m[2] === '+=');
+          else if (exported) this.assign(m[1]!, undefined, scope, true);
+          // Later assignments to an integer variable are arithmetic: Airlock stops following the line.
+          if (integer) shell.tainted ??= `${m[1]} was declared an integer earlier on the line, so what is assigned to it is evaluated as arithmetic`;
+        }
+        return undefined;
+      }
+      case 'read':
+      case 'mapfile':
+      case 'readarray':
+      case 'getopts':
+      case 'printf':
+      case 'wait':
+      case 'unset': {
+        if (subscript) return evaluated;
+        if ((name === 'mapfile' || name === 'readarray') && flagged('C')) return `${name} -C runs a callback, a string of shell code`;
+        if (name === 'printf') {
+          const at = args.findIndex((a) => a.value === '-v');
+          if (at !== -1 && args[at + 1]) invalidate(args[at + 1]!.value);
+          return undefined;
+        }
+        // Every name these builtins are given may be assigned what is only known when the command runs.
+        for (const a of args) if (!a.value.startsWith('-')) invalidate(a.value);
+        return undefined;
+      }
+      case 'let': {
+        for (const a of args) {
+          let expr: ParsedScript;
+          try {
+            expr = parse(`((${a.value}\n))`);
+          } catch {
+            return `let evaluates ${clip(a.text, 40)} as arithmetic, which Airlock could not read`;
+          }
+          const c = expr.commands[0]?.command;
+          if (expr.commands.length !== 1 || c?.type !== 'ArithmeticCommand') return `let evaluates ${clip(a.text, 40)} as arithmetic, which Airlock could not read`;
+          const before = this.commands.length;
+          this.arithmetic(c.expression, scope, `let ${a.text}`);
+          if (this.commands.length > before) return `let evaluates ${clip(a.text, 40)} as arithmetic over values only known when the command runs`;
+        }
+        return undefined;
+      }
+      case 'test':
+      case '[': {
+        const at = args.findIndex((a) => a.value === '-v' || a.value === '-R');
+        if (at !== -1) {
+          const v = args[at + 1];
+          if (!v || v.dynamic || !/^[A-Za-z_][A-Za-z0-9_]*(\[(\d+|[@*])\])?$/.test(v.value)) return `${name} -v ${v?.text ?? ''} evaluates an array subscript, which can run a command`;
+        }
+        return undefined;
+      }
+      case 'compgen':
+      case 'complete': {
+        if (flagged('C') || flagged('F')) return `${name} -C/-F runs a command or function to produce completions`;
+        const w = args.findIndex((a) => a.value === '-W' || (a.value.startsWith('-') && !a.value.startsWith('--') && a.value.endsWith('W')));
+        const words = w === -1 ? undefined : args[w + 1];
+        if (words && /[$`]/.test(words.value)) return `${name} -W expands its word list, which can run a command`;
+        return undefined;
+      }
+      case 'hash': {
+        const at = args.findIndex((a) => a.value === '-p' || (a.value.startsWith('-') && a.value.includes('p')));
+        if (at !== -1) {
+          for (const n of args.slice(at + 2)) shell.defined.add(n.value);
+          return `hash -p makes a command name run another program`;
+        }
+        return undefined;
+      }
+      case 'set': {
+        for (let i = 0; i < args.length; i++) {
+          const a = args[i]!.value;
+          if (a === '--' || a === '-' || !/^[-+]/.test(a)) break;
+          if (a === '-o' || a === '+o') {
+            const opt = args[i + 1]?.value;
+            i++;
+            if (opt !== undefined && !SAFE_SET_OPTIONS.has(opt)) shell.tainted ??= `set ${a} ${opt} changes how the shell runs the commands after it`;
+            continue;
+          }
+          if (/[^euxvCfnETbmHBh]/.test(a.slice(1))) shell.tainted ??= `set ${a} changes how the shell runs the commands after it`;
+        }
+        return undefined;
+      }
+      case 'shopt': {
+        const change = args.some((a) => /^-[a-z]*[su]/.test(a.value));
+        const names = args.filter((a) => !a.value.startsWith('-')).map((a) => a.value);
+        if (change && names.some((n) => !SAFE_SHOPT.has(n))) shell.tainted ??= `shopt ${args.map((a) => a.text).join(' ')} changes how the shell expands words or runs commands after it`;
+        if (args.some((a) => /^-[a-z]*o/.test(a.value)) && change) shell.tainted ??= `shopt -o changes how the shell runs the commands after it`;
+        return undefined;
+      }
+      default:
+        return undefined;
     }
   }
 
@@ -746,7 +906,7 @@ class Analyzer {
     // Variables given to this command only: harmless ones, or the command is not understood.
     const badEnv = env.find((e) => !SAFE_ENV.test(e.name));
     const envUnknown = badEnv ? { unknown: `it runs with ${badEnv.name}=… set, which can change what ${name} runs or where it looks` } : {};
-    const secretEnv = env.find((e) => e.value?.text && secretExpansion(e.value.text));
+    const secretEnv = env.find((e) => e.value?.text && this.secretIn(e.value.text, scope));
 
     // Airlock's own control plane: no agent changes trust, answers approvals, installs hooks or rolls back.
     const self = this.airlockUse(name, head, args, scope);
@@ -780,12 +940,11 @@ class Analyzer {
       this.push(scope, { ...base, readonly: true, ...envUnknown });
       return;
     }
-    if (name === 'export' || name === 'declare' || name === 'typeset' || name === 'local' || name === 'readonly') {
-      for (const a of args) {
-        const m = /^([A-Za-z_][A-Za-z0-9_]*)(\+?=)?/.exec(a.value);
-        if (!m) continue;
-        if (m[2]) this.assign(m[1]!, { ...a, value: a.value.slice(m[0].length), text: a.text.slice(m[0].length) }, scope, name === 'export' || args.some((w) => w.value === '-x'));
-        else if (name === 'export') this.assign(m[1]!, undefined, scope, true);
+    if (SHELL_STATE.has(name)) {
+      const why = this.shellState(name, args, scope);
+      if (why) {
+        this.push(scope, { ...base, readonly: false, unknown: why });
+        return;
       }
     }
 
@@ -827,11 +986,15 @@ class Analyzer {
     }
     if (f.stdinCode === 'shell') f = { ...f, unknown: f.unknown ?? `${name} runs the shell commands it reads from its input` };
     if (stdinFed && f.stdinCode === 'interpreter') f = { ...f, runsCode: f.runsCode ?? `${name} runs the code it reads from its input` };
-    const secretArg = (f.sends || f.downloads || NETWORK_NAMES.has(name)) && (secretEnv ?? args.find((a) => secretExpansion(a.text)));
+    const secretArg = (f.sends || f.downloads || NETWORK_NAMES.has(name)) && (secretEnv ?? args.find((a) => this.secretIn(a.text, scope)));
     if (secretArg) {
       this.push(scope, { ...base, readonly: false, builtin: `it passes a secret from the environment (${clip(secretArg.text, 40)}) to ${name}, which sends it off this machine`, sends: true });
       return;
     }
+    // A program that reaches the network with an argument only known at run time (`curl "…?d=$(base64 f)"`)
+    // may send anything from this machine: it cannot be undone.
+    const runtimeArg = (f.sends || f.downloads || NETWORK_NAMES.has(name)) && args.find((a) => a.dynamic);
+    if (runtimeArg) f = { ...f, readonly: false, sends: true, irreversible: f.irreversible ?? `${name} reaches the network with ${clip(runtimeArg.text, 40)}, only known when the command runs, which may carry data from this machine off it` };
     this.push(scope, {
       ...base,
       readonly: f.readonly === true && !badEnv,
@@ -1055,6 +1218,8 @@ class Analyzer {
     }
     this.push(scope, { ...base, readonly: !deletes && !writes && execs.length === 0 && !unknown, ...(unknown ? { unknown } : {}) });
     const filter = findNameFilter(values.slice(starts.length));
+    // The start points' names and what is below them are listed: only built-in protections see that.
+    for (const st of starts) this.effect({ op: 'read', word: st, meta: true }, scope, 'find');
     if (deletes) {
       // `find DIR -delete` with no test deletes everything below DIR; with `-name` tests, the files below that match.
       for (const s of starts) {
@@ -1102,6 +1267,11 @@ class Analyzer {
     }
   }
 
+  /** A secret in a word: from the environment, a credential command, or a variable assigned one on this line. */
+  private secretIn(text: string, scope: Scope): boolean {
+    return secretExpansion(text, scope.shell.secrets);
+  }
+
   private isAirlockCommand(name: string, head: WordValue, scope: Scope): boolean {
     return name === 'airlock' || name === 'airlock-cli' || (/[\\/]/.test(head.value) && this.options.probe?.isAirlock(head.value, scope.shell.cwd) === true);
   }
@@ -1128,6 +1298,15 @@ class Analyzer {
   }
 }
 
+/** Builtins whose effect on the shell {@link Analyzer.shellState} follows. */
+const SHELL_STATE = new Set(['export', 'declare', 'typeset', 'local', 'readonly', 'read', 'mapfile', 'readarray', 'getopts', 'printf', 'wait', 'unset', 'let', 'test', '[', 'compgen', 'complete', 'hash', 'set', 'shopt']);
+
+/** `set -o` options that do not change what later commands run or where. */
+const SAFE_SET_OPTIONS = new Set(['errexit', 'nounset', 'xtrace', 'verbose', 'pipefail', 'noclobber', 'noglob', 'noexec', 'errtrace', 'functrace', 'notify', 'monitor', 'histexpand', 'braceexpand', 'hashall', 'emacs', 'vi', 'history', 'ignoreeof', 'interactive-comments']);
+
+/** `shopt` options that do not change which files a word names or what a command runs. */
+const SAFE_SHOPT = new Set(['nullglob', 'failglob', 'checkwinsize', 'histappend', 'inherit_errexit', 'nocasematch', 'xpg_echo', 'checkhash', 'checkjobs', 'cmdhist', 'lithist', 'progcomp', 'promptvars', 'huponexit', 'interactive_comments']);
+
 const CONTROL = 'changing trust, answering approvals, installing hooks, rolling back and serving the gate are for a person, in the editor or at their own terminal';
 
 /** Why a path from xargs' input is not known. */
@@ -1135,11 +1314,17 @@ const INPUT_FILES = 'its file names come from xargs\' input';
 
 const NETWORK_NAMES = new Set(['curl', 'wget', 'http', 'https', 'xh', 'nc', 'ncat', 'netcat', 'socat', 'telnet', 'ssh', 'scp', 'sftp', 'ftp', 'rsync', 'gh', 'aws', 'gcloud', 'az']);
 
-/** `$GITHUB_TOKEN`, `${AWS_SECRET_ACCESS_KEY}`, `$(env)`, `$(printenv X)`: a secret in a word. */
-function secretExpansion(text: string): boolean {
-  for (const m of text.matchAll(/\$\{?!?#?([A-Za-z_][A-Za-z0-9_]*)/g)) if (SECRET_VAR.test(m[1]!)) return true;
-  return /\$\(\s*(env|printenv|set|export|declare)\b|`\s*(env|printenv|set)\b|\/proc\/[^/\s]+\/environ/.test(text);
+/**
+ * `$GITHUB_TOKEN`, `${AWS_SECRET_ACCESS_KEY}`, `$(env)`, `$(gh auth token)`, a variable assigned one of
+ * those earlier on the line: a secret in a word.
+ */
+function secretExpansion(text: string, secrets: ReadonlySet<string> = new Set()): boolean {
+  for (const m of text.matchAll(/\$\{?!?#?([A-Za-z_][A-Za-z0-9_]*)/g)) if (SECRET_VAR.test(m[1]!) || secrets.has(m[1]!)) return true;
+  return /(\$\(|`)\s*(env|printenv|set|export|declare)\b|\/proc\/[^/\s]+\/environ/.test(text) || CREDENTIAL_COMMAND.test(text);
 }
+
+/** Commands that print a credential: their output in a word is a secret. */
+const CREDENTIAL_COMMAND = /(\$\(|`)\s*(\S*\/)?(gh\s+auth\s+token|gh\s+auth\s+status\s.*--show-token|git\s+credential|git\s+config\s.*(credential|token|password)|aws\s+(configure\s+get|sts\s+get-session-token|ecr\s+get-login-password|ecr-public\s+get-login-password|codeartifact\s+get-authorization-token)|gcloud\s+auth\s+(print-access-token|print-identity-token|application-default\s+print-access-token)|az\s+account\s+get-access-token|security\s+find-(generic|internet)-password|pass\s+show|op\s+(read|item\s+get)|vault\s+(read|kv\s+get|token)|kubectl\s+config\s+view|docker-credential-\S+|npm\s+token|secret-tool\s+lookup|keyring\s+get|heroku\s+auth:token|doctl\s+auth\s+token|flyctl\s+auth\s+token|fly\s+auth\s+token|vercel\s+token|netlify\s+token|glab\s+auth\s+token|gpg\s+(-d|--decrypt)|age\s+(-d|--decrypt)|sops\s+(-d|--decrypt))/;
 
 /** `npx airlock`, `npm exec @scope/airlock@1.2`: Airlock's own package. */
 function isAirlockPackage(spec: string): boolean {
@@ -1218,7 +1403,7 @@ function perlFacts(args: readonly WordValue[]): CommandFacts & ProgramFacts {
 /** Analyzes a command line statically. Never throws: anything it cannot follow becomes a part that can never be allowed. */
 export function analyzeCommand(line: string, options: AnalyzeOptions): CommandAnalysis {
   const analyzer = new Analyzer(options);
-  const scope: Scope = { shell: { cwd: options.cwd, alt: [], oldCwd: undefined, dirs: [], vars: new Map(), defined: new Set(), links: new Set() }, depth: 0, via: 'command' };
+  const scope: Scope = { shell: { cwd: options.cwd, alt: [], oldCwd: undefined, dirs: [], vars: new Map(), defined: new Set(), links: new Set(), secrets: new Set() }, depth: 0, via: 'command' };
   if (line.length > MAX_COMMAND_LENGTH) {
     analyzer.opaque(clip(line, 200), 'command', `the command line is longer than ${MAX_COMMAND_LENGTH / 1024} KiB, too long to analyze`);
   } else if (line.includes('\0')) {

@@ -32,6 +32,8 @@ export interface Effect {
   readonly recursive?: boolean;
   /** Only a mention (an argument of a program Airlock does not model): decided against `deny`/`ask` read rules only. */
   readonly mention?: boolean;
+  /** Only the name or metadata is used (`ls`, `stat`, `find`'s start points): decided against built-in protections only. */
+  readonly meta?: boolean;
   /** For recursive reads: which files below are read. */
   readonly filter?: ScopeFilter;
   /** The folder relative paths start from, when it is not the command's (`git -C DIR`, `tar -C DIR`). */

@@ -48,7 +48,7 @@ export function evaluateWord(word: Word, env: WordEnv): WordValue {
     dynamic ??= why;
   };
   parts.forEach((part, i) => {
-    const r = partValue(part, env, note);
+    const r = partValue(part, env, note, false);
     if (part.type === 'Glob' || part.type === 'ExtendedGlob') glob = true;
     if (part.type === 'BraceExpansion') brace = true;
     if (i === 0 && part.type === 'Literal') {
@@ -82,7 +82,16 @@ function tildeOf(raw: string, env: WordEnv): { prefix?: string; length: number; 
   return { length: 0 };
 }
 
-function partValue(part: WordPart | DoubleQuotedChild, env: WordEnv, note: (why: string) => void): string {
+/**
+ * An unquoted expansion's value is split into words and expanded as a pattern (`X='.e*'; cat $X` reads
+ * `.env`): a value with blanks or pattern characters is only known once the shell has done that.
+ */
+function unquoted(name: string, value: string, quoted: boolean, note: (why: string) => void): string {
+  if (!quoted && /[\s*?[]/.test(value)) note(`$${name} is not quoted and its value (${clip(value, 30)}) is split into words and expanded as a pattern when the command runs`);
+  return value;
+}
+
+function partValue(part: WordPart | DoubleQuotedChild, env: WordEnv, note: (why: string) => void, quoted: boolean): string {
   switch (part.type) {
     case 'Literal':
     case 'SingleQuoted':
@@ -94,17 +103,17 @@ function partValue(part: WordPart | DoubleQuotedChild, env: WordEnv, note: (why:
       return part.text;
     case 'DoubleQuoted':
     case 'LocaleString':
-      return part.parts.map((child) => partValue(child, env, note)).join('');
+      return part.parts.map((child) => partValue(child, env, note, true)).join('');
     case 'SimpleExpansion': {
       const name = part.text.slice(1);
       const known = variable(name, env);
       if (known === undefined) note(`the value of ${part.text} is only known when the command runs`);
-      return known ?? part.text;
+      return known === undefined ? part.text : unquoted(name, known, quoted, note);
     }
     case 'ParameterExpansion': {
       const known = !part.operation && !part.prefix && !part.index ? variable(part.parameter, env) : undefined;
       if (known === undefined) note(`the value of ${part.text} is only known when the command runs`);
-      return known ?? part.text;
+      return known === undefined ? part.text : unquoted(part.parameter, known, quoted, note);
     }
     case 'CommandExpansion':
       note(`the output of ${clip(part.text)} is only known when the command runs`);

@@ -173,6 +173,8 @@ export interface PreparedTarget {
   readonly builtin?: string;
   /** A read that is only a mention; decided only against deny/ask read rules and built-ins. */
   readonly mention?: boolean;
+  /** Only the name or metadata is used (`ls DIR`): decided against built-in protections only. */
+  readonly meta?: boolean;
   /** For recursive reads: a file below that a rule keeps from agents makes the read a deny that does not demote (narrow the search). */
   readonly search?: boolean;
   /** Set when the path is not a valid path at all (NUL byte, empty); it is denied. Says why. */
@@ -520,6 +522,7 @@ function decideTargetIn(policy: CompiledPolicy, selector: 'edit' | 'read', t: Pr
 
   const builtinHit = firstMatch(policy, `builtin|${selector}`, policy.builtin[selector], paths, ctx);
   if (builtinHit) return narrowed(t, builtinHit.path, ruleVerdict(builtinHit.rule, builtinHit.glob.pattern, inside(builtinHit.path)));
+  if (t.meta) return { action: 'allow', source: 'default', reason: `${subject}: only its name or details are used`, trustApplied: false };
   for (const action of ['deny', 'ask'] as const) {
     const hit = firstMatch(policy, `${selector}|${action}`, policy.rules[selector][action], paths, ctx);
     if (hit) return narrowed(t, hit.path, ruleVerdict(hit.rule, hit.glob.pattern, inside(hit.path)));
@@ -680,7 +683,7 @@ function decideCommand(policy: CompiledPolicy, req: Extract<PreparedRequest, { k
   }
   for (const t of req.targets) {
     const v = decideTarget(policy, t.op === 'read' ? 'read' : 'edit', t, ctx);
-    if (t.mention && v.action === 'allow') continue;
+    if ((t.mention || t.meta) && v.action === 'allow') continue;
     parts.push({ kind: t.op === 'read' ? 'read' : 'edit', text: t.display, via: t.via, ...v });
   }
   if (parts.length === 0) {

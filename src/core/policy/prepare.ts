@@ -43,13 +43,19 @@ function compileFilter(f: ScopeFilter | undefined): { file(rel: string, name: st
   };
 }
 
-function listBelow(dir: ResolvedPath, filter?: ScopeFilter): { below: ResolvedPath[]; incomplete?: string } {
+/**
+ * The files and folders below `dir` that `filter` selects. With `subtree`, a folder the filter selects
+ * brings everything below it (`find . -name build -exec rm -rf {} +` deletes all of build/).
+ */
+function listBelow(dir: ResolvedPath, filter?: ScopeFilter, subtree = false): { below: ResolvedPath[]; incomplete?: string } {
   const below: ResolvedPath[] = [];
-  const stack: string[] = [''];
+  const stack: { sub: string; all: boolean }[] = [{ sub: '', all: false }];
   let incomplete: string | undefined;
-  const keep = compileFilter(filter);
+  const filtered = compileFilter(filter);
+  const everything = compileFilter(undefined);
   while (stack.length > 0) {
-    const sub = stack.pop()!;
+    const { sub, all } = stack.pop()!;
+    const keep = all ? everything : filtered;
     let entries: Dirent[];
     try {
       entries = readdirSync(sub ? join(dir.real, sub) : dir.real, { withFileTypes: true });
@@ -59,10 +65,11 @@ function listBelow(dir: ResolvedPath, filter?: ScopeFilter): { below: ResolvedPa
     for (const e of entries) {
       const rel = sub ? `${sub}/${e.name}` : e.name;
       if (e.isDirectory() ? !keep.dir(rel, e.name) : !keep.file(rel, e.name)) continue;
+      const selected = all || !filter || keep.file(rel, e.name);
       // Symlinked folders are not followed: deleting a link does not delete its target.
-      if (e.isDirectory()) stack.push(rel);
+      if (e.isDirectory()) stack.push({ sub: rel, all: all || (subtree && filter !== undefined && selected) });
       // A folder counts itself only when the filter would select it by name (find -name 'build' -delete).
-      if (e.isDirectory() && filter && !keep.file(rel, e.name)) continue;
+      if (e.isDirectory() && !selected) continue;
       below.push({
         input: `${dir.input.replace(/\/+$/, '')}/${rel}`,
         abs: `${dir.abs}/${rel}`,
@@ -112,7 +119,7 @@ const WILDCARD_ONLY = /(^|\/)(\*|\.\*|\*\.\*|\.\[!.\]\*|\.\?\*)$/;
 function targetsOfEffect(effect: FileEffect, ctx: PathContext, base: string): PreparedTarget[] {
   const display = effect.bounded ? `${effect.path}/…` : effect.path;
   const search = effect.op === 'read' && effect.recursive;
-  const common = { op: effect.op, via: effect.via, ...(effect.mention ? { mention: true } : {}), ...(search ? { search: true } : {}) };
+  const common = { op: effect.op, via: effect.via, ...(effect.mention ? { mention: true } : {}), ...(effect.meta ? { meta: true } : {}), ...(search ? { search: true } : {}) };
   if (effect.dynamic) return [{ ...common, display, dynamic: effect.dynamic }];
   if (!isAbsolute(effect.path) && effect.cwd === undefined) {
     const rel = toSlash(normalize(effect.path)).replace(/^(\.\.\/)+/, '');
@@ -158,7 +165,7 @@ function targetsOfEffect(effect: FileEffect, ctx: PathContext, base: string): Pr
       }
     }
     if ((effect.recursive || effect.op === 'delete') && isDirectory(resolved)) {
-      const { below, incomplete } = listBelow(resolved, effect.op === 'read' || effect.bounded ? effect.filter : undefined);
+      const { below, incomplete } = listBelow(resolved, effect.op === 'read' || effect.bounded ? effect.filter : undefined, effect.op !== 'read' && effect.recursive);
       out.push({ ...common, display: shownPath, path: resolved, below, ...(incomplete ? { belowIncomplete: incomplete } : {}) });
     } else {
       out.push({ ...common, display: shownPath, path: resolved });

@@ -55,6 +55,9 @@ function interpreterFacts(name: string, args: readonly WordValue[]): ProgramFact
     const w = args[i]!;
     const a = w.value;
     if (spec.inline.includes(a) || spec.inline.some((o) => o.startsWith('--') ? a.startsWith(`${o}=`) : a.startsWith(o) && a.length > o.length && !a.startsWith('--'))) {
+      // Paths the inline code names may be programs it loads (`node -e "require('…/cli.js')"`).
+      const code = spec.inline.includes(a) ? args[i + 1] : w;
+      if (code) scriptWords.push(...pathsInCode(code));
       return { effects: [], runsCode: `${name} ${spec.inline.find((o) => a.startsWith(o)) ?? a} runs inline code`, scriptWords };
     }
     if (spec.module?.some((m) => a === m || (a.startsWith(m) && a.length > m.length))) {
@@ -70,9 +73,13 @@ function interpreterFacts(name: string, args: readonly WordValue[]): ProgramFact
       break;
     }
     if (a.startsWith('-')) {
+      const eq = a.indexOf('=');
       if (spec.valueOptions.includes(a)) {
         if (args[i + 1]) scriptWords.push(args[i + 1]!);
         i++;
+      } else if (a.startsWith('--') && eq !== -1 && spec.valueOptions.includes(a.slice(0, eq))) {
+        // `--require=FILE`, `--import=FILE`: a module loaded before anything else.
+        scriptWords.push({ ...w, value: a.slice(eq + 1), text: w.text.slice(w.text.indexOf('=') + 1) });
       }
       continue;
     }
@@ -80,6 +87,17 @@ function interpreterFacts(name: string, args: readonly WordValue[]): ProgramFact
     return { effects: [], runsCode: `${name} runs the script ${w.text}`, scriptWords };
   }
   return { effects: [], stdinCode: 'interpreter', runsCode: `${name} runs the code it reads on its input`, scriptWords };
+}
+
+/** Quoted strings and slash-separated paths in inline code, as words (what a `require`/`import`/`open` may load). */
+function pathsInCode(code: WordValue): WordValue[] {
+  const out: WordValue[] = [];
+  for (const m of code.value.matchAll(/(['"`])((?:(?!\1)[^\n\\])*)\1|((?:~|\.{1,2})?\/[^\s'"`;,()]+)/g)) {
+    const p = (m[2] ?? m[3] ?? '').trim();
+    if (p.length > 0 && p.length < 4096 && /[\\/]/.test(p)) out.push({ text: p, value: p, glob: false, brace: false });
+    if (out.length >= 64) break;
+  }
+  return out;
 }
 
 const AWK = table({

@@ -86,6 +86,9 @@ export function simpleFacts(name: string, tool: SimpleTool, args: readonly WordV
       if (words.length > 0) f.unknown ??= `${name} takes no operand like ${words[0]!.text}`;
       break;
     case 'meta':
+      // Names and details only: what a built-in protection keeps from agents (Airlock's data) is still seen.
+      if (!tool.rawOperands) for (const w of words) if (w.value !== '-') f.effects.push({ op: 'read', word: w, meta: true });
+      break;
     case 'data':
       break;
   }
