@@ -1,6 +1,7 @@
-// Plays an agent for the demo: sends the hook requests Claude Code would send for an edit and two
-// commands, through the hook command installed in the workspace (.claude/settings.local.json), and acts
-// on the answers as Claude Code would (the edit is made only when allowed).
+// Plays an agent for the demo: sends the hook requests Claude Code would send for an edit, two commands
+// and a write to a secret, then ends the session, through the hook command installed in the workspace
+// (.claude/settings.local.json), and acts on the answers as Claude Code would (the edit is made only
+// when allowed).
 // Usage: node scripts/demoAgent.mjs [WORKSPACE]   (default: the current folder)
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,8 @@ const session = `demo-${Date.now().toString(36)}`;
 let n = 0;
 
 function hook(event, tool, input, id) {
-  const payload = JSON.stringify({ session_id: session, transcript_path: join(ws, '.demo-transcript.jsonl'), cwd: ws, permission_mode: 'default', hook_event_name: event, tool_name: tool, tool_input: input, tool_use_id: id });
+  const fields = tool ? { tool_name: tool, tool_input: input, tool_use_id: id } : { reason: 'other' };
+  const payload = JSON.stringify({ session_id: session, transcript_path: join(ws, '.demo-transcript.jsonl'), cwd: ws, permission_mode: 'default', hook_event_name: event, ...fields });
   return new Promise((done) => {
     const p = spawn('/bin/sh', ['-c', hookCommand], { cwd: ws, env: process.env });
     let out = '';
@@ -44,7 +46,8 @@ async function tool(name, input, act) {
   console.log(`\n> ${name} ${JSON.stringify(input).slice(0, 100)}`);
   console.log('  waiting for Airlock (answer in the VS Code popup)…');
   const answer = await hook('PreToolUse', name, input, id);
-  console.log(`  Airlock: ${answer.decision}${answer.reason ? ` (${answer.reason})` : ''}`);
+  const reason = answer.reason.replace(/^Airlock: /, '');
+  console.log(`  Airlock: ${answer.decision}${reason ? `: ${reason}` : ''}`);
   if (answer.decision === 'allow') {
     act?.();
     await hook('PostToolUse', name, input, id);
@@ -60,4 +63,6 @@ await tool('Edit', { file_path: cart, old_string: oldLoop, new_string: newLoop, 
 await tool('Bash', { command: 'npm test', description: 'Run the tests' });
 await tool('Bash', { command: 'git push --force origin main', description: 'Push' });
 await tool('Write', { file_path: join(ws, '.env'), content: 'API_KEY=stolen\n' });
+// The session ends as Claude Code's does when you leave it, so its rollback needs no "still active" warning.
+await hook('SessionEnd');
 console.log('\nDone. See the session in the Airlock view, and roll it back with "Airlock: Roll Back Agent Session…".');

@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): AirlockTestApi | und
         onChange: refresh,
       }),
     );
-    const panel = own(new ApprovalPanel(queue, { log, extensionUri: context.extensionUri, addAlwaysRule: (p) => writeAlwaysRule(p, { host: (key) => folders.host(key), settings: folders.settings, runner: folders.runner, dataRoot, installDir, log }) }));
+    const panel = own(new ApprovalPanel(queue, { log, extensionUri: context.extensionUri, takesFocus: () => folders.settings.approvalTakesFocus, addAlwaysRule: (p) => writeAlwaysRule(p, { host: (key) => folders.host(key), settings: folders.settings, runner: folders.runner, dataRoot, installDir, log }) }));
     const hosts = (): typeof folders.hosts => folders.hosts;
     const sessions = own(new SessionsView(hosts));
     const audit = own(new AuditView(hosts));

@@ -30,6 +30,8 @@ export interface Settings {
   readonly offline: 'deny' | 'allow';
   /** Audit export (`airlock.audit.*`, docs/audit-export.md); the `AIRLOCK_AUDIT_*` and `OTEL_*` variables add to it. */
   readonly audit: AuditSettings;
+  /** The approval popup takes the keyboard when it opens (`airlock.approvalTakesFocus`, off by default). */
+  readonly approvalTakesFocus: boolean;
 }
 
 /** The `airlock.audit.*` settings. */
@@ -89,6 +91,7 @@ export function parseSettings(raw: { get(key: string): unknown }): Readonly<Sett
     audit,
     approvalTimeoutSeconds: typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 5 ? Math.min(Math.round(timeout), MAX_APPROVAL_TIMEOUT_S) : DEFAULT_APPROVAL_TIMEOUT_SECONDS,
     offline: raw.get('offline') === 'allow' ? 'allow' : 'deny',
+    approvalTakesFocus: raw.get('approvalTakesFocus') === true,
     rules: Array.isArray(rules) ? Object.freeze([...rules]) : Object.freeze([]),
     historyRaw,
     history: historyOptionsFrom(historyRaw),

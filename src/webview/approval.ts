@@ -66,8 +66,50 @@ function shownEl(tag: keyof HTMLElementTagNameMap, cls: string | undefined, valu
   return e;
 }
 
-function appendShown(into: HTMLElement, value: Shown, language?: string): void {
+/** The text of a Shown value, without its marks (to compare two reasons). */
+function plainText(value: Shown): string {
+  return value.runs.map((r) => ('text' in r ? r.text : '')).join('');
+}
+
+/**
+ * A reason or note: prose in which Airlock's own messages quote commands and paths in backticks. Each
+ * quoted span is drawn as code (its text set as text, never as markup), the backticks themselves not.
+ */
+function appendProse(into: HTMLElement, value: Shown): void {
+  const runs: Shown['runs'][number][] = [];
+  let inCode = false;
+  let code: HTMLElement | undefined;
+  const flush = (): void => {
+    if (runs.length === 0) return;
+    const target = inCode ? (code ??= el('code', 'quoted')) : into;
+    appendRuns(target, runs.splice(0));
+  };
   for (const r of value.runs) {
+    if (!('text' in r) || 'lookalike' in r) {
+      runs.push(r);
+      continue;
+    }
+    const pieces = r.text.split('`');
+    pieces.forEach((piece, i) => {
+      if (i > 0) {
+        flush();
+        if (inCode && code) into.append(code);
+        code = undefined;
+        inCode = !inCode;
+      }
+      if (piece) runs.push({ ...r, text: piece });
+    });
+  }
+  flush();
+  if (inCode && code) into.append(code);
+}
+
+function appendShown(into: HTMLElement, value: Shown, language?: string): void {
+  appendRuns(into, value.runs, language);
+}
+
+function appendRuns(into: HTMLElement, runs: readonly Shown['runs'][number][], language?: string): void {
+  for (const r of runs) {
     if ('hidden' in r) into.append(hiddenMark(r.hidden, r.name));
     else if ('cut' in r) {
       const cut = document.createElement('span');
@@ -84,6 +126,16 @@ function appendShown(into: HTMLElement, value: Shown, language?: string): void {
     else appendVisible(into, r.text);
   }
 }
+
+/** The shortcut of "Airlock: Show Pending Approvals" (package.json keybindings). */
+const SHOW_APPROVALS_KEY = /Mac|iPhone|iPad/.test(navigator.userAgent) ? 'Cmd+Alt+A' : 'Ctrl+Alt+A';
+
+function showFocusHint(): void {
+  const hint = document.getElementById('focus-hint');
+  if (hint) hint.hidden = document.hasFocus();
+}
+window.addEventListener('focus', showFocusHint);
+window.addEventListener('blur', showFocusHint);
 
 /** Why a request needs a person, in the three conditions of the policy (understood, reversible, contained). */
 const FAILED_TITLE = { understood: 'Not understood', reversible: 'Not reversible', contained: 'Not contained' } as const;
@@ -242,14 +294,15 @@ function renderFile(file: FileView, index: number): HTMLElement {
   return box;
 }
 
-function renderPart(p: CommandPartView): HTMLElement {
+function renderPart(p: CommandPartView, requestReason: string): HTMLElement {
   const li = el('li', `part ${p.action}`);
   const badge = el('span', `badge ${p.action}`, p.action);
   const text = shownEl('code', undefined, p.text, { strict: true });
   li.append(badge, text);
   if (p.count) li.append(el('span', 'count', ` ×${p.count}`));
   const why = el('div', 'part-why', p.kind === 'command' ? '' : `${p.kind}: `);
-  appendShown(why, p.reason);
+  // The reason the whole request gives is said once, above the parts, not again under each of them.
+  if (plainText(p.reason) !== requestReason) appendProse(why, p.reason);
   const via = p.via.runs.map((r) => ('text' in r ? r.text : '')).join('');
   if (via && via !== 'command') why.append(' (via ', shownEl('span', undefined, p.via, { strict: true }), ')');
   li.append(why);
@@ -478,6 +531,11 @@ function render(): void {
     appendShown(hint, r.always.unavailable);
     choices.append(hint);
   }
+  // The popup opens without the keyboard (typing elsewhere must not answer it): say how to reach it.
+  const focusHint = el('p', 'hint focus-hint', `The keys answer once this popup has the focus: click it, or press ${SHOW_APPROVALS_KEY} (Airlock: Show Pending Approvals).`);
+  focusHint.id = 'focus-hint';
+  focusHint.hidden = document.hasFocus();
+  choices.append(focusHint);
 
   const confirm = el('div', 'confirm hidden');
   confirm.id = 'always-confirm';
@@ -520,7 +578,9 @@ function render(): void {
     why.append(p);
   }
   const reason = el('p');
-  reason.append(el('strong', undefined, 'Why you are asked: '), shownEl('span', undefined, r.reason));
+  const reasonText = el('span', 'shown');
+  appendProse(reasonText, r.reason);
+  reason.append(el('strong', undefined, 'Why you are asked: '), reasonText);
   why.append(reason);
   if (r.rule) {
     const p = el('p');
@@ -544,7 +604,7 @@ function render(): void {
     // The parts that need a person come first (the host sorts them), before a command line that may be long.
     if (r.command.parts.length > 0) {
       const list = el('ul', 'parts');
-      for (const p of r.command.parts) list.append(renderPart(p));
+      for (const p of r.command.parts) list.append(renderPart(p, plainText(r.reason)));
       box.append(list);
     }
     const pre = el('pre');

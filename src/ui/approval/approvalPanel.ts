@@ -18,6 +18,8 @@ export interface ApprovalPanelHost {
   addAlwaysRule(pending: PendingApproval): Promise<void>;
   readonly log: vscode.LogOutputChannel;
   readonly extensionUri: vscode.Uri;
+  /** Whether a popup opening for a new request takes the keyboard (`airlock.approvalTakesFocus`). */
+  takesFocus(): boolean;
 }
 
 /**
@@ -115,7 +117,7 @@ export class ApprovalPanel extends Disposable {
     }
     if (!this.panel) {
       // Closed by the person: it comes back for a new request, not when others leave the queue.
-      if (arrived) this.open();
+      if (arrived) this.open(!this.host.takesFocus());
       return;
     }
     this.panel.title = `Airlock: Approval${this.queue.pending.length > 1 ? ` (${this.queue.pending.length})` : ''}`;

@@ -56,7 +56,15 @@ async function pickSession(folders: FolderList): Promise<{ host: GateHost; sessi
 }
 
 /** Shows every file the rollback could change in VS Code's multi-file diff: now → after the rollback. */
-async function previewChanges(host: GateHost, session: SessionSummary, plan: RollbackPlan, conflicts: number): Promise<void> {
+/** Closes the preview tab `previewChanges` opened (its "after rollback" side is stale once the rollback ran). */
+async function closePreview(title: string | undefined): Promise<void> {
+  if (!title) return;
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === title);
+  if (tabs.length > 0) await vscode.window.tabGroups.close(tabs, true);
+}
+
+/** Opens a multi-file diff of what the rollback would do; returns its tab's title. */
+async function previewChanges(host: GateHost, session: SessionSummary, plan: RollbackPlan, conflicts: number): Promise<string | undefined> {
   const key = host.folder.uri.toString();
   const resources = plan.steps.map((s) => {
     const file = vscode.Uri.joinPath(host.folder.uri, s.path);
@@ -65,7 +73,9 @@ async function previewChanges(host: GateHost, session: SessionSummary, plan: Rol
   if (resources.length > 0) {
     const title = `Roll back ${agentName(session.agent)} · ${shortTime(session.started)} (preview${conflicts ? `; ${plural(conflicts, 'file')} changed since, shown as overwriting them would leave them` : ''})`;
     await vscode.commands.executeCommand('vscode.changes', title, resources);
+    return title;
   }
+  return undefined;
 }
 
 /** "Airlock: Roll Back Agent Session…": pick, preview every file's diff and the conflicts, confirm, roll back, offer Undo. */
@@ -77,7 +87,7 @@ export async function rollbackSessionCommand(deps: RollbackDeps, node?: SessionN
   // may choose to overwrite goes unseen.
   const withConflicts = previewRollback(host.runtime.history, session.id, { force: true });
   let plan = previewRollback(host.runtime.history, session.id, { force: false });
-  await previewChanges(host, session, withConflicts, plan.conflicts.length);
+  const previewTitle = await previewChanges(host, session, withConflicts, plan.conflicts.length);
   const name = `${agentName(session.agent)}'s session from ${shortTime(session.started)}`;
   if (session.ended === null) {
     const go = await vscode.window.showWarningMessage(`${agentName(session.agent)}'s session is still active.`, { modal: true, detail: 'The agent may still be changing files. Stop it first, or roll back what it did so far.' }, 'Continue');
@@ -88,9 +98,9 @@ export async function rollbackSessionCommand(deps: RollbackDeps, node?: SessionN
     return;
   }
   const lines = [
-    plan.restored.length ? `${plural(plan.restored.length, 'file')} go back to what they held before the session.` : '',
-    plan.removed.length ? `${plural(plan.removed.length, 'file')} the session created will be removed.` : '',
-    plan.recreated.length ? `${plural(plan.recreated.length, 'file')} the session deleted will be recreated.` : '',
+    plan.restored.length ? `${plural(plan.restored.length, 'file')} ${plan.restored.length === 1 ? 'goes back to what it' : 'go back to what they'} held before the session.` : '',
+    plan.removed.length ? `${plural(plan.removed.length, 'file')} the session created ${plan.removed.length === 1 ? 'is' : 'are'} removed.` : '',
+    plan.recreated.length ? `${plural(plan.recreated.length, 'file')} the session deleted ${plan.recreated.length === 1 ? 'is' : 'are'} recreated.` : '',
     plan.conflicts.length ? `${plural(plan.conflicts.length, 'file')} changed since the session and will be left alone: ${plan.conflicts.slice(0, 5).map((c) => label(c.path)).join(', ')}${plan.conflicts.length > 5 ? ', …' : ''}.` : '',
     plan.unrestorable.length ? `${plural(plan.unrestorable.length, 'file')} cannot be restored (content not kept): ${plan.unrestorable.slice(0, 3).map((c) => label(c.path)).join(', ')}.` : '',
     withConflicts.notUndoable.length ? `${plural(withConflicts.notUndoable.length, 'file')} cannot be kept (too large or unreadable): overwriting ${withConflicts.notUndoable.length === 1 ? 'it' : 'them'} could not be undone: ${withConflicts.notUndoable.slice(0, 3).map((c) => label(c.path)).join(', ')}.` : '',
@@ -113,6 +123,7 @@ export async function rollbackSessionCommand(deps: RollbackDeps, node?: SessionN
     return;
   }
   deps.refresh();
+  await closePreview(previewTitle);
   for (const f of report.failed) deps.log.warn(`[rollback] ${f.path}: ${f.reason}`);
   if (report.partial) {
     // Not committed: the session is not rolled back and the agent not demoted; a retry finishes it,
@@ -141,7 +152,7 @@ export async function undoRollbackCommand(deps: Omit<RollbackDeps, 'log'>, which
     }
     const session = last.host.runtime.history.sessions().find((s) => s.id === last.record.session);
     const what = session ? `the rollback of ${agentName(session.agent)}'s session from ${shortTime(session.started)}` : `rollback ${last.record.id}`;
-    const ok = await vscode.window.showWarningMessage(`Undo ${what}?`, { modal: true, detail: `${plural(last.record.steps.length, 'file')} go back to what they held just before the rollback (${new Date(last.record.time).toLocaleString()}).` }, 'Undo Rollback');
+    const ok = await vscode.window.showWarningMessage(`Undo ${what}?`, { modal: true, detail: `${plural(last.record.steps.length, 'file')} ${last.record.steps.length === 1 ? 'goes back to what it' : 'go back to what they'} held just before the rollback (${new Date(last.record.time).toLocaleString()}).` }, 'Undo Rollback');
     if (!ok) return;
     target = { host: last.host, id: last.record.id };
   }

@@ -65,7 +65,7 @@ export class StatusBar extends Disposable {
     }
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**Airlock**\n\n`);
-    md.appendText(waiting > 0 ? `${waiting} request${waiting === 1 ? '' : 's'} waiting for your approval.\n` : 'Nothing is waiting for your approval.\n');
+    md.appendText(waiting > 0 ? `${waiting} request${waiting === 1 ? '' : 's'} waiting for your approval: click here or press ${process.platform === 'darwin' ? 'Cmd+Alt+A' : 'Ctrl+Alt+A'} to answer.\n` : 'Nothing is waiting for your approval.\n');
     for (const h of hosts) {
       const st = h.state;
       md.appendText(`${label(h.folder.name)}: ${st.kind === 'serving' ? 'gate serving' : st.kind === 'busy' ? 'another gate serves this folder (airlock serve or another window)' : st.kind === 'failed' ? `gate failed: ${said(st.message)}` : 'gate starting'}${h.policy.policy.compiled.restricted ? ', restricted mode' : ''}\n`);
