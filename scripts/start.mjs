@@ -30,7 +30,7 @@ for (const d of [dirs.userData, join(dirs.userData, 'User'), dirs.extensions, di
 writeFileSync(dirs.config, 'auth: none\ncert: false\n');
 const settings = join(dirs.userData, 'User', 'settings.json');
 if (!existsSync(settings)) {
-  writeFileSync(settings, `${JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'git.openRepositoryInParentFolders': 'never' }, null, 2)}\n`);
+  writeFileSync(settings, `${JSON.stringify({ 'workbench.startupEditor': 'welcomePage', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'git.openRepositoryInParentFolders': 'never' }, null, 2)}\n`);
 }
 if (!existsSync(dirs.workspace)) cpSync(join(root, 'demo', 'workspace'), dirs.workspace, { recursive: true });
 
@@ -56,7 +56,16 @@ function portFree(port) {
 let port = Number(process.env.PORT ?? 8080);
 while (!(await portFree(port))) port++;
 
-const server = spawn(codeServer, ['--config', dirs.config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, dirs.workspace], { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+const server = spawn(codeServer, ['--config', dirs.config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, dirs.workspace], { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+// code-server looks for VS Code's proprietary signing module (vsda) and says twice that it is missing:
+// noise for the demo, so those lines are left out; everything else it prints goes through.
+let pending = '';
+server.stderr.on('data', (chunk) => {
+  pending += chunk;
+  const lines = pending.split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) if (!/vsda/.test(line)) process.stderr.write(`${line}\n`);
+});
 const stop = () => {
   try {
     process.kill(-server.pid, 'SIGTERM');
@@ -87,6 +96,7 @@ Try it:
   - Open a terminal in that VS Code and run:  node ../../scripts/demoAgent.mjs
     It sends the requests Claude Code would send (an edit, then commands) through the real hook:
     approve or deny them in the popup, then roll the session back with "Airlock: Roll Back Agent Session…".
+  - The walkthrough "Get Started with Airlock" is on the Welcome page (Help > Welcome).
   - Or run \`claude\` there (Claude Code, if installed and signed in) and ask it to edit src/cart.js.
 
 Desktop VS Code: code --install-extension ${vsix}
