@@ -62,6 +62,13 @@ describe('airlock check and the hook decide alike (the whole corpus)', () => {
       ws.trust.set('claude', c.trust as TrustLevel, 'corpus');
       const answer = await offlineHook({ payload, dialect: 'claude', workspace: places.ws, dataRoot: places.data, home: places.home, installDir: srcCli, log: quiet });
       const hooked = (JSON.parse(answer.stdout) as { hookSpecificOutput: { permissionDecision: string } }).hookSpecificOutput.permissionDecision;
+      // A command that may run (allowed, or left to the agent to ask) holds the workspace's command slot
+      // until its PostToolUse, which a real agent sends; without it the next case (another session)
+      // would wait 3 s for the slot.
+      if (hooked !== 'deny' && input.startsWith('$ ')) {
+        const post = JSON.stringify({ ...(JSON.parse(payload) as object), hook_event_name: 'PostToolUse', tool_response: { stdout: '', stderr: '', interrupted: false } });
+        await offlineHook({ payload: post, dialect: 'claude', workspace: places.ws, dataRoot: places.data, home: places.home, installDir: srcCli, log: quiet });
+      }
       if (checked !== hooked) differences.push(`${input} at level ${c.trust}${c.noSandbox ? ' without a sandbox' : ''}: check says ${checked}, the hook ${hooked}`);
     }
     assert.deepEqual(differences, []);
