@@ -220,6 +220,16 @@ export async function runSandboxed(given: SandboxProfile, command: string, o: La
       say(`the sandbox could not prepare its protections (${(e as Error).message}), so the command did not run`);
       return 126;
     }
+    // A cache folder the person does not have yet (a fresh machine has no ~/.cache) is created empty,
+    // as the first tool to use it would: otherwise the read-only home leaves commands no cache at all.
+    for (const at of profile.caches) {
+      if (kindOf(at) !== undefined || kindOf(dirname(at)) !== 'dir') continue;
+      try {
+        mkdirSync(at, { mode: 0o700 });
+      } catch {
+        // Not ours to create (a read-only home): the command runs without this cache.
+      }
+    }
     const caches = profile.caches.filter((at) => kindOf(at) === 'dir').map((at) => ({ at, from: cacheSource(profile, at) }));
     for (const c of caches) mkdirSync(c.from, { recursive: true, mode: 0o700 });
     // What tools install into the person's cache (browsers, headers, models) stays visible, read-only,
