@@ -971,6 +971,8 @@ class Analyzer {
     let builtin: string | undefined;
     if (f.runsPackage && isAirlockPackage(f.runsPackage.value)) builtin = `it runs Airlock's own CLI (${f.runsPackage.text}) through ${name}; ${CONTROL}`;
     if (f.runsPackage && !builtin && this.options.probe?.isAirlock(f.runsPackage.value, scope.shell.cwd)) builtin = `it runs Airlock's own CLI through ${name}; ${CONTROL}`;
+    // `yarn airlock …`, `pnpm NAME` where node_modules/.bin/NAME is Airlock's CLI under another name.
+    if (f.runsBin && !builtin && (isAirlockPackage(f.runsBin.value) || this.options.probe?.isAirlock(`node_modules/.bin/${f.runsBin.value}`, scope.shell.cwd))) builtin = `it runs Airlock's own CLI (${f.runsBin.text}, a binary in node_modules/.bin) through ${name}; ${CONTROL}`;
     for (const s of f.scripts ?? []) {
       const body = scripts?.[s];
       if (body === undefined) continue;
@@ -984,6 +986,9 @@ class Analyzer {
       this.push(scope, { ...base, readonly: false, builtin });
       return;
     }
+    // A script named by a pattern or a variable could be Airlock's own CLI: which program runs is not known.
+    const unseen = (f.scriptWords ?? []).find((w) => w.dynamic || w.glob);
+    if (unseen) f = { ...f, unknown: f.unknown ?? `${name} runs ${clip(unseen.text, 60)}, a script only known when the command runs (it could be any program, Airlock's own among them)` };
     if (f.stdinCode === 'shell') f = { ...f, unknown: f.unknown ?? `${name} runs the shell commands it reads from its input` };
     if (stdinFed && f.stdinCode === 'interpreter') f = { ...f, runsCode: f.runsCode ?? `${name} runs the code it reads from its input` };
     const secretArg = (f.sends || f.downloads || NETWORK_NAMES.has(name)) && (secretEnv ?? args.find((a) => this.secretIn(a.text, scope)));

@@ -14,6 +14,8 @@ export interface PackageFacts extends CommandFacts {
   readonly scripts?: readonly string[];
   /** The package a runner fetches and runs (`npx PKG`, `npm exec PKG`), for recognising Airlock itself. */
   readonly runsPackage?: WordValue;
+  /** A binary from `node_modules/.bin` that runs when no script has the name (`yarn NAME`, `pnpm NAME`, `yarn run NAME`). */
+  readonly runsBin?: WordValue;
 }
 
 const MANIFESTS: Readonly<Record<string, readonly string[]>> = {
@@ -103,7 +105,8 @@ function nodePackageFacts(tool: 'npm' | 'pnpm' | 'yarn' | 'bun', args: readonly 
   if (NPM_RUN.has(s) || (tool !== 'npm' && s === 'run')) {
     const script = rest.find((w) => !w.value.startsWith('-'));
     if (!script) return { effects: [], readonly: true }; // lists the scripts
-    return { effects: [], runsCode: `${tool} ${s} ${script.text} runs the package script ${script.text}`, scripts: [`pre${script.value}`, script.value, `post${script.value}`] };
+    // yarn and bun run a binary from node_modules/.bin when no script has the name (`yarn run airlock`).
+    return { effects: [], runsCode: `${tool} ${s} ${script.text} runs the package script ${script.text}`, scripts: [`pre${script.value}`, script.value, `post${script.value}`], ...(tool !== 'npm' ? { runsBin: script } : {}) };
   }
   if (NPM_SCRIPTS.has(s)) {
     const name = s === 't' || s === 'tst' ? 'test' : s;
@@ -113,7 +116,7 @@ function nodePackageFacts(tool: 'npm' | 'pnpm' | 'yarn' | 'bun', args: readonly 
   if (tool === 'bun' && sub && /\.(m?[jt]sx?|cjs)$/.test(s)) return { effects: [], runsCode: `bun runs ${s}` };
   if (tool !== 'npm' && sub) {
     // `yarn build`, `pnpm lint`: a package script (or a binary from node_modules/.bin) by that name.
-    return { effects: [], runsCode: `${tool} ${s} runs the package script or binary ${s}`, scripts: [`pre${s}`, s, `post${s}`] };
+    return { effects: [], runsCode: `${tool} ${s} runs the package script or binary ${s}`, scripts: [`pre${s}`, s, `post${s}`], runsBin: sub };
   }
   return { effects: [], unknown: `${tool} ${s} is a command Airlock does not model` };
 }
