@@ -111,36 +111,338 @@ const SED = table({
   longValues: { expression: D, file: R, 'line-length': D, 'in-place': optional(D) },
 });
 
-/** `w FILE`, `W FILE`, `r FILE`, `R FILE`, `e` and the `w`/`e` flags of `s`: a sed script that writes, reads files or runs commands. */
-export function sedScriptEscapes(script: string): string | undefined {
-  if (/(^|[;{}\n!]|^\s*\d+|\/)\s*[wWrRe](\s|$|;)/.test(script) || /(^|[;{}\n])\s*[wWrR]\s+\S/.test(script)) return 'the sed script reads or writes other files, or runs commands (r, R, w, W, e)';
-  // s/a/b/FLAGS with a w or e flag (any delimiter).
-  if (/(^|[;{}\n\s\d,$/!])s(.)(?:\\.|(?!\2)[^\\\n])*\2(?:\\.|(?!\2)[^\\\n])*\2[gpiImM0-9]*[we]/.test(script)) return 'the sed script writes a file or runs a command (the w or e flag of s)';
-  return undefined;
+/** What a sed script does besides editing its stream: the files it writes and reads, and whether it runs commands. */
+export interface SedScript {
+  /** Files `w FILE`, `W FILE` and the `w FILE` flag of `s` write (created even when never reached). */
+  readonly writes: readonly string[];
+  /** Files `r FILE` and `R FILE` read. */
+  readonly reads: readonly string[];
+  /** Set when the script runs shell commands (`e`, the `e` flag of `s`); says how. */
+  readonly runs?: string;
+  /** Set when the script cannot be read with confidence; says why. */
+  readonly error?: string;
 }
 
-function sedFacts(args: readonly WordValue[]): CommandFacts {
-  const parsed = parseOptions(args, SED, 'sed');
-  const inPlace = has(parsed, '-i', '-I', '--in-place');
-  const f: MutableFacts = { effects: [], readonly: !inPlace, ...(parsed.unknown ? { unknown: parsed.unknown } : {}) };
-  const words = ops(parsed);
-  const given = parsed.options.filter((o) => (o.name === '-e' || o.name === '--expression') && o.value).map((o) => o.value!);
-  const scriptFile = has(parsed, '-f', '--file');
+const SED_SIMPLE = new Set(['=', 'd', 'D', 'g', 'G', 'h', 'H', 'n', 'N', 'p', 'P', 'x', 'z', 'F']);
+
+/**
+ * Reads a sed script the way GNU sed compiles it (and where BSD sed would read it differently, gives up):
+ * addresses (`N`, `$`, `first~step`, `/re/` and `\%re%` with `I`/`M`, `a,b`, `a,+N`, `a,~N`, `addr!`),
+ * `{ }` blocks, `;` and newlines between commands, the text of `a`/`i`/`c`, labels, `s` and `y` with any
+ * delimiter and their flags. `w`, `W`, `r`, `R` and the `w` flag take a file name to the end of the line.
+ */
+export function scanSedScript(script: string): SedScript {
+  const writes: string[] = [];
+  const reads: string[] = [];
+  let runs: string | undefined;
+  let i = 0;
+  let depth = 0;
+  const n = script.length;
+  const fail = (why: string): SedScript => ({ writes, reads, ...(runs ? { runs } : {}), error: why });
+  const blanks = (): void => {
+    while (i < n && /[ \t\r\v\f]/.test(script[i]!)) i++;
+  };
+  const toEol = (): string => {
+    const start = i;
+    while (i < n && script[i] !== '\n') i++;
+    return script.slice(start, i);
+  };
+  const digits = (): boolean => {
+    const start = i;
+    while (i < n && /[0-9]/.test(script[i]!)) i++;
+    return i > start;
+  };
+  /** Scans to the closing `delim` (i just past the opening one); returns the text between, or undefined. */
+  const delimited = (delim: string, regex: boolean): string | undefined => {
+    const start = i;
+    while (i < n) {
+      const c = script[i]!;
+      if (c === '\\') {
+        i += 2;
+        continue;
+      }
+      if (c === delim) {
+        const body = script.slice(start, i);
+        i++;
+        // BSD sed reads a bracket expression (`[/]`) as one piece where GNU ends the regex at the delimiter.
+        if (regex && !bracketsClosed(body)) return undefined;
+        return body;
+      }
+      if (c === '\n') return undefined;
+      i++;
+    }
+    return undefined;
+  };
+  const regexAddress = (): boolean | undefined => {
+    const c = script[i];
+    let delim: string | undefined;
+    if (c === '/') {
+      delim = '/';
+      i++;
+    } else if (c === '\\') {
+      delim = script[i + 1];
+      if (delim === undefined || delim === '\n' || delim === '\\') return undefined;
+      i += 2;
+    } else return false;
+    if (delimited(delim, true) === undefined) return undefined;
+    while (i < n && (script[i] === 'I' || script[i] === 'M')) i++;
+    return true;
+  };
+  /** One address; false when there is none, undefined when it is malformed. */
+  const address = (second: boolean): boolean | undefined => {
+    const c = script[i];
+    if (c === undefined) return false;
+    if (/[0-9]/.test(c)) {
+      digits();
+      if (script[i] === '~') {
+        i++;
+        if (!digits()) return undefined;
+      }
+      return true;
+    }
+    if (c === '$') {
+      i++;
+      return true;
+    }
+    if (second && (c === '+' || c === '~')) {
+      i++;
+      return digits() ? true : undefined;
+    }
+    return regexAddress();
+  };
+  /** After a command: blanks, then `;`, a newline, `}`, `#` or the end. */
+  const end = (): boolean => {
+    blanks();
+    if (i >= n) return true;
+    const c = script[i]!;
+    if (c === ';' || c === '\n') {
+      i++;
+      return true;
+    }
+    return c === '}' || c === '#';
+  };
+  const fileName = (): string | undefined => {
+    blanks();
+    const name = toEol();
+    return name.length > 0 ? name : undefined;
+  };
+  while (i < n) {
+    const c0 = script[i]!;
+    if (/[\s;]/.test(c0)) {
+      i++;
+      continue;
+    }
+    if (c0 === '#') {
+      toEol();
+      continue;
+    }
+    const first = address(false);
+    if (first === undefined) return fail('an address of the sed script is malformed');
+    if (first) {
+      blanks();
+      if (script[i] === ',') {
+        i++;
+        blanks();
+        const second = address(true);
+        if (!second) return fail('an address range of the sed script is malformed');
+      }
+    }
+    blanks();
+    while (script[i] === '!') {
+      i++;
+      blanks();
+    }
+    const cmd = script[i];
+    if (cmd === undefined) return fail('the sed script ends after an address');
+    i++;
+    if (cmd === '{') {
+      depth++;
+      continue;
+    }
+    if (cmd === '}') {
+      if (first || depth === 0) return fail('the sed script has an unmatched }');
+      depth--;
+      if (!end()) return fail('the sed script has something unexpected after }');
+      continue;
+    }
+    if (SED_SIMPLE.has(cmd)) {
+      if (!end()) return fail(`the sed command ${cmd} is followed by something unexpected`);
+      continue;
+    }
+    switch (cmd) {
+      case 'l':
+      case 'L':
+      case 'q':
+      case 'Q':
+        blanks();
+        digits();
+        if (!end()) return fail(`the sed command ${cmd} is followed by something unexpected`);
+        continue;
+      case ':': {
+        if (first) return fail('a sed label cannot have an address');
+        blanks();
+        const start = i;
+        while (i < n && script[i] !== '\n' && script[i] !== ';') i++;
+        if (i === start) return fail('a sed label is empty');
+        if (!end()) return fail('a sed label is followed by something unexpected');
+        continue;
+      }
+      case 'b':
+      case 't':
+      case 'T':
+      case 'v':
+        // GNU ends a label at `;`; POSIX takes the rest of the line, which only makes it a branch to a name.
+        while (i < n && script[i] !== '\n' && script[i] !== ';' && script[i] !== '}') i++;
+        if (!end()) return fail(`the sed command ${cmd} is followed by something unexpected`);
+        continue;
+      case 'a':
+      case 'i':
+      case 'c':
+        // Text to the end of the line; a backslash before a newline continues it.
+        while (i < n && script[i] !== '\n') i += script[i] === '\\' ? 2 : 1;
+        continue;
+      case 'r':
+      case 'R':
+      case 'w':
+      case 'W': {
+        const name = fileName();
+        if (name === undefined) return fail(`the sed command ${cmd} has no file name`);
+        (cmd === 'r' || cmd === 'R' ? reads : writes).push(name);
+        continue;
+      }
+      case 'e':
+        blanks();
+        runs ??= `the sed script runs ${script[i] === '\n' || i >= n ? 'its pattern space' : `\`${toEol()}\``} as a shell command (e)`;
+        toEol();
+        continue;
+      case 's':
+      case 'y': {
+        const delim = script[i];
+        if (delim === undefined || delim === '\n' || delim === '\\') return fail(`the sed command ${cmd} has no delimiter`);
+        i++;
+        if (delimited(delim, cmd === 's') === undefined || delimited(delim, false) === undefined) return fail(`a sed ${cmd} command is not terminated (or BSD and GNU sed read it differently)`);
+        if (cmd === 'y') {
+          if (!end()) return fail('the sed y command is followed by something unexpected');
+          continue;
+        }
+        let fileFlag = false;
+        while (i < n && /[gpiImMe0-9w \t]/.test(script[i]!)) {
+          const f = script[i]!;
+          i++;
+          if (f === 'e') runs ??= 'the sed script runs the result of a substitution as a shell command (the e flag of s)';
+          if (f === 'w') {
+            const name = fileName();
+            if (name === undefined) return fail('the w flag of s has no file name');
+            writes.push(name);
+            fileFlag = true;
+            break;
+          }
+        }
+        if (!fileFlag && !end()) return fail('the flags of a sed s command are not understood');
+        continue;
+      }
+      default:
+        return fail(`the sed script has a command Airlock does not know (${cmd})`);
+    }
+  }
+  if (depth !== 0) return fail('the sed script has an unmatched {');
+  return { writes, reads, ...(runs ? { runs } : {}) };
+}
+
+/** True when every bracket expression in a regex is closed (read as BSD sed reads it: no escapes inside brackets). */
+function bracketsClosed(body: string): boolean {
+  for (let j = 0; j < body.length; j++) {
+    const c = body[j]!;
+    if (c === '\\') {
+      j++;
+      continue;
+    }
+    if (c !== '[') continue;
+    let k = j + 1;
+    if (body[k] === '^') k++;
+    if (body[k] === ']') k++;
+    for (;;) {
+      if (k >= body.length) return false;
+      const d = body[k]!;
+      if (d === '[' && /[:.=]/.test(body[k + 1] ?? '')) {
+        const close = body.indexOf(`${body[k + 1]}]`, k + 2);
+        if (close === -1) return false;
+        k = close + 2;
+        continue;
+      }
+      if (d === ']') break;
+      k++;
+    }
+    j = k;
+  }
+  return true;
+}
+
+/** A path named inside a program's text (a sed script's `w FILE`), as a word: no shell expansion applies to it. */
+export function pathWord(path: string): WordValue {
+  return { text: path, value: path, glob: false, brace: false };
+}
+
+/** `FILE` with a prefix and a suffix (a backup `FILE~`, `FILE.orig`, a decompressed name): keeps what is known about the word. */
+export function affixed(w: WordValue, prefix: string, suffix: string): WordValue {
+  return { ...w, value: `${prefix}${w.value}${suffix}`, text: `${prefix}${w.text}${suffix}` };
+}
+
+/** One way of reading sed's arguments: the scripts, the files, and the in-place backup suffix. */
+interface SedReading {
+  readonly parsed: ParsedArgs;
+  readonly suffix?: WordValue;
+  /** GNU replaces each `*` of the suffix with the file name; BSD appends the suffix as it is. */
+  readonly gnu: boolean;
+}
+
+function sedReading(f: MutableFacts, r: SedReading, inPlace: boolean, strict: boolean): boolean {
+  const words = ops(r.parsed);
+  const given = r.parsed.options.filter((o) => (o.name === '-e' || o.name === '--expression') && o.value).map((o) => o.value!);
+  const scriptFile = has(r.parsed, '-f', '--file');
   const scripts = [...given];
   let files = words;
   if (given.length === 0 && !scriptFile) {
     if (words[0]) scripts.push(words[0]);
     files = words.slice(1);
   }
-  for (const s of scripts) {
-    if (s.dynamic) f.unknown ??= `the sed script ${s.text} is only known when the command runs`;
-    const why = sedScriptEscapes(s.value);
-    if (why) f.unknown ??= why;
-  }
+  // GNU sed joins the pieces of `-e` with newlines into one script.
+  const scan = scanSedScript(scripts.map((s) => s.value).join('\n'));
+  if (!strict && (scan.error || r.parsed.unknown)) return false;
+  for (const s of scripts) if (s.dynamic) f.unknown ??= `the sed script ${s.text} is only known when the command runs`;
+  if (scan.error) f.unknown ??= `${scan.error}; Airlock cannot tell which files it reads or writes`;
+  if (scan.runs) f.unknown ??= `${scan.runs}, which Airlock does not follow`;
   if (scriptFile) f.unknown ??= 'the sed script comes from a file, which Airlock does not read';
+  for (const name of scan.writes) {
+    if (name === '/dev/stdout' || name === '/dev/stderr') continue;
+    f.effects.push({ op: 'write', word: pathWord(name) });
+    f.readonly = false;
+  }
+  for (const name of scan.reads) if (name !== '/dev/stdin' && name !== '-') f.effects.push({ op: 'read', word: pathWord(name) });
   for (const w of files) {
     if (w.value === '-' || w.value === '') continue;
     f.effects.push(inPlace ? { op: 'write', word: w } : { op: 'read', word: w });
+    const suffix = r.suffix;
+    if (!inPlace || !suffix || suffix.value === '' || (r.gnu && suffix.value === '*')) continue;
+    // The original is kept under the backup name: FILE+SUFFIX, or (GNU) the suffix with `*` made the file name.
+    if (r.gnu && suffix.value.includes('*')) f.effects.push({ op: 'write', word: { ...w, value: suffix.value.replaceAll('*', w.value), text: suffix.text.replaceAll('*', w.text), ...(suffix.dynamic ? { dynamic: suffix.dynamic } : {}) } });
+    else f.effects.push({ op: 'write', word: { ...affixed(w, '', suffix.value), text: `${w.text}${suffix.text}`, ...(suffix.dynamic || w.dynamic ? { dynamic: (suffix.dynamic ?? w.dynamic)! } : {}) } });
+  }
+  return true;
+}
+
+function sedFacts(args: readonly WordValue[]): CommandFacts {
+  const parsed = parseOptions(args, SED, 'sed');
+  const inPlaceOpts = parsed.options.filter((o) => o.name === '-i' || o.name === '-I' || o.name === '--in-place');
+  const inPlace = inPlaceOpts.length > 0;
+  const f: MutableFacts = { effects: [], readonly: !inPlace, ...(parsed.unknown ? { unknown: parsed.unknown } : {}) };
+  const last = inPlaceOpts[inPlaceOpts.length - 1];
+  sedReading(f, { parsed, ...(last?.value ? { suffix: last.value } : {}), gnu: true }, inPlace, true);
+  // BSD sed's `-i` always takes the next word as the backup suffix (`sed -i '' …`, `sed -i .bak …`): when that
+  // reading is a valid command too, what it does counts as well.
+  if (last && !last.value && last.name !== '--in-place' && args[last.index + 1]) {
+    const rest = [...args.slice(0, last.index + 1), ...args.slice(last.index + 2)];
+    sedReading(f, { parsed: parseOptions(rest, SED, 'sed'), suffix: args[last.index + 1]!, gnu: false }, inPlace, false);
   }
   return f;
 }
