@@ -474,7 +474,7 @@ function ddFacts(args: readonly WordValue[]): CommandFacts {
 
 const TAR = table({
   flags: 'AcdrtuxOkmpvwzjJZaBGhiSlMPWUn',
-  values: { f: D, C: D, T: R, X: R, b: D, H: D, K: D, L: D, N: D, V: D, g: D, I: valued('exec'), F: valued('exec') },
+  values: { f: D, C: D, T: R, X: R, b: D, H: D, K: D, L: D, N: D, V: D, g: W, I: valued('exec'), F: valued('exec') },
   longFlags:
     'catenate concatenate create diff compare delete append list test-label update extract get to-stdout keep-old-files ' +
     'keep-newer-files overwrite overwrite-dir remove-files skip-old-files touch preserve-permissions same-permissions same-owner ' +
@@ -482,40 +482,93 @@ const TAR = table({
     'compress uncompress auto-compress no-auto-compress dereference ignore-failed-read ignore-zeros sparse one-file-system absolute-names ' +
     'check-links multi-volume verify totals no-recursion recursion wildcards no-wildcards anchored no-anchored ignore-case no-ignore-case ' +
     'null no-null unquote no-unquote exclude-vcs exclude-vcs-ignores exclude-backups exclude-caches exclude-caches-all exclude-caches-under ' +
-    'full-time utc show-transformed-names show-stored-names index-file block-number delay-directory-restore no-delay-directory-restore ' +
+    'full-time utc show-transformed-names show-stored-names block-number delay-directory-restore no-delay-directory-restore ' +
     'no-overwrite-dir recursive-unlink unlink-first strip-trailing-slashes xattrs no-xattrs acls no-acls selinux no-selinux seek no-seek ' +
-    'posix warning sort incremental listed-incremental',
+    'posix incremental force-local',
   longValues: {
     file: D, directory: D, 'files-from': R, 'exclude-from': R, exclude: D, transform: D, xform: D, 'strip-components': D, 'blocking-factor': D,
     format: D, 'newer-mtime': D, newer: D, 'after-date': D, owner: D, group: D, mode: D, mtime: D, 'record-size': D, label: D, 'starting-file': D,
     'tape-length': D, 'occurrence': optional(D), 'quoting-style': D, 'level': D, 'sort': D, 'backup': optional(D), 'suffix': D, 'warning': D,
     'use-compress-program': valued('exec'), 'to-command': valued('exec'), 'rsh-command': valued('exec'), 'info-script': valued('exec'),
     'new-volume-script': valued('exec'), 'checkpoint': optional(D), 'checkpoint-action': valued('exec'), 'index-file': W, 'volno-file': W,
-    'rmt-command': valued('exec'), 'listed-incremental-file': W, 'pax-option': D, 'hole-detection': D, 'exclude-tag': D,
+    'rmt-command': valued('exec'), 'listed-incremental': W, 'pax-option': D, 'hole-detection': D, 'exclude-tag': D,
     'exclude-tag-all': D, 'exclude-tag-under': D, 'exclude-ignore': D, 'exclude-ignore-recursive': D, 'owner-map': R, 'group-map': R,
   },
 });
 
+/**
+ * tar's old-style first argument (`tar czf out.tgz dir`, `tar cCf src out.tar .`): when the first word has
+ * no dash it is a cluster of option letters, and the letters that take a value take the words after it,
+ * in order (`cCf src X` is `-c -C src -f X`).
+ */
+function tarArguments(args: readonly WordValue[]): { args: WordValue[]; unknown?: string } {
+  const first = args[0];
+  if (!first || first.value.startsWith('-')) return { args: [...args] };
+  if (first.dynamic || first.value === '') return { args: [...args], unknown: `tar's first argument ${first.text} holds its options, and Airlock cannot read them` };
+  const out: WordValue[] = [];
+  let next = 1;
+  for (const letter of first.value) {
+    out.push({ text: `-${letter}`, value: `-${letter}`, glob: false, brace: false });
+    if (TAR.short[letter]?.value === 'required' && next < args.length) out.push(args[next++]!);
+  }
+  return { args: [...out, ...args.slice(next)] };
+}
+
+/** `host:path` (not `./a:b` or `/a:b`): tar talks to a remote tape server unless `--force-local`. */
+function remoteArchive(w: WordValue): boolean {
+  return /^[^/]*:/.test(w.value);
+}
+
+/** The folder an operand at `index` is relative to: every `-C DIR` before it, each relative to the one before. */
+function tarBase(parsed: ParsedArgs, index: number): WordValue | undefined {
+  let dir: WordValue | undefined;
+  for (const o of parsed.options) {
+    if (o.index > index || !o.value || (o.name !== '-C' && o.name !== '--directory')) continue;
+    const v = o.value;
+    if (!dir || v.value.startsWith('/')) dir = v;
+    else dir = { ...v, value: `${dir.value.replace(/\/+$/, '')}/${v.value}`, text: `${dir.text}/${v.text}`, glob: dir.glob || v.glob, brace: dir.brace || v.brace, ...(dir.dynamic || v.dynamic ? { dynamic: (dir.dynamic ?? v.dynamic)! } : {}) };
+  }
+  return dir;
+}
+
 function tarFacts(args: readonly WordValue[]): CommandFacts {
-  // Old-style first argument without a dash (`tar czf out.tgz dir`) is a cluster of options.
-  const normalized = args.length > 0 && !args[0]!.value.startsWith('-') && /^[a-zA-Z]+$/.test(args[0]!.value) ? [{ ...args[0]!, value: `-${args[0]!.value}`, text: `-${args[0]!.text}` }, ...args.slice(1)] : [...args];
-  const parsed = parseOptions(normalized, TAR, 'tar');
+  const normalized = tarArguments(args);
+  const parsed = parseOptions(normalized.args, TAR, 'tar');
   const f = base(parsed);
+  if (normalized.unknown) f.unknown ??= normalized.unknown;
   const file = valueOf(parsed, '-f', '--file');
-  const dir = valueOf(parsed, '-C', '--directory');
   const create = has(parsed, '-c', '--create', '-r', '--append', '-u', '--update', '-A', '--catenate', '--concatenate', '--delete');
   const extract = has(parsed, '-x', '--extract', '--get');
+  const compare = has(parsed, '-d', '--diff', '--compare');
   for (const o of parsed.options) if (o.def.role === 'exec') f.runsCode ??= `tar ${o.name} runs ${o.value ? `\`${o.value.text}\`` : 'another program'}`;
-  for (const o of parsed.options) if (o.def.role === 'write' && o.value) f.effects.push({ op: 'write', word: o.value });
-  for (const o of parsed.options) if (o.def.role === 'read' && o.value) f.effects.push({ op: 'read', word: o.value });
-  if (file && file.value !== '-') f.effects.push({ op: create ? 'write' : 'read', word: file });
-  if (create) for (const w of ops(parsed)) f.effects.push({ op: 'read', word: w, recursive: true, ...(dir ? { base: dir } : {}) });
+  // `-g FILE` reads the snapshot of the last backup and writes the new one.
+  for (const o of parsed.options) if (o.def.role === 'write' && o.value && o.value.value !== '-') f.effects.push({ op: 'write', word: o.value }, ...(o.name === '-g' || o.name === '--listed-incremental' ? [{ op: 'read' as const, word: o.value }] : []));
+  for (const o of parsed.options) if (o.def.role === 'read' && o.value && o.value.value !== '-') f.effects.push({ op: 'read', word: o.value });
+  if (file && file.value !== '-') {
+    f.effects.push({ op: create ? 'write' : 'read', word: file });
+    if (remoteArchive(file) && !has(parsed, '--force-local')) {
+      f.irreversible ??= `tar -f ${file.text} talks to a tape server on another machine`;
+      if (create) f.sends = true;
+    }
+  }
+  if (create || compare) {
+    for (const o of parsed.operands) f.effects.push({ op: 'read', word: o.word, recursive: true, ...withBase(tarBase(parsed, o.index)) });
+    // The names to archive come from a list Airlock does not see (it may name a secret, which the archive then holds).
+    if (create && has(parsed, '-T', '--files-from')) f.unknown ??= 'tar -T reads the names of the files to archive from a list, which Airlock does not see';
+  }
+  // --remove-files deletes what it archived, folders included.
+  if (create && has(parsed, '--remove-files')) for (const o of parsed.operands) f.effects.push({ op: 'delete', word: o.word, recursive: true, ...withBase(tarBase(parsed, o.index)) });
   if (extract) {
-    if (has(parsed, '-O', '--to-stdout')) f.readonly = !create;
+    if (has(parsed, '-O', '--to-stdout')) f.readonly = !create && f.effects.every((e) => e.op === 'read');
     else f.unknown ??= 'tar -x writes the files named inside the archive, which Airlock cannot see before it runs';
   }
   if (!create && !extract && f.effects.every((e) => e.op === 'read')) f.readonly = true;
+  if (f.irreversible || f.runsCode) f.readonly = false;
   return f;
+}
+
+function withBase(dir: WordValue | undefined): { base?: WordValue } {
+  return dir ? { base: dir } : {};
 }
 
 const UNZIP = table({
