@@ -4,7 +4,7 @@
  * spelling (`-t DIR`, `-tDIR`, `--target-directory=DIR`, `--target-dir DIR`, clusters such as `-vt DIR`).
  */
 import type { CommandFacts, Effect } from '../facts';
-import { has, optional, parseOptions, table, valued, valueOf, type ParsedArgs } from '../options';
+import { has, merge, optional, parseOptions, table, valued, valueOf, type ParsedArgs } from '../options';
 import type { WordValue } from '../words';
 import type { MutableFacts, SimpleTool } from './simple';
 
@@ -610,26 +610,85 @@ function zipFacts(args: readonly WordValue[]): CommandFacts {
 }
 
 const COMPRESS = table({
-  flags: 'cdfhklLnNqrtvV0123456789TzZF',
-  values: { S: D, b: D, T: D },
-  longFlags: 'stdout to-stdout decompress uncompress force keep list license no-name name quiet recursive test verbose fast best rsyncable synchronous',
+  flags: 'cdfhklLnNqrtvV0123456789zZe',
+  values: { S: D, b: D, T: D, F: D, M: D },
+  longFlags: 'stdout to-stdout decompress uncompress force keep list license no-name name quiet recursive test verbose fast best rsyncable synchronous extreme compress',
   longValues: { suffix: D, threads: D, format: D, memlimit: D, level: D },
 });
 
+/** zstd's own options on top of gzip's spellings: it keeps its input unless `--rm`, and `-o FILE` names the output. */
+const ZSTD = merge(
+  COMPRESS,
+  table({
+    flags: 'cdfhklLnNqrtvV0123456789zZe',
+    values: { o: W, D: R, T: D, B: D, M: D },
+    longFlags: 'rm ultra adapt no-progress progress exclude-compressed sparse no-sparse check no-check content-size no-content-size single-thread no-dictID',
+    longValues: { 'patch-from': R, 'output-dir-flat': 'writeDir', 'output-dir-mirror': 'writeDir', filelist: 'unknown', long: optional(D), fast: optional(D), memory: D, 'stream-size': D, 'size-hint': D, 'target-compressed-block-size': D, zstd: D },
+  }),
+);
+
+/** Suffixes a decompressor takes off (any case: gzip lowercases the name before it looks), and what each becomes. */
+const COMPRESSED_SUFFIXES: readonly (readonly [string, string])[] = [
+  ['.gz', ''], ['.z', ''], ['-gz', ''], ['-z', ''], ['_z', ''], ['.bz2', ''], ['.bz', ''], ['.xz', ''], ['.lzma', ''], ['.lz', ''], ['.zst', ''], ['.zstd', ''], ['.lz4', ''],
+  ['.tgz', '.tar'], ['.taz', '.tar'], ['.tbz2', '.tar'], ['.tbz', '.tar'], ['.txz', '.tar'], ['.tlz', '.tar'], ['.tzst', '.tar'],
+];
+
+const DEFAULT_SUFFIX: Readonly<Record<string, string>> = { gzip: '.gz', bzip2: '.bz2', xz: '.xz', zstd: '.zst' };
+
+/** The names a decompressor may write for `w`: every known suffix (and `-S SUFFIX`) it may take off. */
+function decompressedNames(w: WordValue, given: string | undefined, tool: string): WordValue[] {
+  const out: WordValue[] = [];
+  const lower = w.value.toLowerCase();
+  const pairs = given ? [[given, ''] as const, ...COMPRESSED_SUFFIXES] : COMPRESSED_SUFFIXES;
+  for (const [suffix, becomes] of pairs) {
+    const matches = suffix === given ? w.value.endsWith(suffix) : lower.endsWith(suffix);
+    if (!matches || w.value.length <= suffix.length || w.value[w.value.length - suffix.length - 1] === '/') continue;
+    const value = `${w.value.slice(0, -suffix.length)}${becomes}`;
+    const cut = w.text.endsWith(w.value.slice(-suffix.length)) ? `${w.text.slice(0, -suffix.length)}${becomes}` : `${w.text} (without ${suffix})`;
+    out.push({ ...w, value, text: cut });
+  }
+  // bzip2 names what it cannot place `FILE.out`.
+  if (out.length === 0 && tool === 'bzip2') out.push(affixed(w, '', '.out'));
+  return out;
+}
+
 function compressFacts(name: string, args: readonly WordValue[]): CommandFacts {
-  const parsed = parseOptions(args, COMPRESS, name);
+  const tool = /^(un)?zstd|^zstdcat$/.test(name) ? 'zstd' : /xz|lzma/.test(name) ? 'xz' : /bz/.test(name) ? 'bzip2' : 'gzip';
+  const parsed = parseOptions(args, tool === 'zstd' ? ZSTD : COMPRESS, name);
   const f = base(parsed);
-  const toStdout = has(parsed, '-c', '--stdout', '--to-stdout', '-l', '--list', '-t', '--test') || /^(zcat|bzcat|xzcat|zstdcat)$/.test(name);
+  for (const o of parsed.options) if (o.def.role === 'unknown') f.unknown ??= `${name} ${o.name} is an option Airlock does not follow`;
+  const toStdout = has(parsed, '-c', '--stdout', '--to-stdout', '-l', '--list', '-t', '--test') || /cat$/.test(name);
+  const decompress = has(parsed, '-d', '--decompress', '--uncompress') || /un|cat$/.test(name);
   const recursive = has(parsed, '-r', '--recursive');
+  const keep = has(parsed, '-k', '--keep') || (tool === 'zstd' && !has(parsed, '--rm'));
+  const suffix = valueOf(parsed, '-S', '--suffix');
+  if (suffix && (suffix.dynamic || suffix.value === '')) f.unknown ??= `the suffix ${suffix.text} of ${name} is not known before it runs`;
+  const lzma = tool === 'xz' && (/lzma/.test(name) || /^(lzma|alone)$/.test(valueOf(parsed, '-F', '--format')?.value ?? ''));
+  const output = valueOf(parsed, '-o');
+  const outDirs = parsed.options.filter((o) => o.def.role === 'writeDir' && o.value);
+  for (const o of parsed.options) if (o.def.role === 'read' && o.value) f.effects.push({ op: 'read', word: o.value });
+  for (const o of outDirs) f.effects.push({ op: 'write', word: o.value!, recursive: true });
+  if (output && !toStdout) f.effects.push({ op: 'write', word: output });
+  // -N restores the name stored inside the file: what it writes is not known before it runs.
+  if (decompress && !toStdout && has(parsed, '-N', '--name')) f.unknown ??= `${name} -N names the output after the name stored inside the file`;
   for (const w of ops(parsed)) {
+    if (w.value === '-') continue;
     f.effects.push({ op: 'read', word: w, recursive });
-    if (!toStdout) {
-      // The file is replaced by its (de)compressed form next to it.
-      f.effects.push({ op: has(parsed, '-k', '--keep') ? 'write' : 'delete', word: w, recursive });
-      f.effects.push({ op: 'write', word: { ...w, value: `${w.value}.*`, text: `${w.text}.*`, glob: false }, recursive });
+    if (toStdout) continue;
+    if (!keep) f.effects.push({ op: 'delete', word: w, recursive });
+    if (output || outDirs.length > 0) continue;
+    if (recursive) {
+      // Every file below is replaced by its (de)compressed form next to it.
+      f.effects.push({ op: 'write', word: w, recursive: true });
+      continue;
+    }
+    if (decompress) for (const out of decompressedNames(w, suffix?.value, tool)) f.effects.push({ op: 'write', word: out });
+    else {
+      const suffixes = new Set([suffix?.value ?? (lzma ? '.lzma' : DEFAULT_SUFFIX[tool]!)]);
+      for (const s of suffixes) f.effects.push({ op: 'write', word: affixed(w, '', s) });
     }
   }
-  if (toStdout) f.readonly = true;
+  f.readonly = f.effects.every((e) => e.op === 'read');
   return f;
 }
 
