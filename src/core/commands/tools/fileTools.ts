@@ -592,7 +592,7 @@ function unzipFacts(args: readonly WordValue[]): CommandFacts {
 const ZIP = table({
   flags: 'rRjJmqvTuFgdfyDeXozl0123456789AS$@',
   values: { x: D, i: D, b: D, n: D, t: D, P: D, Z: D, s: D, O: W, U: D },
-  longFlags: 'recurse-paths junk-paths move quiet verbose test update freshen grow delete encrypt symlinks',
+  longFlags: 'recurse-paths junk-paths move quiet verbose test update freshen grow delete encrypt symlinks names-stdin',
   longValues: { exclude: D, include: D, 'unzip-command': valued('exec'), 'temp-path': D, out: W },
 });
 
@@ -600,6 +600,8 @@ function zipFacts(args: readonly WordValue[]): CommandFacts {
   const parsed = parseOptions(args, ZIP, 'zip');
   const f = base(parsed);
   if (parsed.options.some((o) => o.name === '-T' && args.some((a) => a.value === '-TT'))) f.runsCode ??= 'zip -TT runs a command to test the archive';
+  // -@ takes the names of the files to add from its input, which Airlock does not see.
+  if (has(parsed, '-@', '--names-stdin')) f.unknown ??= 'zip -@ reads the names of the files to add from its input, which Airlock does not see';
   const words = ops(parsed);
   const [archive, ...files] = words;
   if (archive) f.effects.push({ op: 'write', word: archive });
@@ -697,22 +699,58 @@ const PATCH = table({
   values: { B: D, d: D, D: D, F: D, g: D, i: R, o: W, p: D, r: W, V: D, Y: D, z: D, x: D },
   longFlags:
     'backup context ed remove-empty-files force batch normal forward reverse silent quiet set-utc unified ignore-whitespace dry-run ' +
-    'merge posix binary verbose follow-symlinks',
-  longValues: { 'prefix': D, 'basename-prefix': D, directory: D, 'ifdef': D, 'fuzz': D, 'get': D, input: R, output: W, strip: D, 'reject-file': W, 'version-control': D, suffix: D, 'reject-format': D, 'read-only': D, quoting: D },
+    'posix binary verbose follow-symlinks backup-if-mismatch no-backup-if-mismatch',
+  longValues: {
+    'prefix': D, 'basename-prefix': D, directory: D, 'ifdef': D, 'fuzz': D, 'get': D, input: R, output: W, strip: D, 'reject-file': W,
+    'version-control': D, suffix: D, 'reject-format': D, 'read-only': D, quoting: D, 'quoting-style': D, merge: optional(D), debug: D,
+  },
 });
+
+/** The folder part (with its slash) and the name of a path. */
+function splitPath(value: string): [string, string] {
+  const slash = value.lastIndexOf('/');
+  return [value.slice(0, slash + 1), value.slice(slash + 1)];
+}
+
+/**
+ * Where patch keeps the original of FILE: `-B PREFIX` and `-Y PREFIX` give PREFIX+FILE and DIR/PREFIX+NAME;
+ * otherwise FILE+SUFFIX (`-z`, `.orig` by default). patch makes it with `-b`, and (GNU) whenever a hunk
+ * does not match exactly, so it is counted always.
+ */
+function patchBackup(parsed: ParsedArgs, file: WordValue): WordValue {
+  const prefix = valueOf(parsed, '-B', '--prefix');
+  const basePrefix = valueOf(parsed, '-Y', '--basename-prefix');
+  const suffix = valueOf(parsed, '-z', '--suffix');
+  const dynamic = prefix?.dynamic ?? basePrefix?.dynamic ?? suffix?.dynamic ?? file.dynamic;
+  if (prefix || basePrefix) {
+    const [dir, name] = splitPath(file.value);
+    const [textDir, textName] = splitPath(file.text);
+    return { ...file, value: `${prefix?.value ?? ''}${dir}${basePrefix?.value ?? ''}${name}`, text: `${prefix?.text ?? ''}${textDir}${basePrefix?.text ?? ''}${textName}`, ...(dynamic ? { dynamic } : {}) };
+  }
+  return { ...affixed(file, '', suffix?.value ?? '.orig'), ...(dynamic ? { dynamic } : {}) };
+}
 
 function patchFacts(args: readonly WordValue[]): CommandFacts {
   const parsed = parseOptions(args, PATCH, 'patch');
   const f = base(parsed);
+  // -d DIR: patch changes to DIR before anything else, so every relative path is below it.
+  const dir = valueOf(parsed, '-d', '--directory');
+  const at = (e: Effect): Effect => (dir ? { ...e, base: dir } : e);
   const [orig, patchFile] = ops(parsed);
-  if (patchFile) f.effects.push({ op: 'read', word: patchFile });
-  for (const o of parsed.options) if (o.value && (o.def.role === 'read' || o.def.role === 'write')) f.effects.push({ op: o.def.role === 'read' ? 'read' : 'write', word: o.value });
+  if (ops(parsed).length > 2) f.unknown ??= 'patch takes at most a file and a patch';
+  if (patchFile) f.effects.push(at({ op: 'read', word: patchFile }));
+  for (const o of parsed.options) if (o.value && (o.def.role === 'read' || o.def.role === 'write')) f.effects.push(at({ op: o.def.role === 'read' ? 'read' : 'write', word: o.value }));
+  const get = valueOf(parsed, '-g', '--get');
+  if (get && get.value !== '0') f.runsCode ??= `patch -g ${get.text} runs the version control system (RCS, SCCS, ClearCase) to get files`;
   if (has(parsed, '--dry-run')) {
-    f.readonly = true;
+    f.readonly = !f.runsCode;
     return f;
   }
-  if (orig) f.effects.push({ op: 'write', word: orig });
-  else f.unknown ??= 'patch writes the files named inside the patch, which Airlock cannot see before it runs';
+  if (orig) {
+    f.effects.push(at({ op: 'write', word: orig }), at({ op: 'write', word: patchBackup(parsed, orig) }));
+    // Hunks that fail go to FILE.rej unless -r names another file.
+    if (!has(parsed, '-r', '--reject-file')) f.effects.push(at({ op: 'write', word: affixed(orig, '', '.rej') }));
+  } else f.unknown ??= 'patch writes the files named inside the patch, which Airlock cannot see before it runs';
   return f;
 }
 
