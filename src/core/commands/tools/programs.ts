@@ -3,7 +3,7 @@
  * that change the system or other machines (irreversible), and the shell's own builtins.
  */
 import type { Effect } from '../facts';
-import { has, parseOptions, table, valueOf } from '../options';
+import { has, optional, parseOptions, table, valueOf } from '../options';
 import type { WordValue } from '../words';
 import { PACKAGE_TOOLS, type PackageFacts } from './packages';
 
@@ -100,31 +100,84 @@ function pathsInCode(code: WordValue): WordValue[] {
   return out;
 }
 
+/** gawk's options that write a file: the value when given (`--profile=FILE`, `-pFILE`), else a default name in the current folder. */
+const AWK_WRITES: Readonly<Record<string, string>> = { '-d': 'awkvars.out', '--dump-variables': 'awkvars.out', '-p': 'awkprof.out', '--profile': 'awkprof.out', '-o': 'awkprof.out', '--pretty-print': 'awkprof.out' };
+
 const AWK = table({
-  flags: 'bcCgMNOPrsStV',
-  values: { F: D, v: D, f: 'exec', e: D, i: 'exec', l: 'exec', E: 'exec', W: D },
-  longFlags: 'characters-as-bytes traditional copyright gen-pot bignum use-lc-numeric non-decimal-data optimize no-optimize posix re-interval sandbox lint-old version help',
-  longValues: { 'field-separator': D, assign: D, file: 'exec', source: D, include: 'exec', load: 'exec', exec: 'exec', dump: D, debug: D, profile: D, lint: D, 'pretty-print': D },
+  flags: 'bcCgMNOPrsStVhkInY',
+  values: { F: D, v: D, f: 'exec', e: D, i: 'exec', l: 'exec', E: 'exec', W: D, d: optional('write'), p: optional('write'), o: optional('write'), L: optional(D), D: optional('unknown') },
+  longFlags:
+    'characters-as-bytes traditional compat copyright gen-pot bignum use-lc-numeric non-decimal-data optimize no-optimize posix re-interval ' +
+    'sandbox lint-old version help usage csv trace',
+  longValues: {
+    'field-separator': D, assign: D, file: 'exec', source: D, include: 'exec', load: 'exec', exec: 'exec', 'dump-variables': optional('write'),
+    debug: optional('unknown'), profile: optional('write'), lint: optional(D), 'pretty-print': optional('write'),
+  },
 });
 
-/** An awk program that only reads (no `system()`, pipes, redirections, `getline` from files or commands). */
+/**
+ * `-W NAME[=VALUE]` is gawk's (and mawk's) spelling of `--NAME[=VALUE]` (`-W dump-variables=F`, `-W exec F`):
+ * rewritten to the long option, so that the table decides it.
+ */
+function awkArguments(args: readonly WordValue[]): WordValue[] {
+  const out: WordValue[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!;
+    if (w.value === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const long = w.value === '-W' ? args[i + 1] : w.value.startsWith('-W') ? { ...w, value: w.value.slice(2), text: w.text.slice(2) } : undefined;
+    if (long === undefined || long.value === '' || long.value.startsWith('-')) {
+      out.push(w);
+      continue;
+    }
+    if (w.value === '-W') i++;
+    out.push({ ...long, value: `--${long.value}`, text: `--${long.text}` });
+  }
+  return out;
+}
+
+/**
+ * An awk program that only reads: no `system()`, pipes, redirections, `getline` from files or commands, no
+ * gawk `@` directives or indirect calls (`@f()`), and its input files are the ones on the command line (no
+ * change to ARGV or ARGC).
+ */
 function awkProgramReadOnly(program: string): boolean {
-  return !/system\s*\(|\||>|getline|close\s*\(|fflush|@load|@include|ENVIRON|PROCINFO/.test(program);
+  return !/system\s*\\?\s*\(|\||>|getline|close\s*\(|fflush|@|ENVIRON|PROCINFO|\bARG[VC]\b/.test(program);
+}
+
+/** What an awk program does that Airlock cannot follow at all (not only code it runs): says what, or undefined. */
+function awkProgramUnknown(program: string): string | undefined {
+  if (/@\s*[A-Za-z_][\w:]*\s*\(/.test(program)) return 'the awk program calls a function whose name is only known when it runs (@name())';
+  if (/@(load|include|namespace)\b/.test(program)) return 'the awk program loads other awk code or extensions (@load, @include)';
+  if (/\bARG[VC]\b/.test(program)) return 'the awk program uses its argument list (ARGV, ARGC), which it can change, so which files it reads is only known when it runs';
+  return undefined;
 }
 
 function awkFacts(name: string, args: readonly WordValue[]): ProgramFacts {
-  const p = parseOptions(args, AWK, name);
+  const p = parseOptions(awkArguments(args), AWK, name);
   const ops = p.operands.map((o) => o.word);
+  let unknown = p.unknown;
+  const effects: Effect[] = [];
+  for (const o of p.options) {
+    if (o.def.role === 'write') effects.push(o.value ? { op: 'write', word: o.value } : { op: 'write', literal: AWK_WRITES[o.name] ?? 'awkprof.out' });
+    if (o.def.role === 'unknown') unknown ??= `${name} ${o.name} starts the awk debugger, which reads commands Airlock does not see`;
+    if (o.name === '-W') unknown ??= `${name} -W ${o.value?.text ?? ''} is an option Airlock does not model`;
+  }
+  const writes = effects.length > 0;
   const fromFile = p.options.find((o) => o.def.role === 'exec');
-  if (fromFile) return { effects: [], runsCode: `${name} ${fromFile.name} runs awk code from a file`, ...(p.unknown ? { unknown: p.unknown } : {}) };
+  if (fromFile) return { effects, runsCode: `${name} ${fromFile.name} runs awk code from a file`, ...(unknown ? { unknown } : {}) };
   const sources = p.options.filter((o) => (o.name === '-e' || o.name === '--source') && o.value).map((o) => o.value!);
   const program = sources.length > 0 ? undefined : ops[0];
   const files = sources.length > 0 ? ops : ops.slice(1);
   const code = [...sources, ...(program ? [program] : [])];
-  const effects: Effect[] = files.filter((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value) && w.value !== '-').map((word) => ({ op: 'read', word }));
+  effects.push(...files.filter((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value) && w.value !== '-').map((word): Effect => ({ op: 'read', word })));
   if (code.some((c) => c.dynamic)) return { effects, unknown: `the awk program is only known when the command runs` };
-  if (code.every((c) => awkProgramReadOnly(c.value)) && !p.unknown) return { effects, readonly: true, ...(code.some((c) => /ENVIRON/.test(c.value)) ? { emitsEnv: true } : {}) };
-  return { effects, runsCode: `${name} runs an awk program that can write files or run commands`, ...(p.unknown ? { unknown: p.unknown } : {}), ...(code.some((c) => /ENVIRON/.test(c.value)) ? { emitsEnv: true } : {}) };
+  for (const c of code) unknown ??= awkProgramUnknown(c.value);
+  const env = code.some((c) => /ENVIRON|PROCINFO/.test(c.value)) ? { emitsEnv: true } : {};
+  if (code.every((c) => awkProgramReadOnly(c.value)) && !unknown) return { effects, ...(writes ? {} : { readonly: true }), ...env };
+  return { effects, runsCode: `${name} runs an awk program that can write files or run commands`, ...(unknown ? { unknown } : {}), ...env };
 }
 
 /** Build tools, test runners, linters and formatters: they run the project's own code and configuration. */
