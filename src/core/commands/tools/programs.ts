@@ -6,6 +6,7 @@ import type { Effect } from '../facts';
 import { has, optional, parseOptions, table, valueOf } from '../options';
 import type { WordValue } from '../words';
 import { PACKAGE_TOOLS, type PackageFacts } from './packages';
+import { simpleFacts, type SimpleTool } from './simple';
 
 const D = 'data' as const;
 
@@ -180,6 +181,135 @@ function awkFacts(name: string, args: readonly WordValue[]): ProgramFacts {
   return { effects, runsCode: `${name} runs an awk program that can write files or run commands`, ...(unknown ? { unknown } : {}), ...env };
 }
 
+/** Linters that read the files they are given and print what they find (lines of them included). */
+const LINTERS: Readonly<Record<string, SimpleTool>> = {
+  shellcheck: {
+    options: table({
+      flags: 'aVx',
+      values: { C: optional(D), i: D, e: D, f: D, o: D, P: D, s: D, S: D, W: D },
+      longFlags: 'check-sourced list-optional norc external-sources',
+      longValues: { color: optional(D), include: D, exclude: D, 'extended-analysis': D, format: D, rcfile: 'read', enable: D, 'source-path': D, shell: D, severity: D, 'wiki-link-count': D },
+    }),
+    operands: 'read',
+    refine(parsed, f) {
+      // -x follows `source` to files named inside the scripts, and prints lines of them.
+      if (has(parsed, '-x', '--external-sources')) f.unknown ??= 'shellcheck -x also reads the files the scripts source, which Airlock does not see';
+    },
+  },
+  hadolint: {
+    options: table({
+      flags: 'vV',
+      values: { c: 'read', f: D, t: D },
+      longFlags: 'verbose no-fail no-color strict-labels disable-ignore-pragma',
+      longValues: { config: 'read', 'file-path-in-report': D, format: D, error: D, warning: D, info: D, style: D, ignore: D, 'trusted-registry': D, 'require-label': D, 'failure-threshold': D },
+    }),
+    operands: 'read',
+  },
+  tokei: {
+    options: table({
+      flags: 'CflVvr',
+      values: { c: D, e: D, i: 'read', n: D, o: D, s: D, t: D },
+      longFlags: 'compact files hidden languages no-ignore no-ignore-dot no-ignore-parent no-ignore-vcs verbose',
+      longValues: { columns: D, exclude: D, input: 'read', 'num-format': D, output: D, sort: D, type: D, rsort: D },
+    }),
+    operands: 'data',
+    refine(parsed, f) {
+      // Counts the lines of every file below its operands (or `.`): hidden ones too with --hidden.
+      const filter = has(parsed, '--hidden') ? {} : { skipHidden: true };
+      const roots = parsed.operands.map((o) => o.word).filter((w) => w.value !== '-');
+      if (roots.length === 0) f.effects.push({ op: 'read', literal: '.', recursive: true, filter });
+      for (const word of roots) f.effects.push({ op: 'read', word, recursive: true, filter });
+    },
+  },
+};
+
+/**
+ * Go's flag package: `-name`, `--name`, `-name=value`, `-name value` for flags with values, no clusters, and
+ * flags end at the first operand (a later `-w` is a file name). Returns undefined when an argument is not a
+ * flag of `flags`/`values`.
+ */
+function goFlags(args: readonly WordValue[], flags: readonly string[], values: readonly string[]): { found: Map<string, WordValue | true>; operands: WordValue[]; unknown?: string } {
+  const found = new Map<string, WordValue | true>();
+  let i = 0;
+  for (; i < args.length; i++) {
+    const w = args[i]!;
+    if (w.dynamic && /^["']?[$`-]/.test(w.text)) return { found, operands: [], unknown: `the argument ${w.text} is only known when the command runs, and it could be a flag` };
+    if (w.value === '--') {
+      i++;
+      break;
+    }
+    if (!w.value.startsWith('-') || w.value === '-') break;
+    const body = w.value.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const name = eq === -1 ? body : body.slice(0, eq);
+    if (flags.includes(name)) {
+      if (eq !== -1 && !/^(true|false|1|0|t|f|TRUE|FALSE|True|False|T|F)$/.test(body.slice(eq + 1))) return { found, operands: [], unknown: `the flag -${name} takes true or false, not ${body.slice(eq + 1)}` };
+      found.set(name, eq === -1 || /^(true|1|t|TRUE|True|T)$/.test(body.slice(eq + 1)) ? true : found.get(name) ?? true);
+      if (eq !== -1 && !/^(true|1|t|TRUE|True|T)$/.test(body.slice(eq + 1))) found.delete(name);
+      continue;
+    }
+    if (values.includes(name)) {
+      const value = eq !== -1 ? { ...w, value: body.slice(eq + 1), text: w.text.slice(w.text.indexOf('=') + 1) } : args[++i];
+      if (!value) return { found, operands: [], unknown: `the flag -${name} needs a value` };
+      found.set(name, value);
+      continue;
+    }
+    return { found, operands: [], unknown: `-${name} is a flag Airlock does not model` };
+  }
+  return { found, operands: args.slice(i) };
+}
+
+/** gofmt: prints formatted code or a list or diff; `-w` rewrites its files (all Go files below a folder). */
+function gofmtFacts(args: readonly WordValue[]): ProgramFacts {
+  const g = goFlags(args, ['d', 'e', 'l', 's', 'w'], ['r', 'cpuprofile']);
+  const effects: Effect[] = [];
+  const write = g.found.has('w');
+  // In a folder it formats the `.go` files whose names do not start with a dot, at any depth.
+  const filter = { include: ['*.go'], exclude: ['.*'] };
+  for (const word of g.operands) {
+    if (word.value === '-') continue;
+    effects.push({ op: 'read', word, recursive: true, filter });
+    if (write) effects.push({ op: 'write', word, recursive: true, filter });
+  }
+  const profile = g.found.get('cpuprofile');
+  if (profile && profile !== true) effects.push({ op: 'write', word: profile });
+  const writes = effects.some((e) => e.op === 'write');
+  return { effects, ...(writes ? {} : { readonly: true }), ...(g.unknown ? { unknown: `gofmt: ${g.unknown}` } : {}) };
+}
+
+/** nvidia-smi options that only query (any other changes the GPUs: `-r`, `-pm`, `-pl`, `-ac`, `-c`, `-e`, …). */
+const NVIDIA_QUERY_FLAGS = new Set(['-h', '--help', '-L', '--list-gpus', '-B', '--list-excluded-gpus', '-q', '--query', '-u', '--unit', '-x', '--xml-format', '--dtd', '-v', '--version']);
+const NVIDIA_QUERY_VALUES = new Set(['-i', '--id', '-d', '--display', '-lms', '--loop-ms', '--query-gpu', '--query-supported-clocks', '--query-compute-apps', '--query-accounted-apps', '--query-retired-pages', '--query-remapped-rows', '--format']);
+
+function nvidiaSmiFacts(args: readonly WordValue[]): ProgramFacts {
+  const effects: Effect[] = [];
+  const sub = args[0]?.value;
+  if (sub === 'topo' && args.slice(1).every((w) => /^-(m|mp|p2p|i|n|c|h)$|^--(matrix|matrix_pci|help)$|^[0-9a-z,]+$/.test(w.value) && !w.dynamic)) return { effects, readonly: true };
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!;
+    const eq = w.value.indexOf('=');
+    const name = eq === -1 ? w.value : w.value.slice(0, eq);
+    if (w.dynamic) return { effects, unknown: `nvidia-smi ${w.text} is only known when the command runs` };
+    if (NVIDIA_QUERY_FLAGS.has(name) && eq === -1) continue;
+    if (NVIDIA_QUERY_VALUES.has(name)) {
+      if (eq === -1) i++;
+      continue;
+    }
+    // -l [SECONDS]: loop, with an optional interval.
+    if (name === '-l' || name === '--loop') {
+      if (eq === -1 && /^\d+$/.test(args[i + 1]?.value ?? '')) i++;
+      continue;
+    }
+    if (name === '-f' || name === '--filename' || name === '--debug') {
+      const file = eq === -1 ? args[++i] : { ...w, value: w.value.slice(eq + 1), text: w.text.slice(w.text.indexOf('=') + 1) };
+      if (file) effects.push({ op: 'write', word: file });
+      continue;
+    }
+    return { effects, unknown: `nvidia-smi ${w.text} is not one of its query options; the others change the GPUs (reset, power, clocks, modes)` };
+  }
+  return { effects, ...(effects.length ? {} : { readonly: true }) };
+}
+
 /** Build tools, test runners, linters and formatters: they run the project's own code and configuration. */
 const RUNS_PROJECT_CODE = new Set(
   (
@@ -196,7 +326,7 @@ const RUNS_PROJECT_CODE = new Set(
 );
 
 /** Programs that only read and print, which need no option table: their output is all they do. */
-const QUIET_READERS = new Set(['shellcheck', 'hadolint', 'cloc', 'tokei', 'scc', 'pbpaste', 'lsof', 'free', 'vmstat', 'iostat', 'nvidia-smi', 'lscpu', 'lsblk', 'lsusb', 'lspci', 'sw_vers', 'getconf', 'cal', 'ncal', 'ps', 'pgrep', 'pidof', 'top', 'htop', 'w', 'who', 'last', 'users', 'env_parallel', 'gofmt', 'rustup-which', 'tput', 'stty', 'clear', 'reset', 'printenv']);
+const QUIET_READERS = new Set(['cloc', 'scc', 'pbpaste', 'lsof', 'free', 'vmstat', 'iostat', 'lscpu', 'lsblk', 'lsusb', 'lspci', 'sw_vers', 'getconf', 'cal', 'ncal', 'ps', 'pgrep', 'pidof', 'top', 'htop', 'w', 'who', 'last', 'users', 'rustup-which', 'tput', 'stty', 'clear', 'reset', 'printenv']);
 
 /** Programs whose every use changes the system, other processes or other machines. */
 const IRREVERSIBLE: Readonly<Record<string, string>> = {
@@ -371,6 +501,11 @@ export function programFacts(name: string, args: readonly WordValue[]): ProgramF
   if (name === 'gh') return ghFacts(args);
   if (name in READ_SUBCOMMANDS) return subcommandRead(name, args);
   if (name in IRREVERSIBLE || /^mkfs(\..+)?$/.test(name)) return { effects: [], irreversible: IRREVERSIBLE[name] ?? `${name} formats a disk` };
+  if (name in LINTERS) return simpleFacts(name, LINTERS[name]!, args);
+  if (name === 'gofmt') return gofmtFacts(args);
+  if (name === 'nvidia-smi') return nvidiaSmiFacts(args);
+  // env_parallel is GNU parallel with the shell's functions and variables: it runs commands built from its arguments and input.
+  if (/^env_parallel(\.[a-z]+)?$/.test(name)) return { effects: [], unknown: `${name} runs commands built from its arguments and input (with this shell's functions and variables), which Airlock does not follow` };
   if (QUIET_READERS.has(name)) return { effects: [], readonly: true, ...(name === 'printenv' ? { emitsEnv: true } : {}) };
   if (RUNS_PROJECT_CODE.has(name)) {
     if (args.length > 0 && args.every((w) => VERSION_ONLY.test(w.value))) return { effects: [], readonly: true };
