@@ -89,6 +89,11 @@ function copyLike(name: string, args: readonly WordValue[], table_: typeof CP, s
       else f.effects.push({ op: 'write', word: dest, intoDirOf: s, recursive, ...(link ? { link: true } : {}) });
     }
   }
+  // -b/--backup (and -S/--suffix, which implies it) keeps what the copy replaces as NAME+SUFFIX (`~` by default).
+  if (has(parsed, '-b', '--backup', '-S', '--suffix')) {
+    const suffix = valueOf(parsed, '-S', '--suffix') ?? '~';
+    for (const e of [...f.effects]) if (e.op === 'write' && e.word === dest) f.effects.push(...backupOf(e, suffix));
+  }
   for (const s of srcs) {
     if (sources === 'delete') f.effects.push({ op: 'delete', word: s, recursive: true });
     else if (sources === 'read') f.effects.push({ op: 'read', word: s, recursive });
@@ -96,6 +101,38 @@ function copyLike(name: string, args: readonly WordValue[], table_: typeof CP, s
     else if (link) f.effects.push({ op: 'read', word: s });
   }
   return f;
+}
+
+/** A word with `suffix` (a word, or fixed text) appended, keeping what is only known at run time. */
+function suffixed(w: WordValue, suffix: WordValue | string): WordValue {
+  if (typeof suffix === 'string') return affixed(w.value.endsWith('/') ? { ...w, value: w.value.replace(/\/+$/, ''), text: w.text.replace(/\/+$/, '') } : w, '', suffix);
+  const dynamic = w.dynamic ?? suffix.dynamic;
+  return { ...w, value: `${w.value.replace(/\/+$/, '')}${suffix.value}`, text: `${w.text.replace(/\/+$/, '')}${suffix.text}`, glob: w.glob || suffix.glob, ...(dynamic ? { dynamic } : {}) };
+}
+
+/** The backup of what a write replaces: the same place with `suffix` appended (`cp -b`, `mv -S SUF`, `ln -b`). */
+function backupOf(e: Effect, suffix: WordValue | string): Effect[] {
+  if (!e.word) return [];
+  if (e.intoDirOf) return [{ op: 'write', word: e.word, intoDirOf: suffixed(e.intoDirOf, suffix) }];
+  return [{ op: 'write', word: suffixed(e.word, suffix) }];
+}
+
+/**
+ * Backups a copy to `dest` makes of the files it replaces (`rsync -b`): DEST+SUFFIX (`~` by default) for a
+ * file, and every file below a folder; with a backup folder, that folder (relative to the destination
+ * folder when it is relative: both the destination and its parent are counted, as `dest` may be a file).
+ */
+export function backupEffects(dest: WordValue, suffix: WordValue | undefined, backupDir?: WordValue): Effect[] {
+  const out: Effect[] = [{ op: 'write', word: dest, recursive: true }];
+  if (!backupDir) {
+    out.push({ op: 'write', word: suffixed(dest, suffix ?? '~') });
+    return out;
+  }
+  if (backupDir.value.startsWith('/')) return [...out, { op: 'write', word: backupDir, recursive: true }];
+  const [parent] = splitPath(dest.value.replace(/\/+$/, ''));
+  const parentWord: WordValue = { ...dest, value: parent || '.', text: splitPath(dest.text.replace(/\/+$/, ''))[0] || '.' };
+  out.push({ op: 'write', word: backupDir, recursive: true, base: dest }, { op: 'write', word: backupDir, recursive: true, base: parentWord });
+  return out;
 }
 
 const RM = table({
