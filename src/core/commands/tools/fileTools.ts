@@ -450,12 +450,19 @@ function sedReading(f: MutableFacts, r: SedReading, inPlace: boolean, strict: bo
   if (scan.error) f.unknown ??= `${scan.error}; Airlock cannot tell which files it reads or writes`;
   if (scan.runs) f.unknown ??= `${scan.runs}, which Airlock does not follow`;
   if (scriptFile) f.unknown ??= 'the sed script comes from a file, which Airlock does not read';
+  // Files the script itself writes and reads are decided as such (a protected or secret one is denied); the
+  // script still asks, as sed spellings of file names differ (GNU takes the rest of the line, BSD fewer forms).
   for (const name of scan.writes) {
     if (name === '/dev/stdout' || name === '/dev/stderr') continue;
     f.effects.push({ op: 'write', word: pathWord(name) });
     f.readonly = false;
+    f.unknown ??= `the sed script writes ${name} (w, W or the w flag of s)`;
   }
-  for (const name of scan.reads) if (name !== '/dev/stdin' && name !== '-') f.effects.push({ op: 'read', word: pathWord(name) });
+  for (const name of scan.reads) {
+    if (name === '/dev/stdin' || name === '-') continue;
+    f.effects.push({ op: 'read', word: pathWord(name) });
+    f.unknown ??= `the sed script reads ${name} into its output (r, R)`;
+  }
   for (const w of files) {
     if (w.value === '-' || w.value === '') continue;
     f.effects.push(inPlace ? { op: 'write', word: w } : { op: 'read', word: w });
