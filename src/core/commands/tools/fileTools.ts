@@ -480,6 +480,8 @@ function sedFacts(args: readonly WordValue[]): CommandFacts {
   const inPlaceOpts = parsed.options.filter((o) => o.name === '-i' || o.name === '-I' || o.name === '--in-place');
   const inPlace = inPlaceOpts.length > 0;
   const f: MutableFacts = { effects: [], readonly: !inPlace, ...(parsed.unknown ? { unknown: parsed.unknown } : {}) };
+  // GNU's -l takes a line length; BSD's is a flag, so a word that is not a number may be BSD's script.
+  for (const o of parsed.options) if ((o.name === '-l' || o.name === '--line-length') && !/^\d+$/.test(o.value?.value ?? '')) f.unknown ??= `sed ${o.name} ${o.value?.text ?? ''} is a line length to GNU sed and a flag to BSD sed`;
   const last = inPlaceOpts[inPlaceOpts.length - 1];
   sedReading(f, { parsed, ...(last?.value ? { suffix: last.value } : {}), gnu: true }, inPlace, true);
   // BSD sed's `-i` always takes the next word as the backup suffix (`sed -i '' …`, `sed -i .bak …`): when that
