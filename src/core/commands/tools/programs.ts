@@ -3,9 +3,10 @@
  * that change the system or other machines (irreversible), and the shell's own builtins.
  */
 import type { Effect } from '../facts';
-import { has, parseOptions, table, valueOf } from '../options';
+import { has, optional, parseOptions, table, valueOf } from '../options';
 import type { WordValue } from '../words';
 import { PACKAGE_TOOLS, type PackageFacts } from './packages';
+import { simpleFacts, type SimpleTool } from './simple';
 
 const D = 'data' as const;
 
@@ -100,31 +101,213 @@ function pathsInCode(code: WordValue): WordValue[] {
   return out;
 }
 
+/** gawk's options that write a file: the value when given (`--profile=FILE`, `-pFILE`), else a default name in the current folder. */
+const AWK_WRITES: Readonly<Record<string, string>> = { '-d': 'awkvars.out', '--dump-variables': 'awkvars.out', '-p': 'awkprof.out', '--profile': 'awkprof.out', '-o': 'awkprof.out', '--pretty-print': 'awkprof.out' };
+
 const AWK = table({
-  flags: 'bcCgMNOPrsStV',
-  values: { F: D, v: D, f: 'exec', e: D, i: 'exec', l: 'exec', E: 'exec', W: D },
-  longFlags: 'characters-as-bytes traditional copyright gen-pot bignum use-lc-numeric non-decimal-data optimize no-optimize posix re-interval sandbox lint-old version help',
-  longValues: { 'field-separator': D, assign: D, file: 'exec', source: D, include: 'exec', load: 'exec', exec: 'exec', dump: D, debug: D, profile: D, lint: D, 'pretty-print': D },
+  flags: 'bcCgMNOPrsStVhkInY',
+  values: { F: D, v: D, f: 'exec', e: D, i: 'exec', l: 'exec', E: 'exec', W: D, d: optional('write'), p: optional('write'), o: optional('write'), L: optional(D), D: optional('unknown') },
+  longFlags:
+    'characters-as-bytes traditional compat copyright gen-pot bignum use-lc-numeric non-decimal-data optimize no-optimize posix re-interval ' +
+    'sandbox lint-old version help usage csv trace',
+  longValues: {
+    'field-separator': D, assign: D, file: 'exec', source: D, include: 'exec', load: 'exec', exec: 'exec', 'dump-variables': optional('write'),
+    debug: optional('unknown'), profile: optional('write'), lint: optional(D), 'pretty-print': optional('write'),
+  },
 });
 
-/** An awk program that only reads (no `system()`, pipes, redirections, `getline` from files or commands). */
+/**
+ * `-W NAME[=VALUE]` is gawk's (and mawk's) spelling of `--NAME[=VALUE]` (`-W dump-variables=F`, `-W exec F`):
+ * rewritten to the long option, so that the table decides it.
+ */
+function awkArguments(args: readonly WordValue[]): WordValue[] {
+  const out: WordValue[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!;
+    if (w.value === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const long = w.value === '-W' ? args[i + 1] : w.value.startsWith('-W') ? { ...w, value: w.value.slice(2), text: w.text.slice(2) } : undefined;
+    if (long === undefined || long.value === '' || long.value.startsWith('-')) {
+      out.push(w);
+      continue;
+    }
+    if (w.value === '-W') i++;
+    out.push({ ...long, value: `--${long.value}`, text: `--${long.text}` });
+  }
+  return out;
+}
+
+/**
+ * An awk program that only reads: no `system()`, pipes, redirections, `getline` from files or commands, no
+ * gawk `@` directives or indirect calls (`@f()`), and its input files are the ones on the command line (no
+ * change to ARGV or ARGC).
+ */
 function awkProgramReadOnly(program: string): boolean {
-  return !/system\s*\(|\||>|getline|close\s*\(|fflush|@load|@include|ENVIRON|PROCINFO/.test(program);
+  return !/system\s*\\?\s*\(|\||>|getline|close\s*\(|fflush|@|ENVIRON|PROCINFO|\bARG[VC]\b/.test(program);
+}
+
+/** What an awk program does that Airlock cannot follow at all (not only code it runs): says what, or undefined. */
+function awkProgramUnknown(program: string): string | undefined {
+  if (/@\s*[A-Za-z_][\w:]*\s*\(/.test(program)) return 'the awk program calls a function whose name is only known when it runs (@name())';
+  if (/@(load|include|namespace)\b/.test(program)) return 'the awk program loads other awk code or extensions (@load, @include)';
+  if (/\bARG[VC]\b/.test(program)) return 'the awk program uses its argument list (ARGV, ARGC), which it can change, so which files it reads is only known when it runs';
+  return undefined;
 }
 
 function awkFacts(name: string, args: readonly WordValue[]): ProgramFacts {
-  const p = parseOptions(args, AWK, name);
+  const p = parseOptions(awkArguments(args), AWK, name);
   const ops = p.operands.map((o) => o.word);
+  let unknown = p.unknown;
+  const effects: Effect[] = [];
+  for (const o of p.options) {
+    if (o.def.role === 'write') effects.push(o.value ? { op: 'write', word: o.value } : { op: 'write', literal: AWK_WRITES[o.name] ?? 'awkprof.out' });
+    if (o.def.role === 'unknown') unknown ??= `${name} ${o.name} starts the awk debugger, which reads commands Airlock does not see`;
+    if (o.name === '-W') unknown ??= `${name} -W ${o.value?.text ?? ''} is an option Airlock does not model`;
+  }
+  const writes = effects.length > 0;
   const fromFile = p.options.find((o) => o.def.role === 'exec');
-  if (fromFile) return { effects: [], runsCode: `${name} ${fromFile.name} runs awk code from a file`, ...(p.unknown ? { unknown: p.unknown } : {}) };
+  if (fromFile) return { effects, runsCode: `${name} ${fromFile.name} runs awk code from a file`, ...(unknown ? { unknown } : {}) };
   const sources = p.options.filter((o) => (o.name === '-e' || o.name === '--source') && o.value).map((o) => o.value!);
   const program = sources.length > 0 ? undefined : ops[0];
   const files = sources.length > 0 ? ops : ops.slice(1);
   const code = [...sources, ...(program ? [program] : [])];
-  const effects: Effect[] = files.filter((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value) && w.value !== '-').map((word) => ({ op: 'read', word }));
+  effects.push(...files.filter((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value) && w.value !== '-').map((word): Effect => ({ op: 'read', word })));
   if (code.some((c) => c.dynamic)) return { effects, unknown: `the awk program is only known when the command runs` };
-  if (code.every((c) => awkProgramReadOnly(c.value)) && !p.unknown) return { effects, readonly: true, ...(code.some((c) => /ENVIRON/.test(c.value)) ? { emitsEnv: true } : {}) };
-  return { effects, runsCode: `${name} runs an awk program that can write files or run commands`, ...(p.unknown ? { unknown: p.unknown } : {}), ...(code.some((c) => /ENVIRON/.test(c.value)) ? { emitsEnv: true } : {}) };
+  for (const c of code) unknown ??= awkProgramUnknown(c.value);
+  const env = code.some((c) => /ENVIRON|PROCINFO/.test(c.value)) ? { emitsEnv: true } : {};
+  if (code.every((c) => awkProgramReadOnly(c.value)) && !unknown) return { effects, ...(writes ? {} : { readonly: true }), ...env };
+  return { effects, runsCode: `${name} runs an awk program that can write files or run commands`, ...(unknown ? { unknown } : {}), ...env };
+}
+
+/** Linters that read the files they are given and print what they find (lines of them included). */
+const LINTERS: Readonly<Record<string, SimpleTool>> = {
+  shellcheck: {
+    options: table({
+      flags: 'aVx',
+      values: { C: optional(D), i: D, e: D, f: D, o: D, P: D, s: D, S: D, W: D },
+      longFlags: 'check-sourced list-optional norc external-sources',
+      longValues: { color: optional(D), include: D, exclude: D, 'extended-analysis': D, format: D, rcfile: 'read', enable: D, 'source-path': D, shell: D, severity: D, 'wiki-link-count': D },
+    }),
+    operands: 'read',
+    refine(parsed, f) {
+      // -x follows `source` to files named inside the scripts, and prints lines of them.
+      if (has(parsed, '-x', '--external-sources')) f.unknown ??= 'shellcheck -x also reads the files the scripts source, which Airlock does not see';
+    },
+  },
+  hadolint: {
+    options: table({
+      flags: 'vV',
+      values: { c: 'read', f: D, t: D },
+      longFlags: 'verbose no-fail no-color strict-labels disable-ignore-pragma',
+      longValues: { config: 'read', 'file-path-in-report': D, format: D, error: D, warning: D, info: D, style: D, ignore: D, 'trusted-registry': D, 'require-label': D, 'failure-threshold': D },
+    }),
+    operands: 'read',
+  },
+  tokei: {
+    options: table({
+      flags: 'CflVvr',
+      values: { c: D, e: D, i: 'read', n: D, o: D, s: D, t: D },
+      longFlags: 'compact files hidden languages no-ignore no-ignore-dot no-ignore-parent no-ignore-vcs verbose',
+      longValues: { columns: D, exclude: D, input: 'read', 'num-format': D, output: D, sort: D, type: D, rsort: D },
+    }),
+    operands: 'data',
+    refine(parsed, f) {
+      // Counts the lines of every file below its operands (or `.`): hidden ones too with --hidden.
+      const filter = has(parsed, '--hidden') ? {} : { skipHidden: true };
+      const roots = parsed.operands.map((o) => o.word).filter((w) => w.value !== '-');
+      if (roots.length === 0) f.effects.push({ op: 'read', literal: '.', recursive: true, filter });
+      for (const word of roots) f.effects.push({ op: 'read', word, recursive: true, filter });
+    },
+  },
+};
+
+/**
+ * Go's flag package: `-name`, `--name`, `-name=value`, `-name value` for flags with values, no clusters, and
+ * flags end at the first operand (a later `-w` is a file name). Returns undefined when an argument is not a
+ * flag of `flags`/`values`.
+ */
+function goFlags(args: readonly WordValue[], flags: readonly string[], values: readonly string[]): { found: Map<string, WordValue | true>; operands: WordValue[]; unknown?: string } {
+  const found = new Map<string, WordValue | true>();
+  let i = 0;
+  for (; i < args.length; i++) {
+    const w = args[i]!;
+    if (w.dynamic && /^["']?[$`-]/.test(w.text)) return { found, operands: [], unknown: `the argument ${w.text} is only known when the command runs, and it could be a flag` };
+    if (w.value === '--') {
+      i++;
+      break;
+    }
+    if (!w.value.startsWith('-') || w.value === '-') break;
+    const body = w.value.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const name = eq === -1 ? body : body.slice(0, eq);
+    if (flags.includes(name)) {
+      if (eq !== -1 && !/^(true|false|1|0|t|f|TRUE|FALSE|True|False|T|F)$/.test(body.slice(eq + 1))) return { found, operands: [], unknown: `the flag -${name} takes true or false, not ${body.slice(eq + 1)}` };
+      found.set(name, eq === -1 || /^(true|1|t|TRUE|True|T)$/.test(body.slice(eq + 1)) ? true : found.get(name) ?? true);
+      if (eq !== -1 && !/^(true|1|t|TRUE|True|T)$/.test(body.slice(eq + 1))) found.delete(name);
+      continue;
+    }
+    if (values.includes(name)) {
+      const value = eq !== -1 ? { ...w, value: body.slice(eq + 1), text: w.text.slice(w.text.indexOf('=') + 1) } : args[++i];
+      if (!value) return { found, operands: [], unknown: `the flag -${name} needs a value` };
+      found.set(name, value);
+      continue;
+    }
+    return { found, operands: [], unknown: `-${name} is a flag Airlock does not model` };
+  }
+  return { found, operands: args.slice(i) };
+}
+
+/** gofmt: prints formatted code or a list or diff; `-w` rewrites its files (all Go files below a folder). */
+function gofmtFacts(args: readonly WordValue[]): ProgramFacts {
+  const g = goFlags(args, ['d', 'e', 'l', 's', 'w'], ['r', 'cpuprofile']);
+  const effects: Effect[] = [];
+  const write = g.found.has('w');
+  // In a folder it formats the `.go` files whose names do not start with a dot, at any depth.
+  const filter = { include: ['*.go'], exclude: ['.*'] };
+  for (const word of g.operands) {
+    if (word.value === '-') continue;
+    effects.push({ op: 'read', word, recursive: true, filter });
+    if (write) effects.push({ op: 'write', word, recursive: true, filter });
+  }
+  const profile = g.found.get('cpuprofile');
+  if (profile && profile !== true) effects.push({ op: 'write', word: profile });
+  const writes = effects.some((e) => e.op === 'write');
+  return { effects, ...(writes ? {} : { readonly: true }), ...(g.unknown ? { unknown: `gofmt: ${g.unknown}` } : {}) };
+}
+
+/** nvidia-smi options that only query (any other changes the GPUs: `-r`, `-pm`, `-pl`, `-ac`, `-c`, `-e`, …). */
+const NVIDIA_QUERY_FLAGS = new Set(['-h', '--help', '-L', '--list-gpus', '-B', '--list-excluded-gpus', '-q', '--query', '-u', '--unit', '-x', '--xml-format', '--dtd', '-v', '--version']);
+const NVIDIA_QUERY_VALUES = new Set(['-i', '--id', '-d', '--display', '-lms', '--loop-ms', '--query-gpu', '--query-supported-clocks', '--query-compute-apps', '--query-accounted-apps', '--query-retired-pages', '--query-remapped-rows', '--format']);
+
+function nvidiaSmiFacts(args: readonly WordValue[]): ProgramFacts {
+  const effects: Effect[] = [];
+  const sub = args[0]?.value;
+  if (sub === 'topo' && args.slice(1).every((w) => /^-(m|mp|p2p|i|n|c|h)$|^--(matrix|matrix_pci|help)$|^[0-9a-z,]+$/.test(w.value) && !w.dynamic)) return { effects, readonly: true };
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!;
+    const eq = w.value.indexOf('=');
+    const name = eq === -1 ? w.value : w.value.slice(0, eq);
+    if (w.dynamic) return { effects, unknown: `nvidia-smi ${w.text} is only known when the command runs` };
+    if (NVIDIA_QUERY_FLAGS.has(name) && eq === -1) continue;
+    if (NVIDIA_QUERY_VALUES.has(name)) {
+      if (eq === -1) i++;
+      continue;
+    }
+    // -l [SECONDS]: loop, with an optional interval.
+    if (name === '-l' || name === '--loop') {
+      if (eq === -1 && /^\d+$/.test(args[i + 1]?.value ?? '')) i++;
+      continue;
+    }
+    if (name === '-f' || name === '--filename' || name === '--debug') {
+      const file = eq === -1 ? args[++i] : { ...w, value: w.value.slice(eq + 1), text: w.text.slice(w.text.indexOf('=') + 1) };
+      if (file) effects.push({ op: 'write', word: file });
+      continue;
+    }
+    return { effects, unknown: `nvidia-smi ${w.text} is not one of its query options; the others change the GPUs (reset, power, clocks, modes)` };
+  }
+  return { effects, ...(effects.length ? {} : { readonly: true }) };
 }
 
 /** Build tools, test runners, linters and formatters: they run the project's own code and configuration. */
@@ -143,7 +326,7 @@ const RUNS_PROJECT_CODE = new Set(
 );
 
 /** Programs that only read and print, which need no option table: their output is all they do. */
-const QUIET_READERS = new Set(['shellcheck', 'hadolint', 'cloc', 'tokei', 'scc', 'pbpaste', 'lsof', 'free', 'vmstat', 'iostat', 'nvidia-smi', 'lscpu', 'lsblk', 'lsusb', 'lspci', 'sw_vers', 'getconf', 'cal', 'ncal', 'ps', 'pgrep', 'pidof', 'top', 'htop', 'w', 'who', 'last', 'users', 'env_parallel', 'gofmt', 'rustup-which', 'tput', 'stty', 'clear', 'reset', 'printenv']);
+const QUIET_READERS = new Set(['cloc', 'scc', 'pbpaste', 'lsof', 'free', 'vmstat', 'iostat', 'lscpu', 'lsblk', 'lsusb', 'lspci', 'sw_vers', 'getconf', 'cal', 'ncal', 'ps', 'pgrep', 'pidof', 'top', 'htop', 'w', 'who', 'last', 'users', 'rustup-which', 'tput', 'stty', 'clear', 'reset', 'printenv']);
 
 /** Programs whose every use changes the system, other processes or other machines. */
 const IRREVERSIBLE: Readonly<Record<string, string>> = {
@@ -318,6 +501,11 @@ export function programFacts(name: string, args: readonly WordValue[]): ProgramF
   if (name === 'gh') return ghFacts(args);
   if (name in READ_SUBCOMMANDS) return subcommandRead(name, args);
   if (name in IRREVERSIBLE || /^mkfs(\..+)?$/.test(name)) return { effects: [], irreversible: IRREVERSIBLE[name] ?? `${name} formats a disk` };
+  if (name in LINTERS) return simpleFacts(name, LINTERS[name]!, args);
+  if (name === 'gofmt') return gofmtFacts(args);
+  if (name === 'nvidia-smi') return nvidiaSmiFacts(args);
+  // env_parallel is GNU parallel with the shell's functions and variables: it runs commands built from its arguments and input.
+  if (/^env_parallel(\.[a-z]+)?$/.test(name)) return { effects: [], unknown: `${name} runs commands built from its arguments and input (with this shell's functions and variables), which Airlock does not follow` };
   if (QUIET_READERS.has(name)) return { effects: [], readonly: true, ...(name === 'printenv' ? { emitsEnv: true } : {}) };
   if (RUNS_PROJECT_CODE.has(name)) {
     if (args.length > 0 && args.every((w) => VERSION_ONLY.test(w.value))) return { effects: [], readonly: true };

@@ -149,12 +149,22 @@ const DF = table({
   longValues: { 'block-size': D, output: optional(D), type: D, 'exclude-type': D },
 });
 
-const TREE = table({
+const TREE_TABLE = table({
   flags: 'adlfxiqNQpugshDFvtcUrCAJSn',
   values: { L: D, P: D, I: D, H: D, T: D, o: W },
-  longFlags: 'noreport inodes device dirsfirst filesfirst du prune matchdirs ignore-case fromfile gitignore info metafirst nolinks',
+  longFlags: 'noreport inodes device dirsfirst filesfirst du prune matchdirs ignore-case fromfile fromtabfile gitignore info metafirst nolinks',
   longValues: { filelimit: D, timefmt: D, charset: D, sort: D, gitfile: R, infofile: R, hyperlink: D, scheme: D, authority: D },
 });
+
+/** tree lists names; with `--fromfile` its operands are files whose lines it prints as a tree (their content). */
+const TREE: SimpleTool = {
+  options: TREE_TABLE,
+  operands: 'meta',
+  refine(parsed, f) {
+    if (!has(parsed, '--fromfile', '--fromtabfile')) return;
+    f.effects = f.effects.map((e) => (e.op === 'read' && e.meta && e.word && parsed.operands.some((o) => o.word === e.word) ? { op: 'read', word: e.word } : e));
+  },
+};
 
 const ECHO: SimpleTool = { options: table({}), operands: 'data', dynamicOk: true, rawOperands: true };
 
@@ -286,7 +296,7 @@ const JUST_FLAGS = (flags = '', longFlags = ''): SimpleTool => ({ options: table
 
 const JQ: SimpleTool = {
   options: table({
-    flags: 'nrjasCMSceRh0',
+    flags: 'nrjasCMSceRh0Vb',
     values: { f: R, L: D },
     longFlags: 'null-input raw-output raw-output0 join-output ascii-output slurp compact-output color-output monochrome-output sort-keys exit-status raw-input tab seq stream stream-errors unbuffered args jsonargs',
     longValues: { 'from-file': R, indent: D, arg: { value: 'required', role: 'data' }, argjson: { value: 'required', role: 'data' }, slurpfile: { value: 'required', role: 'data' }, rawfile: { value: 'required', role: 'data' } },
@@ -296,6 +306,8 @@ const JQ: SimpleTool = {
     // --arg, --argjson, --slurpfile and --rawfile take two words: a name and a value (a file for the last two).
     for (const o of parsed.options) {
       if (!['--arg', '--argjson', '--slurpfile', '--rawfile'].includes(o.name)) continue;
+      // jq has no `--opt=value` spelling: which word is the file is not clear.
+      if (args[o.index]?.value.includes('=') || args[o.index]?.value !== o.name) f.unknown ??= `jq ${args[o.index]?.text ?? o.name} is not a spelling jq reads`;
       const second = args[o.index + 2];
       if (o.name === '--slurpfile' || o.name === '--rawfile') {
         if (second) f.effects.push({ op: 'read', word: second });
@@ -303,13 +315,21 @@ const JQ: SimpleTool = {
     }
     const ops = words(parsed).filter((w) => !parsed.options.some((o) => ['--arg', '--argjson', '--slurpfile', '--rawfile'].includes(o.name) && args[o.index + 2] === w));
     const filterGiven = has(parsed, '-f', '--from-file');
+    // A program from a file may import modules and JSON data from anywhere (`import "x" as $c {search: "~"}`).
+    if (filterGiven) f.unknown ??= 'jq -f runs a program from a file, which Airlock does not read (it may import files)';
     const program = filterGiven ? undefined : ops[0];
+    if (program && jqImports(program.value)) f.unknown ??= 'the jq program imports modules or JSON data from files (import, include, modulemeta), which Airlock does not follow';
     const files = filterGiven ? ops : ops.slice(1);
     if (has(parsed, '--args', '--jsonargs')) return; // the rest are data
     for (const w of files) if (w.value !== '-') f.effects.push({ op: 'read', word: w });
     if (program && /\$ENV|\benv\b/.test(program.value)) f.emitsEnv = true;
   },
 };
+
+/** jq's `import "PATH" …;` and `include "PATH";` load files found on the library path; `modulemeta` reads them too. */
+function jqImports(program: string): boolean {
+  return /(^|[^.$\w"])(import|include)\s*("|#)|(^|[^.$\w])modulemeta\b|get_search_list/.test(program);
+}
 
 /** The read-only tools Airlock models, by name. */
 export const READ_ONLY_TOOLS: Readonly<Record<string, SimpleTool>> = {
@@ -329,7 +349,7 @@ export const READ_ONLY_TOOLS: Readonly<Record<string, SimpleTool>> = {
   stat: { options: STAT, operands: 'meta' },
   du: { options: DU, operands: 'meta' },
   df: { options: DF, operands: 'meta' },
-  tree: { options: TREE, operands: 'meta' },
+  tree: TREE,
   file: { options: FILE, operands: 'meta' },
   realpath: { options: REALPATH, operands: 'meta' },
   readlink: { options: READLINK, operands: 'meta' },
