@@ -165,7 +165,8 @@ function targetsOfEffect(effect: FileEffect, ctx: PathContext, base: string): Pr
       }
     }
     if ((effect.recursive || effect.op === 'delete') && isDirectory(resolved)) {
-      const { below, incomplete } = listBelow(resolved, effect.op === 'read' || effect.bounded ? effect.filter : undefined, effect.op !== 'read' && effect.recursive);
+      // A write's filter says which files below it writes (`gofmt -w .` rewrites only `*.go` files).
+      const { below, incomplete } = listBelow(resolved, effect.op === 'read' || effect.op === 'write' || effect.bounded ? effect.filter : undefined, effect.op !== 'read' && effect.recursive);
       out.push({ ...common, display: shownPath, path: resolved, below, ...(incomplete ? { belowIncomplete: incomplete } : {}) });
     } else {
       out.push({ ...common, display: shownPath, path: resolved });
