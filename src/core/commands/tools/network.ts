@@ -3,7 +3,7 @@
  * uploads, posts, remote shells and copies are irreversible, and a secret in what is sent is denied.
  */
 import type { CommandFacts, Effect } from '../facts';
-import { has, optional, parseOptions, table, valued, type ParsedArgs } from '../options';
+import { has, optional, parseOptions, sliceWord, table, valued, valueOf, type ParsedArgs } from '../options';
 import type { WordValue } from '../words';
 
 const D = 'data' as const;
@@ -40,10 +40,77 @@ const CURL = table({
 const SEND_OPTS = new Set(['-d', '--data', '--data-binary', '--data-raw', '--data-ascii', '--data-urlencode', '--json', '-F', '--form', '--form-string', '-T', '--upload-file', '--mail-rcpt', '--quote', '-Q']);
 const METHOD_SENDS = /^(POST|PUT|PATCH|DELETE)$/i;
 
+/** The part of `w` from `offset` on, as a word of its own (the file of `@FILE`). */
+function tail(w: WordValue, offset: number): WordValue {
+  return sliceWord(w, offset);
+}
+
+/** A path as a word (one taken from inside a URL or a format string). */
+function pathWord(path: string, from: WordValue): WordValue {
+  return { text: path, value: path, glob: false, brace: false, ...(from.dynamic ? { dynamic: from.dynamic } : {}) };
+}
+
+/** Schemes that only fetch (a download), unless an option uploads. */
+const FETCH_SCHEMES = new Set(['http', 'https', 'ftp', 'ftps']);
+
+/** What a URL given to curl is: its scheme (as curl guesses it for a URL without one) and, for file://, the local path. */
+function urlScheme(u: WordValue, protoDefault: string): { scheme?: string; path?: string; why?: string } {
+  const v = u.value.trimStart();
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(v);
+  if (u.dynamic) {
+    // Expansions after `scheme://` leave the scheme known; before it, anything may come.
+    const fixed = /^[^$`]*/.exec(u.text)?.[0] ?? '';
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(fixed)) return { why: `the URL ${u.text} is only known when the command runs` };
+  }
+  if (/^[^:/]*[{[]/.test(v)) return { why: `the URL ${u.text} is a pattern curl expands, its scheme included` };
+  if (!m) {
+    // curl guesses the protocol of a URL without a scheme from the host's first label.
+    const host = /^([a-z0-9]+)\./i.exec(v)?.[1]?.toLowerCase();
+    const guessed = host && ['ftp', 'dict', 'ldap', 'imap', 'smtp', 'pop3'].includes(host) ? host : protoDefault;
+    return { scheme: guessed };
+  }
+  const scheme = m[1]!.toLowerCase();
+  if (scheme !== 'file') return { scheme };
+  // file://[host]/path: the path, percent-decoded.
+  const rest = v.slice(m[0].length);
+  const slash = rest.indexOf('/');
+  const host = slash === -1 ? rest : rest.slice(0, slash);
+  let path = slash === -1 ? '' : rest.slice(slash);
+  path = path.replace(/[?#].*$/, '');
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    return { scheme, why: `the file URL ${u.text} is not one Airlock can read` };
+  }
+  if (host !== '' && host.toLowerCase() !== 'localhost' && host !== '127.0.0.1') return { scheme, why: `the file URL ${u.text} names a host` };
+  if (!path.startsWith('/')) return { scheme, why: `the file URL ${u.text} has no absolute path` };
+  return { scheme, path };
+}
+
+/** The files curl's `-w` format reads (`@FILE`) and writes (`%output{FILE}`, `%output{>>FILE}`). */
+function writeOutEffects(v: WordValue): Effect[] {
+  const out: Effect[] = [];
+  if (v.value.startsWith('@')) {
+    if (v.value !== '@-') out.push({ op: 'read', word: tail(v, 1) });
+    return out;
+  }
+  for (const m of v.value.matchAll(/%output\{(>>)?([^}]*)\}/g)) out.push({ op: 'write', word: pathWord(m[2]!, v) });
+  return out;
+}
+
 function curlFacts(args: readonly WordValue[]): CommandFacts {
   const p = parseOptions(args, CURL, 'curl');
   const effects: Effect[] = [];
   let sends = false;
+  let unknown = p.unknown;
+  const note = (why: string | undefined): void => {
+    unknown ??= why;
+  };
+  let sendWhy = 'curl sends data to a server (an upload, a form or a request body)';
+  const protoDefault = (valueOf(p, '--proto-default')?.value ?? 'http').toLowerCase();
+  const urls = [...p.operands.map((o) => o.word), ...p.options.filter((o) => o.name === '--url' && o.value).map((o) => o.value!)];
+  const uploads = has(p, '-T', '--upload-file');
+  const globbing = !has(p, '-g', '--globoff');
   for (const o of p.options) {
     const v = o.value;
     if (SEND_OPTS.has(o.name)) sends = true;
@@ -52,28 +119,69 @@ function curlFacts(args: readonly WordValue[]): CommandFacts {
     if (o.def.role === 'write') effects.push({ op: 'write', word: v });
     else if (o.def.role === 'writeDir') effects.push({ op: 'write', word: v, recursive: true });
     else if (o.def.role === 'read') effects.push({ op: 'read', word: v });
-    // `-d @FILE`, `--data-binary @FILE`, `-F name=@FILE`, `-F name=<FILE` read a file and send it.
-    if (['-d', '--data', '--data-binary', '--data-ascii', '--data-urlencode', '--json'].includes(o.name) && v.value.startsWith('@') && v.value !== '@-') {
-      effects.push({ op: 'read', word: { ...v, value: v.value.slice(1), text: v.text.slice(1) } });
+    // `-d @FILE`, `--data-binary @FILE`, `-F name=@FILE`, `-F name=<FILE`, `-H @FILE` read a file and send it.
+    if (['-d', '--data', '--data-binary', '--data-ascii', '--data-urlencode', '--json', '-H', '--header', '--proxy-header'].includes(o.name) && v.value.startsWith('@') && v.value !== '@-') {
+      effects.push({ op: 'read', word: tail(v, 1) });
     }
     if (o.name === '--data-urlencode') {
       const at = v.value.indexOf('@');
-      if (at > 0) effects.push({ op: 'read', word: { ...v, value: v.value.slice(at + 1), text: v.text.slice(at + 1) } });
+      if (at > 0) effects.push({ op: 'read', word: tail(v, at + 1) });
     }
     if (['-F', '--form'].includes(o.name)) {
       const at = v.value.search(/=[@<]/);
-      if (at !== -1) effects.push({ op: 'read', word: { ...v, value: v.value.slice(at + 2).replace(/;.*$/, ''), text: v.text.slice(at + 2) } });
+      if (at !== -1) effects.push({ op: 'read', word: { ...tail(v, at + 2), value: v.value.slice(at + 2).replace(/;.*$/, '') } });
+    }
+    // `-w @FILE` reads FILE; `-w '%output{FILE}'` writes it.
+    if (o.name === '-w' || o.name === '--write-out') effects.push(...writeOutEffects(v));
+    // `-b FILE` (no `=`) reads cookies from FILE and sends them.
+    if ((o.name === '-b' || o.name === '--cookie') && !v.value.includes('=')) {
+      if (v.value !== '-') effects.push({ op: 'read', word: v });
+      sends = true;
+      sendWhy = 'curl -b sends the cookies of a file to a server';
+    }
+    // `--variable name@FILE` reads FILE into a variable that `--expand-*` puts in the request; `%NAME` takes the environment.
+    if (o.name === '--variable') {
+      const at = v.value.search(/[=@]/);
+      if (v.value.startsWith('%')) note(`curl --variable ${v.text} puts an environment variable into the request`);
+      else if (at !== -1 && v.value[at] === '@' && v.value.slice(at + 1) !== '-') effects.push({ op: 'read', word: tail(v, at + 1) });
+      if (v.dynamic) note(`curl --variable ${v.text} is only known when the command runs`);
+    }
+    if (o.name === '--expand-output' && /\{\{/.test(v.value)) note(`curl --expand-output ${v.text} writes a file whose name comes from a variable`);
+    if ((o.name === '-o' || o.name === '--output') && globbing && /#\d/.test(v.value)) note(`curl -o ${v.text} names the file after parts of a URL pattern`);
+    if (o.name === '--proto-redir' && v.value.split(',').some((t) => !['http', 'https', 'ftp', 'ftps'].includes(t.replace(/^[-+=]+/, '').toLowerCase()))) note(`curl --proto-redir ${v.text} lets a server redirect to other protocols (file:// reads local files)`);
+    if (o.name === '--unix-socket' || o.name === '--abstract-unix-socket') note(`curl ${o.name} talks to a local service (such as Docker's socket), which Airlock does not model`);
+    if (o.name === '--proto-default' && !FETCH_SCHEMES.has(v.value.toLowerCase())) note(`curl --proto-default ${v.text} makes URLs without a scheme use another protocol`);
+  }
+  // The scheme decides what a URL does: file:// reads (or, uploaded to, writes) a local file; telnet://,
+  // gopher://, dict://, smtp:// and the rest send what curl is given; http(s) and ftp(s) fetch.
+  for (const u of urls) {
+    const { scheme, path, why } = urlScheme(u, protoDefault);
+    note(why);
+    if (scheme === 'file' && path !== undefined) {
+      effects.push({ op: uploads ? 'write' : 'read', word: pathWord(path, u) });
+      continue;
+    }
+    if (scheme !== undefined && scheme !== 'file' && !FETCH_SCHEMES.has(scheme)) {
+      sends = true;
+      sendWhy = `curl ${scheme}:// sends data to another machine (a raw connection, a mail or a lookup)`;
     }
   }
-  // `-O` writes a file named after the URL into the current folder; `-J` one named by the server.
-  if (has(p, '-J', '--remote-header-name')) return { effects, downloads: true, unknown: 'curl -J writes a file whose name the server chooses', ...(sends ? { sends: true, irreversible: 'curl sends data to a server' } : {}) };
-  if (has(p, '-O', '--remote-name', '--remote-name-all')) effects.push(...urlNames(p.operands.map((o) => o.word)));
-  if (has(p, '-K', '--config')) sends = true; // a config file can hold any option
+  // `-O` writes a file named after the URL into the current folder (or --output-dir); `-J` one named by the server.
+  if (has(p, '-J', '--remote-header-name')) note('curl -J writes a file whose name the server chooses');
+  if (has(p, '-O', '--remote-name', '--remote-name-all')) {
+    if (globbing && urls.some((u) => /[{[]/.test(u.value))) note('curl -O with a URL pattern writes files named after what the pattern expands to');
+    const dir = valueOf(p, '--output-dir');
+    for (const e of urlNames(urls)) {
+      if (e.word && (e.word.value === '.' || e.word.value === '..')) note('curl -O with a URL ending in . or .. writes a name Airlock does not follow');
+      effects.push(dir && e.word && !e.word.dynamic ? { ...e, word: pathWord(`${dir.value.replace(/\/+$/, '')}/${e.word.value}`, dir) } : e);
+    }
+  }
+  if (has(p, '-K', '--config')) note('curl -K reads options from a file (URLs, outputs, uploads), which Airlock does not see in advance');
   return {
     effects,
     downloads: true,
-    ...(sends ? { sends: true, irreversible: 'curl sends data to a server (an upload, a form or a request body)' } : {}),
-    ...(p.unknown ? { unknown: p.unknown } : {}),
+    ...(sends ? { sends: true, irreversible: sendWhy } : {}),
+    ...(unknown ? { unknown } : {}),
   };
 }
 
