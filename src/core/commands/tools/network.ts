@@ -186,8 +186,9 @@ function curlFacts(args: readonly WordValue[]): CommandFacts {
 }
 
 const WGET = table({
-  flags: 'VhbqvdnNcSrkKmpEHLxFe4',
-  values: { O: W, o: W, a: W, P: valued('writeDir'), i: R, B: D, t: D, T: D, w: D, Q: D, U: D, l: D, A: D, R: D, D: D, I: D, X: D, e: D },
+  flags: 'VhbqvdNcSrkKmpEHLxF46',
+  // `-nH`, `-nd`, `-nc`, `-nv`, `-np`: wget reads the letters after -n as its value.
+  values: { n: D, O: W, o: W, a: W, P: valued('writeDir'), i: R, B: D, t: D, T: D, w: D, Q: D, U: D, l: D, A: D, R: D, D: D, I: D, X: D, e: D },
   longFlags:
     'background quiet verbose no-verbose debug continue server-response spider timestamping no-clobber recursive convert-links ' +
     'backup-converted mirror page-requisites adjust-extension span-hosts relative force-directories no-directories no-host-directories ' +
@@ -209,11 +210,18 @@ function wgetFacts(args: readonly WordValue[]): CommandFacts {
   const effects: Effect[] = [];
   let sends = false;
   let toStdout = false;
+  let unknown = p.unknown;
+  const note = (why: string | undefined): void => {
+    unknown ??= why;
+  };
+  const nLetters = p.options.filter((o) => o.name === '-n' && o.value).map((o) => o.value!.value).join('');
   for (const o of p.options) {
     const v = o.value;
     if (['--post-data', '--post-file', '--body-data', '--body-file'].includes(o.name)) sends = true;
     if (o.name === '--method' && v && (v.dynamic || METHOD_SENDS.test(v.value))) sends = true;
-    if (o.name === '-e' || o.name === '--execute' || o.name === '--config') sends = true; // a wgetrc command can set anything
+    // A wgetrc command can set anything: the output file, the folder, a post body.
+    if (o.name === '-e' || o.name === '--execute' || o.name === '--config') note(`wget ${o.name} runs wgetrc commands, which can set where it writes and what it sends`);
+    if ((o.name === '-i' || o.name === '--input-file') && v) note('wget -i downloads the URLs listed in a file, into files named after them, which Airlock does not see in advance');
     if (!v) continue;
     if ((o.name === '-O' || o.name === '--output-document') && v.value === '-') {
       toStdout = true;
@@ -223,16 +231,61 @@ function wgetFacts(args: readonly WordValue[]): CommandFacts {
     else if (o.def.role === 'writeDir') effects.push({ op: 'write', word: v, recursive: true });
     else if (o.def.role === 'read') effects.push({ op: 'read', word: v });
   }
+  if (/[^Hdcvp]/.test(nLetters)) note(`wget -n${nLetters} is an option Airlock does not model`);
   // Without -O, wget saves into the current folder (or -P), named after the URL; recursively, named by the server.
   const recursive = has(p, '-r', '--recursive', '-m', '--mirror', '-p', '--page-requisites', '--content-disposition', '--trust-server-names');
-  if (recursive) return { effects, downloads: true, unknown: 'wget -r and --content-disposition write files whose names the server chooses', ...(sends ? { sends: true, irreversible: 'wget sends data to a server' } : {}) };
-  if (!toStdout && !p.options.some((o) => ['-O', '--output-document', '-P', '--directory-prefix'].includes(o.name))) effects.push(...urlNames(p.operands.map((o) => o.word)));
+  if (recursive) note('wget -r and --content-disposition write files whose names the server chooses');
+  if (has(p, '-b', '--background') && !has(p, '-o', '--output-file', '-a', '--append-output')) effects.push({ op: 'write', literal: 'wget-log' });
+  if (!recursive && !toStdout && !p.options.some((o) => ['-O', '--output-document'].includes(o.name))) {
+    const forceDirs = has(p, '-x', '--force-directories') && !nLetters.includes('d') && !has(p, '--no-directories');
+    const cut = Number(valueOf(p, '--cut-dirs')?.value ?? '0');
+    if (!Number.isInteger(cut) || cut < 0) note('wget --cut-dirs takes a count');
+    effects.push(
+      ...wgetNames(p.operands.map((o) => o.word), {
+        forceDirs,
+        noHost: nLetters.includes('H') || has(p, '--no-host-directories'),
+        cut: Number.isInteger(cut) ? cut : 0,
+        prefix: valueOf(p, '-P', '--directory-prefix'),
+        defaultPage: valueOf(p, '--default-page')?.value,
+      }),
+    );
+  }
   return {
     effects,
     downloads: true,
     ...(sends ? { sends: true, irreversible: 'wget sends data to a server (a post or a request body)' } : {}),
-    ...(p.unknown ? { unknown: p.unknown } : {}),
+    ...(unknown ? { unknown } : {}),
   };
+}
+
+/**
+ * The files wget writes for URLs without -O: the URL's last path segment (or the default page), in the
+ * -P folder; with -x also the URL's folders below `host/` (without it with -nH, less --cut-dirs).
+ */
+function wgetNames(urls: readonly WordValue[], o: { forceDirs: boolean; noHost: boolean; cut: number; prefix?: WordValue; defaultPage?: string }): Effect[] {
+  return urls.map((u): Effect => {
+    if (u.dynamic || o.prefix?.dynamic) return { op: 'write', word: u.dynamic ? u : o.prefix!, recursive: true };
+    let host = '';
+    let segs: string[] = [];
+    try {
+      const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(u.value) ? u.value : `http://${u.value}`);
+      host = url.host;
+      segs = url.pathname.split('/').map((x) => {
+        try {
+          return decodeURIComponent(x);
+        } catch {
+          return x;
+        }
+      });
+    } catch {
+      segs = u.value.split('/');
+    }
+    const file = segs.pop() || o.defaultPage || 'index.html';
+    const dirs = o.forceDirs ? [...(o.noHost ? [] : [host]), ...segs.filter(Boolean).slice(o.cut)] : [];
+    const parts = [...(o.prefix ? [o.prefix.value.replace(/\/+$/, '')] : []), ...dirs.map((d) => d.replace(/\//g, '_')), file.replace(/\//g, '_')];
+    const path = parts.join('/');
+    return { op: 'write', word: { text: path, value: path, glob: false, brace: false } };
+  });
 }
 
 /** The file a download without an output name writes: the last segment of the URL's path (or index.html). */
