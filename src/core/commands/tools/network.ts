@@ -303,21 +303,83 @@ function urlNames(urls: readonly WordValue[]): Effect[] {
   });
 }
 
-function remote(name: string, what: string): CommandFacts {
-  return { effects: [], sends: true, downloads: true, irreversible: `${name} ${what}` };
+/**
+ * ssh `-o` settings that run nothing, read or write no file, and send nothing more than the connection
+ * itself (lower case; ssh's keywords are case-insensitive). ProxyCommand, LocalCommand, KnownHostsCommand,
+ * Include, PKCS11Provider, SendEnv, forwardings and the rest are not known to be harmless.
+ */
+const SAFE_SSH_OPTIONS = new Set([
+  'port', 'user', 'connecttimeout', 'stricthostkeychecking', 'batchmode', 'compression', 'serveraliveinterval', 'serveralivecountmax',
+  'loglevel', 'identitiesonly', 'passwordauthentication', 'pubkeyauthentication', 'hostkeyalgorithms', 'ciphers', 'macs', 'kexalgorithms',
+  'addressfamily', 'connectionattempts', 'tcpkeepalive', 'preferredauthentications', 'checkhostip', 'hashknownhosts', 'numberofpasswordprompts',
+  'kbdinteractiveauthentication', 'gssapiauthentication', 'requesttty', 'escapechar', 'visualhostkey', 'updatehostkeys', 'rekeylimit',
+  'ipqos', 'pubkeyacceptedalgorithms', 'pubkeyacceptedkeytypes', 'hostkeyalias', 'fingerprinthash', 'bindaddress', 'bindinterface',
+]);
+
+/** Why an ssh `-o` setting is not known to be harmless, or undefined. */
+export function unsafeSshOption(w: WordValue, tool: string): string | undefined {
+  if (w.dynamic) return `${tool} -o ${w.text} is only known when the command runs`;
+  const m = /^\s*([A-Za-z0-9]+)\s*(?:=\s*|\s+)?(.*)$/s.exec(w.value);
+  const key = m?.[1]?.toLowerCase() ?? '';
+  const value = m?.[2] ?? '';
+  if (SAFE_SSH_OPTIONS.has(key)) return undefined;
+  // Known-hosts files are read and written: only /dev/null is harmless.
+  if ((key === 'userknownhostsfile' || key === 'globalknownhostsfile') && value.trim() === '/dev/null') return undefined;
+  return `${tool} -o ${w.text} sets an ssh option that can run commands, read or write files, or send more than the copy (${m?.[1] ?? w.text})`;
 }
 
-/** scp and sftp copy between this machine and another: a send when the destination is remote. */
+/** Why the ssh command line a tool runs (`rsync -e 'ssh -p 22'`) is not plain ssh with harmless options, or undefined. */
+function unsafeRemoteShell(w: WordValue, tool: string): string | undefined {
+  if (w.dynamic) return `${tool} -e ${w.text} is only known when the command runs`;
+  const words = w.value.trim().split(/\s+/);
+  const program = words[0] ?? '';
+  if (!/^(\/usr\/bin\/|\/bin\/|\/usr\/local\/bin\/)?ssh$/.test(program)) return `${tool} -e ${w.text} runs a program other than ssh`;
+  const opts = words.slice(1).map((x): WordValue => ({ text: x, value: x, glob: false, brace: false }));
+  const p = parseOptions(opts, SSH, `${tool} -e ssh`);
+  if (p.unknown || p.operands.length > 0) return p.unknown ?? `${tool} -e ${w.text} gives ssh arguments Airlock does not model`;
+  return sshOptionsUnknown(p, `${tool} -e ssh`);
+}
+
+/** ssh's options as getopt reads them. */
+const SSH = table({ flags: '46AaCfGgKkMNnqsTtVvXxYy', values: { B: D, b: D, c: D, D: D, E: W, e: D, F: 'unknown', I: 'unknown', i: D, J: D, L: D, l: D, m: D, O: D, o: D, P: D, p: D, Q: D, R: D, S: D, W: D, w: D }, stopAtOperand: true });
+const SFTP = table({ flags: '246AaCfNpqrv', values: { B: D, b: R, c: D, D: 'exec', F: 'unknown', i: D, J: D, l: D, o: D, P: D, R: D, S: 'exec', s: D, X: D }, stopAtOperand: true });
+const SCP = table({ flags: '346ABCOpqRrsTv', values: { c: D, D: 'exec', F: 'unknown', i: R, J: D, l: D, o: D, P: D, S: 'exec', X: D } });
+
+/** What an ssh-family option list runs or reads that Airlock does not follow: `-o ProxyCommand=…`, `-F FILE`, `-S PROGRAM`. */
+function sshOptionsUnknown(p: ParsedArgs, tool: string): string | undefined {
+  for (const o of p.options) {
+    if (o.def.role === 'unknown') return `${tool} ${o.name} reads ssh settings from a file (which can run commands)`;
+    if (o.def.role === 'exec') return `${tool} ${o.name} runs ${o.value ? `\`${o.value.text}\`` : 'another program'}`;
+    if (o.name === '-o' && o.value) {
+      const why = unsafeSshOption(o.value, tool);
+      if (why) return why;
+    }
+  }
+  return p.unknown;
+}
+
+function remote(name: string, what: string, unknown?: string): CommandFacts {
+  return { effects: [], sends: true, downloads: true, irreversible: `${name} ${what}`, ...(unknown ? { unknown } : {}) };
+}
+
+/** ssh and sftp: always a remote session; settings that run local commands make them unknown too. */
+function sshFacts(t: typeof SSH, name: string, what: string): (args: readonly WordValue[]) => CommandFacts {
+  return (args) => remote(name, what, sshOptionsUnknown(parseOptions(args, t, name), name));
+}
+
+/** scp copies between this machine and another: a send when the destination is remote. */
 function scpFacts(args: readonly WordValue[]): CommandFacts {
-  const p = parseOptions(args, table({ flags: '346ABCOpqRrsTv', values: { c: D, D: D, F: R, i: R, J: D, l: D, o: D, P: D, S: valued('exec'), X: D } }), 'scp');
+  const p = parseOptions(args, SCP, 'scp');
   const ops = p.operands.map((o) => o.word);
   const effects: Effect[] = [];
   const isRemote = (w: WordValue): boolean => /^[^/]*:/.test(w.value) || w.value.startsWith('scp://');
   for (const w of ops.slice(0, -1)) if (!isRemote(w)) effects.push({ op: 'read', word: w, recursive: true });
+  for (const o of p.options) if (o.def.role === 'read' && o.value) effects.push({ op: 'read', word: o.value });
   const dest = ops[ops.length - 1];
   if (dest && !isRemote(dest)) effects.push({ op: 'write', word: dest, recursive: true });
   const sending = dest !== undefined && isRemote(dest);
-  return { effects, downloads: true, ...(sending ? { sends: true, irreversible: 'scp copies files to another machine' } : {}), ...(p.unknown ? { unknown: p.unknown } : {}) };
+  const unknown = sshOptionsUnknown(p, 'scp');
+  return { effects, downloads: true, ...(sending ? { sends: true, irreversible: 'scp copies files to another machine' } : {}), ...(unknown ? { unknown } : {}) };
 }
 
 function rsyncFacts(args: readonly WordValue[]): CommandFacts {
@@ -353,6 +415,28 @@ function rsyncFacts(args: readonly WordValue[]): CommandFacts {
     if (p.options.some((o) => o.name.startsWith('--delete') || o.name === '--remove-source-files')) effects.push({ op: 'delete', word: dest, recursive: true });
   }
   if (p.options.some((o) => o.name === '--remove-source-files')) for (const w of ops.slice(0, -1)) if (!isRemote(w)) effects.push({ op: 'delete', word: w, recursive: true });
+  let unknown = p.unknown;
+  const note = (why: string | undefined): void => {
+    unknown ??= why;
+  };
+  // Backups: `--backup-dir=DIR` (relative to the destination) and `--suffix=SUF` (`dest` + SUF, `~` by default);
+  // `--temp-dir` and `--partial-dir` also write there.
+  const localDest = dest && !isRemote(dest) && ops.length >= 2 ? dest : undefined;
+  const inDest = (w: WordValue): WordValue[] => (localDest && !w.value.startsWith('/') && !localDest.dynamic ? [w, { ...w, text: `${localDest.text.replace(/\/+$/, '')}/${w.text}`, value: `${localDest.value.replace(/\/+$/, '')}/${w.value}` }] : [w]);
+  for (const o of p.options) {
+    if (o.value && ['--backup-dir', '--temp-dir', '-T', '--partial-dir'].includes(o.name)) for (const w of inDest(o.value)) effects.push({ op: 'write', word: w, recursive: true });
+  }
+  const backup = has(p, '-b', '--backup', '--backup-dir');
+  if (backup && localDest) {
+    const suffix = valueOf(p, '--suffix');
+    if (suffix && (suffix.dynamic || suffix.value.includes('/'))) note(`rsync --suffix ${suffix.text} names backups Airlock does not follow`);
+    const suf = suffix?.value ?? (has(p, '--backup-dir') ? '' : '~');
+    if (suf && !localDest.dynamic) effects.push({ op: 'write', word: { ...localDest, text: `${localDest.text}${suf}`, value: `${localDest.value.replace(/\/+$/, '')}${suf}` } });
+  }
+  for (const o of p.options) {
+    if ((o.name === '-e' || o.name === '--rsh') && o.value) note(unsafeRemoteShell(o.value, 'rsync'));
+    if (o.name === '--rsync-path' && o.value) note(`rsync --rsync-path ${o.value.text} runs a command line of its own on the other machine`);
+  }
   const remoteAny = ops.some(isRemote);
   const execOpt = p.options.find((o) => o.def.role === 'exec');
   return {
@@ -360,7 +444,7 @@ function rsyncFacts(args: readonly WordValue[]): CommandFacts {
     ...(remoteAny ? { downloads: true } : {}),
     ...(dest && isRemote(dest) ? { sends: true, irreversible: 'rsync copies files to another machine' } : {}),
     ...(execOpt ? { runsCode: `rsync ${execOpt.name} runs \`${execOpt.value?.text ?? ''}\`` } : {}),
-    ...(p.unknown ? { unknown: p.unknown } : {}),
+    ...(unknown ? { unknown } : {}),
   };
 }
 
@@ -370,8 +454,8 @@ export const NETWORK_TOOLS: Readonly<Record<string, (args: readonly WordValue[],
   wget: wgetFacts,
   scp: scpFacts,
   rsync: rsyncFacts,
-  ssh: () => remote('ssh', 'runs commands on another machine'),
-  sftp: () => remote('sftp', 'copies files to and from another machine'),
+  ssh: sshFacts(SSH, 'ssh', 'runs commands on another machine'),
+  sftp: sshFacts(SFTP, 'sftp', 'copies files to and from another machine'),
   ftp: () => remote('ftp', 'copies files to and from another machine'),
   nc: () => remote('nc', 'opens a raw network connection that can send anything'),
   ncat: () => remote('ncat', 'opens a raw network connection that can send anything'),
