@@ -56,11 +56,12 @@ const FETCH_SCHEMES = new Set(['http', 'https', 'ftp', 'ftps']);
 /** What a URL given to curl is: its scheme (as curl guesses it for a URL without one) and, for file://, the local path. */
 function urlScheme(u: WordValue, protoDefault: string): { scheme?: string; path?: string; why?: string } {
   const v = u.value.trimStart();
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(v);
+  // curl takes `scheme:/…` as a scheme already (`file:/etc/passwd`); `host:port` is not one.
+  const m = /^([A-Za-z0-9+.-]+):(?=\/)(\/\/)?/.exec(v);
   if (u.dynamic) {
     // Expansions after `scheme://` leave the scheme known; before it, anything may come.
     const fixed = /^[^$`]*/.exec(u.text)?.[0] ?? '';
-    if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(fixed)) return { why: `the URL ${u.text} is only known when the command runs` };
+    if (!/^[A-Za-z0-9+.-]+:\//.test(fixed)) return { why: `the URL ${u.text} is only known when the command runs` };
   }
   if (/^[^:/]*[{[]/.test(v)) return { why: `the URL ${u.text} is a pattern curl expands, its scheme included` };
   if (!m) {
@@ -71,9 +72,9 @@ function urlScheme(u: WordValue, protoDefault: string): { scheme?: string; path?
   }
   const scheme = m[1]!.toLowerCase();
   if (scheme !== 'file') return { scheme };
-  // file://[host]/path: the path, percent-decoded.
+  // file://[host]/path or file:/path: the path, percent-decoded.
   const rest = v.slice(m[0].length);
-  const slash = rest.indexOf('/');
+  const slash = m[2] ? rest.indexOf('/') : 0;
   const host = slash === -1 ? rest : rest.slice(0, slash);
   let path = slash === -1 ? '' : rest.slice(slash);
   path = path.replace(/[?#].*$/, '');

@@ -347,7 +347,7 @@ function kubectlFacts(args: readonly WordValue[]): ProgramFacts {
   const read: ProgramFacts = { effects, readonly: true, downloads: true };
   if (['get', 'describe', 'logs', 'version', 'explain', 'api-resources', 'api-versions', 'top', 'events', 'diff', 'wait'].includes(sub)) {
     // The values of secrets, printed: a credential in the agent's hands.
-    const secrets = sub === 'get' && words.slice(1).some((w) => /(^|,)secrets?(\/|,|$)/i.test(w.value)) && output !== undefined && !/^(name|wide)$/.test(output);
+    const secrets = sub === 'get' && words.slice(1).some((w) => /(^|,)secrets?(\.[^,/]*)?(\/|,|$)/i.test(w.value)) && output !== undefined && !/^(name|wide)$/.test(output);
     if (secrets) return { effects, unknown: 'kubectl get secrets with an output format prints their values' };
     return read;
   }
