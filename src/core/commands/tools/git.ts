@@ -460,8 +460,15 @@ export function gitFacts(args: readonly WordValue[]): CommandFacts {
     note(transportUnknown(words));
     // Without a folder, clone writes one named after the repository, in the current folder.
     const dest = words[1];
-    const into: Effect = dest ? { op: 'write', word: dest, recursive: true } : { op: 'write', literal: '.', recursive: false };
-    if (!dest) note('git clone without a folder writes one whose name comes from the repository URL');
+    // Without a folder, git names it after the URL's last part, less `.git` (`cd .git && git clone …/hooks` writes .git/hooks).
+    let into: Effect = { op: 'write', literal: '.', recursive: false };
+    if (dest) into = { op: 'write', word: dest, recursive: true };
+    else if (words[0] && !words[0].dynamic) {
+      const guessed = words[0].value.replace(/\/+$/, '').replace(/\/\.git$/, '').replace(/\/+$/, '').replace(/\.(git|bundle)$/, '').split(/[/:]/).pop() ?? '';
+      const name = has(p, '--bare', '--mirror') ? `${guessed}.git` : guessed;
+      if (guessed === '' || guessed === '.' || guessed === '..') note(`git clone ${words[0].text} names its folder in a way Airlock does not follow`);
+      else into = { op: 'write', word: { text: name, value: name, glob: false, brace: false }, recursive: true };
+    } else note('git clone without a folder writes one whose name comes from the repository URL');
     return finish({ effects: [into, ...outputs(p).map((e) => ({ ...e, recursive: true }))], downloads: true });
   }
   if (name === 'init') {
