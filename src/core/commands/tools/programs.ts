@@ -222,9 +222,33 @@ function ghFacts(args: readonly WordValue[]): ProgramFacts {
   if (group === 'api') {
     const sends = args.some((w) => /^(-X|--method|-f|-F|--field|--raw-field|--input)$/.test(w.value) || /^--(method|field|raw-field|input)=/.test(w.value) || /^-[fFX]./.test(w.value));
     if (!sends) return { effects: [], readonly: true, downloads: true };
-    return { effects: [], sends: true, irreversible: 'gh api changes something on GitHub' };
+    // `-F key=@FILE` and `--input FILE` send a file's content.
+    const files: Effect[] = [];
+    args.forEach((w, i) => {
+      const field = /^(-F|--field)(=)?(.*)$/.exec(w.value);
+      const value = field ? (field[3] ? field[3].replace(/^=/, '') : args[i + 1]?.value) : undefined;
+      const at = value?.indexOf('=@') ?? -1;
+      if (value !== undefined && at !== -1 && value.slice(at + 2) !== '-') files.push({ op: 'read', word: { text: value.slice(at + 2), value: value.slice(at + 2), glob: false, brace: false } });
+      const input = /^--input(=(.*))?$/.exec(w.value);
+      const file = input ? (input[1] ? input[2] : args[i + 1]?.value) : undefined;
+      if (file !== undefined && file !== '-') files.push({ op: 'read', word: { text: file, value: file, glob: false, brace: false } });
+    });
+    return { effects: files, sends: true, irreversible: 'gh api changes something on GitHub' };
   }
   if (group === 'help' || group === 'version') return { effects: [], readonly: true };
+  // Files gh uploads: `--body-file FILE`/`-F FILE`, gist files, release assets (their content leaves the machine).
+  const uploads: Effect[] = [];
+  args.forEach((w, i) => {
+    const m = /^(--body-file|--input|--notes-file|-F)(=(.*))?$/.exec(w.value);
+    if (m && group !== 'api') {
+      const file = m[2] ? { ...w, text: w.text.slice(w.text.indexOf('=') + 1), value: m[3]! } : args[i + 1];
+      if (file && file.value !== '-') uploads.push({ op: 'read', word: file });
+    }
+  });
+  const operands = args.slice(2).filter((w) => !w.value.startsWith('-'));
+  if (group === 'gist' && (action === 'create' || action === 'new')) uploads.push(...operands.filter((w) => w.value !== '-').map((word): Effect => ({ op: 'read', word })));
+  if (group === 'release' && (action === 'create' || action === 'upload')) uploads.push(...operands.slice(1).map((word): Effect => ({ op: 'read', word: { ...word, value: word.value.replace(/#.*$/, '') } })));
+  if (uploads.length > 0) return { effects: uploads, sends: true, irreversible: `gh ${group} ${action ?? ''} sends files to GitHub` };
   if (action && reads.includes(action)) return { effects: [], readonly: true, downloads: true };
   if ((group === 'repo' || group === 'gist' || group === 'release') && action === 'clone') return { effects: [{ op: 'write', literal: '.', recursive: true }], downloads: true };
   if (group === 'pr' && action === 'checkout') return { effects: [], downloads: true, runsCode: 'git may run the repository\'s hooks' };
