@@ -5,7 +5,7 @@
  * environment, hooks, `--exec`, `--upload-pack`), and what writes git's own configuration.
  */
 import type { CommandFacts, Effect } from '../facts';
-import { has, optional, parseOptions, table, valueOf, type OptionTable, type ParsedArgs } from '../options';
+import { has, optional, parseOptions, sliceWord, table, valueOf, type OptionTable, type ParsedArgs } from '../options';
 import type { WordValue } from '../words';
 
 const D = 'data' as const;
@@ -21,8 +21,31 @@ const GLOBAL = table({
   abbreviations: false,
 });
 
-/** `git -c KEY=VALUE` keys that cannot make git run anything or write anywhere. */
-const SAFE_CONFIG = /^(color(\.[a-z.]+)?|user\.(name|email)|init\.defaultbranch|advice\.[a-z]+|core\.quotepath|core\.autocrlf|core\.safecrlf|log\.[a-z]+|diff\.(renames|algorithm|relative|nopath|statgraphwidth|colormoved|colormovedws|indentheuristic|mnemonicprefix|noprefix|context|interhunkcontext|suppressblankempty)|merge\.(conflictstyle|ff)|pull\.(rebase|ff)|push\.(default|autosetupremote)|commit\.(verbose|cleanup)|status\.[a-z]+|branch\.(sort|autosetupmerge)|column\.[a-z]+|format\.[a-z]+|protocol\.version|gc\.auto|maintenance\.auto|fetch\.(prune|parallel)|rebase\.(autosquash|autostash|stat)|tag\.sort|blame\.[a-z]+|grep\.[a-z]+|i18n\.[a-z]+|pager\.[a-z.-]+|feature\.[a-z]+|index\.[a-z]+|safe\.directory)$/i;
+/**
+ * `git -c KEY=VALUE` keys that cannot make git run anything, read or write a file, or reach another
+ * repository. Git's section and key names are case-insensitive (`Pager.Log` is `pager.log`), so the
+ * match is too. Left out on purpose: `pager.*` and `core.pager` (run a program), `format.*`
+ * (`format.signatureFile` reads a file, `format.outputDirectory` writes one), `blame.ignoreRevsFile`,
+ * `commit.template`, `grep.fallbackToNoIndex`, `safe.directory`, and anything else naming a file or a program.
+ */
+const SAFE_CONFIG =
+  /^(color(\.[a-z0-9.-]+)?|user\.(name|email)|init\.defaultbranch|advice\.[a-z0-9]+|core\.(quotepath|autocrlf|safecrlf|abbrev)|log\.(abbrevcommit|date|decorate|follow|graphcolors|showroot|initialdecorationset|excludedecoration)|diff\.(renames|algorithm|relative|nopath|statgraphwidth|colormoved|colormovedws|indentheuristic|mnemonicprefix|noprefix|context|interhunkcontext|suppressblankempty|renamelimit|statnamewidth|dirstat|submodule|srcprefix|dstprefix)|merge\.(conflictstyle|ff|stat|log)|pull\.(rebase|ff)|push\.(default|autosetupremote)|commit\.(verbose|cleanup|status)|status\.(short|branch|showstash|relativepaths|showuntrackedfiles|aheadbehind|renames|renamelimit|submodulesummary|displaycommentprefix)|branch\.(sort|autosetupmerge)|column\.[a-z]+|protocol\.version|gc\.auto|maintenance\.auto|fetch\.(prune|prunetags|parallel)|rebase\.(autosquash|autostash|stat)|tag\.sort|blame\.(coloring|date|showemail|showroot|blankboundary|markunblamablelines|markignoredlines)|grep\.(linenumber|column|patterntype|extendedregexp|fullname)|i18n\.(commitencoding|logoutputencoding)|feature\.(manyfiles|experimental)|index\.(threads|version)|help\.autocorrect)$/i;
+
+/** Why a `KEY=VALUE` given to `git -c` or `git clone -c/--config` is not known to be harmless, or undefined. */
+function unsafeConfig(w: WordValue): string | undefined {
+  const key = (w.value.split('=')[0] ?? '').trim();
+  if (w.dynamic) return `git configuration ${w.text} is only known when the command runs`;
+  if (SAFE_CONFIG.test(key)) return undefined;
+  return `git -c ${w.text} sets configuration that can make git run other programs or read and write files (${/^(core|alias|pager|format|protocol|url|credential|include|includeif)\./i.test(key) ? key : 'not a setting Airlock knows to be harmless'})`;
+}
+
+/** `ext::sh -c …`, `fd::3`, `foo::url`: a remote helper transport, which runs a program of its own. */
+function transportUnknown(words: readonly WordValue[]): string | undefined {
+  const w = words.find((x) => x.dynamic || /^[A-Za-z][A-Za-z0-9+.-]*::/.test(x.value));
+  if (!w) return undefined;
+  if (w.dynamic) return `the repository ${w.text} is only known when the command runs (a transport such as ext:: runs commands)`;
+  return `the repository ${w.text} uses a remote helper transport, which runs a program (ext:: runs any command)`;
+}
 
 const DIFF_OPTS =
   'p u s patch no-patch raw patch-with-raw patch-with-stat stat numstat shortstat dirstat summary name-only name-status check ' +
@@ -138,13 +161,13 @@ const CLONE_TABLE = table({
   flags: 'lsqvn',
   values: { o: D, b: D, u: 'exec', c: D, j: D },
   longFlags: 'local no-local shared no-hardlinks quiet verbose progress no-checkout bare mirror single-branch no-single-branch no-tags recurse-submodules shallow-submodules no-shallow-submodules remote-submodules no-remote-submodules sparse reject-shallow no-reject-shallow also-filter-submodules dissociate',
-  longValues: { origin: D, branch: D, 'upload-pack': 'exec', template: 'unknown', config: 'unknown', depth: D, 'shallow-since': D, 'shallow-exclude': D, 'separate-git-dir': W, reference: D, 'reference-if-able': D, jobs: D, filter: D, 'server-option': D, 'ref-format': D, 'bundle-uri': D, revision: D },
+  longValues: { origin: D, branch: D, 'upload-pack': 'exec', template: 'unknown', config: D, depth: D, 'shallow-since': D, 'shallow-exclude': D, 'separate-git-dir': W, reference: D, 'reference-if-able': D, jobs: D, filter: D, 'server-option': D, 'ref-format': D, 'bundle-uri': D, revision: D },
 });
 const TAG_TABLE = table({ flags: 'adfsvlniem', values: { m: D, F: R, u: D }, longFlags: 'annotate sign no-sign delete force list verify ignore-case omit-empty no-column edit no-edit', longValues: { message: D, file: R, 'local-user': D, contains: optional(D), 'no-contains': optional(D), merged: optional(D), 'no-merged': optional(D), 'points-at': optional(D), sort: D, format: D, column: optional(D), color: optional(D), cleanup: D, n: optional(D) } });
 const REMOTE_TABLE = table({ flags: 'v', longFlags: 'verbose' });
 const SIMPLE_READ = table({
   flags: 'lzqtrdsvcmeoiknpSwHCLaAbcfgux',
-  values: { n: D, L: D, M: optional(D), C: optional(D), S: D },
+  values: { n: D, L: D, M: optional(D), C: optional(D), S: R },
   longFlags:
     'cached deleted modified others ignored stage directory no-empty-directory unmerged killed exclude-standard full-name recurse-submodules ' +
     'error-unmatch long tags all always dirty broken contains exact-match first-parent debug name-only name-status full-tree only-trees ' +
@@ -164,6 +187,12 @@ const SIMPLE_READ = table({
   },
   numeric: true,
 });
+/** git grep: SIMPLE_READ with grep's own short options (`-e PATTERN`, `-f FILE` reads patterns, `-O` runs a pager). */
+const GREP_TABLE: OptionTable = {
+  ...SIMPLE_READ,
+  short: { ...SIMPLE_READ.short, e: { value: 'required', role: D }, f: { value: 'required', role: R }, A: { value: 'required', role: D }, B: { value: 'required', role: D }, C: { value: 'required', role: D }, m: { value: 'required', role: D }, O: { value: 'optional', role: 'exec' } },
+  long: { ...SIMPLE_READ.long, 'open-files-in-pager': { value: 'optional', role: 'exec' } },
+};
 const CONFIG_READ = table({
   flags: 'lze',
   values: { f: R },
@@ -185,6 +214,72 @@ const READ_ONLY_SUBS = new Set([
 /** Subcommands that may run the repository's hooks (and with `core.hooksPath`, code an agent can write). */
 const HOOK_SUBS = new Set(['commit', 'merge', 'rebase', 'cherry-pick', 'revert', 'am', 'checkout', 'switch', 'pull', 'push', 'clone', 'gc', 'worktree']);
 
+/** A word made of part of another (`.env` of `HEAD:.env`). */
+function partOf(w: WordValue, offset: number): WordValue {
+  return sliceWord(w, offset);
+}
+
+/** Where the path of `REV:path` (or `:path`, `:2:path`) starts, or -1: the first `:` outside `@{…}`. */
+function revPathColon(value: string): number {
+  let depth = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === '{') depth++;
+    else if (c === '}') depth = Math.max(0, depth - 1);
+    else if (c === ':' && depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * The files an operand of a git command that shows content may read: `REV:path` and `:path` read that
+ * path's content (from history, which Airlock's policy decides like the file itself), a pathspec reads
+ * the files it names, a wildcard pathspec (`'*.env'`, where git's `*` also matches `/`) the files below its
+ * folder that it may match. A revision read as a path reads nothing that exists.
+ */
+function pathspecReads(words: readonly WordValue[], note: (why: string | undefined) => void, asPathspec = false): Effect[] {
+  const out: Effect[] = [];
+  for (const w of words) {
+    if (w.value === '' || w.value === '-') continue;
+    if (w.dynamic) {
+      out.push({ op: 'read', word: w });
+      continue;
+    }
+    let word = w;
+    if (w.value.startsWith(':')) {
+      // Pathspec magic: exclusions narrow what is read; other magic (icase, attr, glob) Airlock does not follow.
+      if (/^:(!|\^|\(exclude\))/.test(w.value) || /^:\((?:exclude|top|literal)(?:,(?:exclude|top|literal))*\)/.test(w.value) && /exclude/.test(w.value)) continue;
+      if (w.value.startsWith(':(')) {
+        const close = w.value.indexOf(')');
+        const magic = close === -1 ? '' : w.value.slice(2, close);
+        if (!/^(top|literal)(,(top|literal))*$/.test(magic)) {
+          note(`the git pathspec ${w.text} uses magic Airlock does not model`);
+          continue;
+        }
+        word = partOf(w, close + 1);
+      } else if (w.value.startsWith(':/')) word = partOf(w, 2);
+      else if (/^:[0-3]:/.test(w.value)) word = partOf(w, 3);
+      else word = partOf(w, 1);
+    } else if (!asPathspec) {
+      const colon = revPathColon(w.value);
+      if (colon !== -1) word = partOf(w, colon + 1);
+    }
+    if (word.value === '' || word.value === '.' || word.value === './') continue;
+    if (/[*?[]/.test(word.value) && !word.glob) {
+      // A wildcard pathspec: everything below its fixed folder that the wildcard may match.
+      const fixed = word.value.slice(0, word.value.search(/[*?[]/));
+      const dir = fixed.includes('/') ? fixed.slice(0, fixed.lastIndexOf('/')) || '/' : '.';
+      const last = word.value.slice(word.value.lastIndexOf('/') + 1);
+      const lastOnly = word.value.lastIndexOf('/') < fixed.length;
+      const filter = lastOnly && /^\*[^*?[/]*$/.test(last) ? { include: [last] } : undefined;
+      out.push({ op: 'read', word: { text: dir, value: dir, glob: false, brace: false }, recursive: true, ...(filter ? { filter } : {}) });
+      continue;
+    }
+    out.push({ op: 'read', word });
+  }
+  return out;
+}
+
 function opsOf(p: ParsedArgs): WordValue[] {
   return p.operands.map((o) => o.word);
 }
@@ -197,10 +292,7 @@ export function gitFacts(args: readonly WordValue[]): CommandFacts {
     unknown ??= why;
   };
   for (const o of global.options) {
-    if (o.name === '-c' && o.value) {
-      const key = o.value.value.split('=')[0] ?? '';
-      if (o.value.dynamic || !SAFE_CONFIG.test(key)) note(`git -c ${o.value.text} sets configuration that can make git run other programs (${key.startsWith('core.') || key.startsWith('alias.') ? key : 'not a setting Airlock knows to be harmless'})`);
-    }
+    if (o.name === '-c' && o.value) note(unsafeConfig(o.value));
     if (o.name === '--config-env') note('git --config-env sets configuration from the environment, which can make git run other programs');
     if (o.name === '--exec-path' && o.value) note('git --exec-path runs git commands from another folder');
     if (o.name === '--git-dir' || o.name === '--work-tree' || o.name === '--namespace' || o.name === '--super-prefix') note(`git ${o.name} points git at another repository, whose configuration and hooks Airlock does not see`);
@@ -213,32 +305,65 @@ export function gitFacts(args: readonly WordValue[]): CommandFacts {
   const at = (effects: Effect[]): Effect[] => (cwd ? effects.map((e) => ({ ...e, base: cwd })) : effects);
   if (sub.dynamic) return { effects: [], unknown: `the git subcommand ${sub.text} is only known when the command runs` };
   const name = sub.value;
+  // Files options read (`tag -F`, `merge -F`, `commit -t`, `blame --contents`): whatever the subcommand.
+  const optionReads: Effect[] = [];
   const withTable = (t: OptionTable): ParsedArgs => {
     const p = parseOptions(rest, t, `git ${name}`);
     note(p.unknown);
     for (const o of p.options) {
       if (o.def.role === 'exec') note(`git ${name} ${o.name} runs ${o.value ? `\`${o.value.text}\`` : 'another program'}`);
       if (o.def.role === 'unknown') note(`git ${name} ${o.name} is an option Airlock does not follow`);
+      if (o.def.role === 'read' && o.value) optionReads.push({ op: 'read', word: o.value });
+      if (o.name === '--pathspec-from-file' && ['rm', 'checkout', 'restore', 'stash', 'reset'].includes(name)) note(`git ${name} --pathspec-from-file changes files named in a file, which Airlock does not see in advance`);
     }
     return p;
   };
+  /** Operands after `--` are pathspecs; before it, revisions or paths (git guesses). */
+  const contentReads = (p: ParsedArgs, skip = 0): Effect[] => {
+    const dash = rest.findIndex((w) => w.value === '--');
+    const ops = p.operands.slice(skip);
+    return [
+      ...pathspecReads(ops.filter((o) => dash === -1 || o.index < dash).map((o) => o.word), note),
+      ...pathspecReads(ops.filter((o) => dash !== -1 && o.index > dash).map((o) => o.word), note, true),
+    ];
+  };
+  const configWrite = (): Effect => ({ op: 'write', literal: '.git/config' });
   const outputs = (p: ParsedArgs): Effect[] => p.options.filter((o) => o.def.role === 'write' && o.value).map((o) => ({ op: 'write' as const, word: o.value! }));
   const hooks = HOOK_SUBS.has(name) ? 'git may run the repository\'s hooks' : undefined;
-  const finish = (f: Partial<CommandFacts> & { effects: readonly Effect[] }): CommandFacts => ({ ...f, effects: at([...f.effects]), ...(unknown ? { unknown } : {}) });
+  const finish = (f: Partial<CommandFacts> & { effects: readonly Effect[] }): CommandFacts => ({ ...f, effects: at([...f.effects, ...optionReads]), ...(unknown ? { unknown } : {}) });
 
   if (name === 'diff' || name === 'log' || name === 'show' || name === 'whatchanged' || name === 'diff-tree' || name === 'diff-files' || name === 'diff-index' || name === 'range-diff' || name === 'format-patch') {
     const p = withTable(DIFF_TABLE);
     const out = outputs(p);
-    if (name === 'format-patch') return finish({ effects: out.length ? out : [{ op: 'write', literal: '.', recursive: false }] });
-    return finish({ effects: out, readonly: out.length === 0 });
+    // `--no-index` (and `git diff` given paths outside the repository) compares files on disk: it reads them.
+    const reads = has(p, '--no-index') ? p.operands.filter((o) => o.word.value !== '--').map((o): Effect => ({ op: 'read', word: o.word, recursive: true })) : contentReads(p);
+    // `-L 1,5:FILE` and `-L :func:FILE` show the history of lines of FILE.
+    for (const o of p.options) if (o.name === '-L' && o.value) reads.push(...pathspecReads([sliceWord(o.value, o.value.value.lastIndexOf(':') + 1)], note, true));
+    if (name === 'format-patch') return finish({ effects: [...(out.length ? out : [{ op: 'write' as const, literal: '.', recursive: false }]), ...reads] });
+    return finish({ effects: [...out, ...reads], readonly: out.length === 0 });
   }
   if (name === 'status') {
     withTable(STATUS_TABLE);
     return finish({ effects: [], readonly: true });
   }
+  if (name === 'grep') {
+    const p = withTable(GREP_TABLE);
+    // The first operand is the pattern unless one came with -e or -f.
+    const patternGiven = has(p, '-e', '-f', '--and', '--or', '--not');
+    const effects = contentReads(p, patternGiven ? 0 : 1);
+    if (has(p, '--no-index', '--untracked', '--no-exclude-standard')) {
+      // Files on disk, tracked or not (`.env` included): the folders named, or the current one.
+      const dash = rest.findIndex((w) => w.value === '--');
+      const paths = p.operands.slice(patternGiven ? 0 : 1).filter((o) => has(p, '--no-index') || dash === -1 || o.index > dash).map((o) => o.word);
+      effects.push(...(paths.length > 0 ? paths : [{ text: '.', value: '.', glob: false, brace: false }]).map((word): Effect => ({ op: 'read', word, recursive: true })));
+    }
+    return finish({ effects, readonly: true });
+  }
   if (READ_ONLY_SUBS.has(name)) {
     const p = withTable(SIMPLE_READ);
-    const reads: Effect[] = p.options.filter((o) => o.def.role === 'read' && o.value).map((o) => ({ op: 'read', word: o.value! }));
+    if (name === 'cat-file' && has(p, '--batch', '--batch-command')) note('git cat-file --batch prints the objects named on its input, which Airlock does not see in advance');
+    // Content of the files they name: `git blame .env`, `git cat-file -p HEAD:.env`.
+    const reads = ['blame', 'annotate', 'cat-file'].includes(name) ? contentReads(p) : [];
     return finish({ effects: reads, readonly: true });
   }
   if (name === 'add') {
@@ -270,8 +395,10 @@ export function gitFacts(args: readonly WordValue[]): CommandFacts {
     if (has(p, '-D') || (has(p, '-d', '--delete') && has(p, '-f', '--force'))) {
       return finish({ effects: [], irreversible: 'git branch -D deletes a branch whose commits may be merged nowhere, and Airlock\'s history does not keep branches' });
     }
-    const listing = !has(p, '-m', '-M', '--move', '-c', '-C', '--copy', '-u', '--set-upstream-to', '--unset-upstream', '--edit-description') && p.operands.length === 0;
-    return finish({ effects: [], readonly: listing });
+    // Upstreams, descriptions and tracking live in .git/config (a built-in protection).
+    const config = has(p, '-u', '--set-upstream-to', '--unset-upstream', '--edit-description', '-t', '--track');
+    const listing = !config && !has(p, '-m', '-M', '--move', '-c', '-C', '--copy') && p.operands.length === 0;
+    return finish({ effects: config ? [configWrite()] : [], readonly: listing });
   }
   if (name === 'tag') {
     const p = withTable(TAG_TABLE);
@@ -317,23 +444,38 @@ export function gitFacts(args: readonly WordValue[]): CommandFacts {
     return finish({ effects: [], runsCode: hooks! });
   }
   if (name === 'fetch' || name === 'pull') {
-    withTable(FETCH_TABLE);
+    const p = withTable(FETCH_TABLE);
+    note(transportUnknown(opsOf(p)));
     return finish({ effects: [], downloads: true, ...(name === 'pull' ? { runsCode: hooks! } : {}) });
   }
   if (name === 'push') {
-    withTable(PUSH_TABLE);
+    const p = withTable(PUSH_TABLE);
+    note(transportUnknown(opsOf(p)));
     return finish({ effects: [], sends: true, irreversible: 'git push sends commits to a remote repository', runsCode: hooks! });
   }
   if (name === 'clone') {
     const p = withTable(CLONE_TABLE);
     const words = opsOf(p);
+    for (const o of p.options) if ((o.name === '-c' || o.name === '--config') && o.value) note(unsafeConfig(o.value));
+    note(transportUnknown(words));
+    // Without a folder, clone writes one named after the repository, in the current folder.
     const dest = words[1];
-    return finish({ effects: dest ? [{ op: 'write', word: dest, recursive: true }] : [], downloads: true });
+    // Without a folder, git names it after the URL's last part, less `.git` (`cd .git && git clone …/hooks` writes .git/hooks).
+    let into: Effect = { op: 'write', literal: '.', recursive: false };
+    if (dest) into = { op: 'write', word: dest, recursive: true };
+    else if (words[0] && !words[0].dynamic) {
+      const guessed = words[0].value.replace(/\/+$/, '').replace(/\/\.git$/, '').replace(/\/+$/, '').replace(/\.(git|bundle)$/, '').split(/[/:]/).pop() ?? '';
+      const name = has(p, '--bare', '--mirror') ? `${guessed}.git` : guessed;
+      if (guessed === '' || guessed === '.' || guessed === '..') note(`git clone ${words[0].text} names its folder in a way Airlock does not follow`);
+      else into = { op: 'write', word: { text: name, value: name, glob: false, brace: false }, recursive: true };
+    } else note('git clone without a folder writes one whose name comes from the repository URL');
+    return finish({ effects: [into, ...outputs(p).map((e) => ({ ...e, recursive: true }))], downloads: true });
   }
   if (name === 'init') {
     const p = withTable(INIT_TABLE);
     const words = opsOf(p);
-    return finish({ effects: words.map((word) => ({ op: 'write' as const, word, recursive: false })) });
+    // `--separate-git-dir=DIR` puts the repository (hooks, config) there.
+    return finish({ effects: [...words.map((word) => ({ op: 'write' as const, word, recursive: false })), ...outputs(p).map((e) => ({ ...e, recursive: true }))] });
   }
   if (name === 'clean') {
     const p = withTable(CLEAN_TABLE);
@@ -349,7 +491,9 @@ export function gitFacts(args: readonly WordValue[]): CommandFacts {
       return finish({ effects: [], readonly: action === undefined, ...(action === 'show' ? { downloads: true } : {}) });
     }
     if (['add', 'rename', 'remove', 'rm', 'set-url', 'set-head', 'set-branches', 'prune', 'update'].includes(action)) {
-      return finish({ effects: [], ...(action === 'update' || action === 'prune' ? { downloads: true } : {}) });
+      note(transportUnknown(rest.filter((w) => !w.value.startsWith('-'))));
+      // Remotes live in .git/config (a built-in protection): a new URL is where the next push goes.
+      return finish({ effects: action === 'update' ? [] : [configWrite()], ...(action === 'update' || action === 'prune' || action === 'set-head' ? { downloads: true } : {}) });
     }
     note(`git remote ${action} is a form Airlock does not model`);
     return finish({ effects: [] });
@@ -358,7 +502,10 @@ export function gitFacts(args: readonly WordValue[]): CommandFacts {
     const p = parseOptions(rest, CONFIG_READ, 'git config');
     const words = opsOf(p);
     const reading = has(p, '-l', '--list', '--get', '--get-all', '--get-regexp', '--get-urlmatch', '--get-color', '--get-colorbool') || (words.length === 1 && !p.unknown) || words[0]?.value === 'get' || words[0]?.value === 'list';
-    if (reading && !p.unknown) return finish({ effects: [], readonly: true });
+    // `--blob=REV:path` reads that path's content from history; `-f FILE` reads FILE.
+    const blob = valueOf(p, '--blob');
+    const sources: Effect[] = [...(blob ? pathspecReads([blob], note) : []), ...(valueOf(p, '-f', '--file') ? [{ op: 'read' as const, word: valueOf(p, '-f', '--file')! }] : [])];
+    if (reading && !p.unknown) return finish({ effects: sources, readonly: true });
     // Writing configuration: the repository's (.git/config, a built-in protection) or the user's (outside the workspace).
     const file = valueOf(p, '-f', '--file');
     const target: Effect = file ? { op: 'write', word: file } : has(p, '--global') ? { op: 'write', literal: '~/.gitconfig' } : has(p, '--system') ? { op: 'write', literal: '/etc/gitconfig' } : { op: 'write', literal: '.git/config' };

@@ -373,51 +373,276 @@ const READ_SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = {
   crontab: ['-l'],
   timedatectl: ['status', 'show', 'list-timezones', 'timesync-status', 'show-timesync'],
   hostnamectl: ['status', 'show'],
-  sysctl: ['-a', '-n', '-N', '-e', '-q'],
-  ip: ['a', 'addr', 'address', 'l', 'link', 'r', 'route', 'n', 'neigh', 'neighbour', '-br', '-c', '-j', '-4', '-6', 'show', 'list'],
   ifconfig: [],
   docker: ['ps', 'images', 'image', 'inspect', 'logs', 'version', 'info', 'stats', 'top', 'port', 'diff', 'history', 'search', 'events', 'context', 'system'],
   podman: ['ps', 'images', 'inspect', 'logs', 'version', 'info', 'stats', 'top', 'port', 'diff', 'history', 'search'],
-  kubectl: ['get', 'describe', 'logs', 'version', 'explain', 'api-resources', 'api-versions', 'cluster-info', 'top', 'auth', 'diff', 'events'],
   gh: ['status', 'search', 'browse'],
-  terraform: ['fmt', 'validate', 'version', 'show', 'output', 'providers', 'graph', 'state', 'workspace'],
   brew: ['list', 'ls', 'info', 'search', 'outdated', 'deps', 'uses', 'leaves', 'doctor', 'config', '--prefix', '--cellar', '--version', 'home', 'desc', 'commands', 'help'],
 };
 
+/** gh's command groups (anything else is an alias or an extension: a program or shell code of its own). */
+const GH_GROUPS = new Set([
+  'auth', 'browse', 'codespace', 'cs', 'gist', 'issue', 'org', 'pr', 'project', 'release', 'repo', 'cache', 'run', 'workflow', 'alias', 'api',
+  'attestation', 'completion', 'config', 'extension', 'extensions', 'ext', 'gpg-key', 'label', 'ruleset', 'rs', 'search', 'secret', 'ssh-key',
+  'status', 'variable', 'help', 'version',
+]);
+
 /** gh subcommands that only read: `gh pr view`, `gh issue list`, `gh api` without a method or fields. */
 function ghFacts(args: readonly WordValue[]): ProgramFacts {
+  if (args.length > 0 && args.every((w) => VERSION_ONLY.test(w.value))) return { effects: [], readonly: true };
   const [group, action] = args.map((w) => w.value);
   const reads = ['view', 'list', 'status', 'diff', 'checks', 'search', 'watch'];
+  if (args[0]?.dynamic) return { effects: [], unknown: `the gh command ${args[0].text} is only known when the command runs` };
+  if (group === undefined) return { effects: [], readonly: true };
+  if (!GH_GROUPS.has(group)) return { effects: [], unknown: `gh ${group} is not a gh command Airlock knows (an alias or an extension runs a program or shell code of its own)` };
   if (group === 'auth') {
+    // A token printed is a credential in the agent's hands: a person decides.
+    const showsToken = args.slice(2).some((w) => /^--show-token(=.*)?$/.test(w.value) || /^-[A-Za-z]*t[A-Za-z]*$/.test(w.value) || w.dynamic);
+    if (action === 'token') return { effects: [], emitsEnv: true, unknown: 'gh auth token prints a GitHub credential' };
+    if (action === 'status' && showsToken) return { effects: [], emitsEnv: true, unknown: 'gh auth status --show-token prints a GitHub credential' };
     if (action === 'status') return { effects: [], readonly: true, downloads: true };
-    if (action === 'token') return { effects: [], emitsEnv: true, readonly: true };
   }
   if (group === 'api') {
     const sends = args.some((w) => /^(-X|--method|-f|-F|--field|--raw-field|--input)$/.test(w.value) || /^--(method|field|raw-field|input)=/.test(w.value) || /^-[fFX]./.test(w.value));
     if (!sends) return { effects: [], readonly: true, downloads: true };
-    return { effects: [], sends: true, irreversible: 'gh api changes something on GitHub' };
+    // `-F key=@FILE` and `--input FILE` send a file's content.
+    const files: Effect[] = [];
+    args.forEach((w, i) => {
+      const field = /^(-F|--field)(=)?(.*)$/.exec(w.value);
+      const value = field ? (field[3] ? field[3].replace(/^=/, '') : args[i + 1]?.value) : undefined;
+      const at = value?.indexOf('=@') ?? -1;
+      if (value !== undefined && at !== -1 && value.slice(at + 2) !== '-') files.push({ op: 'read', word: { text: value.slice(at + 2), value: value.slice(at + 2), glob: false, brace: false } });
+      const input = /^--input(=(.*))?$/.exec(w.value);
+      const file = input ? (input[1] ? input[2] : args[i + 1]?.value) : undefined;
+      if (file !== undefined && file !== '-') files.push({ op: 'read', word: { text: file, value: file, glob: false, brace: false } });
+    });
+    return { effects: files, sends: true, irreversible: 'gh api changes something on GitHub' };
   }
-  if (group && action && reads.includes(action)) return { effects: [], readonly: true, downloads: true };
+  if (group === 'help' || group === 'version') return { effects: [], readonly: true };
+  // Files gh uploads: `--body-file FILE`/`-F FILE`, gist files, release assets (their content leaves the machine).
+  const uploads: Effect[] = [];
+  args.forEach((w, i) => {
+    const m = /^(--body-file|--input|--notes-file|-F)(=(.*))?$/.exec(w.value);
+    if (m && group !== 'api') {
+      const file = m[2] ? { ...w, text: w.text.slice(w.text.indexOf('=') + 1), value: m[3]! } : args[i + 1];
+      if (file && file.value !== '-') uploads.push({ op: 'read', word: file });
+    }
+  });
+  const operands = args.slice(2).filter((w) => !w.value.startsWith('-'));
+  if (group === 'gist' && (action === 'create' || action === 'new')) uploads.push(...operands.filter((w) => w.value !== '-').map((word): Effect => ({ op: 'read', word })));
+  if (group === 'release' && (action === 'create' || action === 'upload')) uploads.push(...operands.slice(1).map((word): Effect => ({ op: 'read', word: { ...word, value: word.value.replace(/#.*$/, '') } })));
+  if (uploads.length > 0) return { effects: uploads, sends: true, irreversible: `gh ${group} ${action ?? ''} sends files to GitHub` };
+  if (action && reads.includes(action)) return { effects: [], readonly: true, downloads: true };
   if ((group === 'repo' || group === 'gist' || group === 'release') && action === 'clone') return { effects: [{ op: 'write', literal: '.', recursive: true }], downloads: true };
   if (group === 'pr' && action === 'checkout') return { effects: [], downloads: true, runsCode: 'git may run the repository\'s hooks' };
   if (group && (READ_SUBCOMMANDS.gh ?? []).includes(group)) return { effects: [], readonly: true, downloads: true };
   return { effects: [], sends: true, irreversible: `gh ${group ?? ''} ${action ?? ''} changes something on GitHub` };
 }
 
+const IP_OBJECTS = [
+  'address', 'addrlabel', 'maddress', 'route', 'rule', 'neighbor', 'neighbour', 'ntable', 'ntbl', 'link', 'l2tp', 'fou', 'ila', 'macsec', 'tunnel',
+  'tunl', 'tuntap', 'tap', 'token', 'tcpmetrics', 'tcp_metrics', 'monitor', 'xfrm', 'mroute', 'mrule', 'netns', 'netconf', 'vrf', 'sr', 'nexthop',
+  'mptcp', 'ioam', 'stats', 'help',
+];
+/** ip's global options (any prefix, one dash or two); those taking a value; `-batch` runs commands from a file. */
+const IP_FLAGS = ['Version', 'human', 'human-readable', 'stats', 'statistics', 'details', 'resolve', 'iec', '4', '6', 'B', 'M', '0', 'oneline', 'timestamp', 'tshort', 'force', 'Numeric', 'all', 'color', 'colour', 'brief', 'json', 'pretty', 'echo', 'help', 'br', 'ts', 'h', 's', 'd', 'r', 'o', 't', 'N', 'a', 'c', 'j', 'p', 'V'];
+const IP_VALUES = ['family', 'loops', 'rcvbuf', 'netns', 'f', 'l', 'rc', 'n'];
+
+/** `ip`: showing addresses, links, routes and neighbours reads; anything else changes the network of this machine. */
+function ipFacts(args: readonly WordValue[]): ProgramFacts {
+  const change = (why: string): ProgramFacts => ({ effects: [], irreversible: why });
+  let i = 0;
+  for (; i < args.length; i++) {
+    const w = args[i]!;
+    if (w.dynamic) return change(`ip ${w.text} is only known when the command runs`);
+    if (!w.value.startsWith('-')) break;
+    const opt = w.value.replace(/^--?/, '').split('=')[0]!;
+    if (opt === 'b' || (opt.length > 1 && 'batch'.startsWith(opt))) return { effects: [], unknown: 'ip -batch runs the ip commands of a file' };
+    if (IP_VALUES.includes(opt) || IP_VALUES.some((v) => v.length > 2 && opt.length > 1 && v.startsWith(opt))) {
+      i++;
+      continue;
+    }
+    if (!IP_FLAGS.includes(opt) && !IP_FLAGS.some((f) => f.length > 2 && opt.length > 1 && f.startsWith(opt))) return change(`ip ${w.text} is an option Airlock does not model`);
+  }
+  const given = args[i]?.value;
+  if (given === undefined) return { effects: [], readonly: true };
+  const object = IP_OBJECTS.find((o) => o.startsWith(given));
+  if (!object) return change(`ip ${given} is not an object Airlock knows`);
+  const command = args[i + 1];
+  if (object === 'help' || object === 'monitor') return { effects: [], readonly: true };
+  if (command === undefined) return { effects: [], readonly: true };
+  if (command.dynamic) return change(`ip ${object} ${command.text} is only known when the command runs`);
+  // ip matches commands by prefix in each object's own order: `ip link s` is `set`, `ip addr s` is `show`.
+  const c = command.value;
+  const read = ['show', 'list', 'lst', 'get', 'help'].some((r) => r.startsWith(c) && (c.length >= 2 || (object !== 'link' && (c === 's' || c === 'l' || c === 'g'))));
+  if (object === 'netns' && ['identify', 'pids', 'list-id'].includes(c)) return { effects: [], readonly: true };
+  if (read && !['xfrm', 'netns', 'tuntap', 'tap', 'sr', 'ioam', 'fou', 'l2tp', 'macsec', 'mptcp', 'stats'].includes(object)) return { effects: [], readonly: true };
+  if (read && (object === 'netns' || object === 'tuntap' || object === 'tap')) return { effects: [], readonly: true };
+  if (object === 'netns' && c === 'exec') return { effects: [], unknown: 'ip netns exec runs a command in another network namespace' };
+  return change(`ip ${object} ${c} changes the network configuration of this machine`);
+}
+
+/** `sysctl`: reading settings; `-w`, `name=value`, `-p`/`--load` and `--system` change the kernel. */
+function sysctlFacts(args: readonly WordValue[]): ProgramFacts {
+  const change = (why: string): ProgramFacts => ({ effects: [], irreversible: why });
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!;
+    const a = w.value;
+    if (w.dynamic) return change(`sysctl ${w.text} is only known when the command runs, and it could set a value`);
+    if (a.startsWith('--')) {
+      const name = a.slice(2).split('=')[0]!;
+      if (['all', 'binary', 'ignore', 'names', 'values', 'quiet', 'help', 'version'].includes(name)) continue;
+      if (name === 'pattern') {
+        if (!a.includes('=')) i++;
+        continue;
+      }
+      if (['load', 'system', 'write'].some((x) => x.startsWith(name) && name.length > 0)) return change(`sysctl --${name} changes kernel settings`);
+      return change(`sysctl ${a} is an option Airlock does not model`);
+    }
+    if (a.startsWith('-') && a.length > 1) {
+      for (let j = 1; j < a.length; j++) {
+        const l = a[j]!;
+        if ('aAXbeNnqoxdhV'.includes(l)) continue;
+        if (l === 'r') {
+          if (j === a.length - 1) i++;
+          break;
+        }
+        if (l === 'p' || l === 'f' || l === 'w') return change(`sysctl -${l} changes kernel settings`);
+        return change(`sysctl -${l} is an option Airlock does not model`);
+      }
+      continue;
+    }
+    if (a.includes('=')) return change(`sysctl ${w.text} changes a kernel setting`);
+  }
+  return { effects: [], readonly: true };
+}
+
+/** kubectl's global options that take a value (`-n NS`, `--context=C`); `--kubeconfig` can run credential plugins. */
+const KUBECTL_VALUES = ['-n', '--namespace', '--context', '--cluster', '--user', '-s', '--server', '--token', '--as', '--as-group', '--as-uid', '--request-timeout', '-v', '--v', '--certificate-authority', '--client-certificate', '--client-key', '--tls-server-name', '--password', '--username', '-l', '--selector', '-o', '--output', '-f', '--filename', '-c', '--container', '--field-selector', '--sort-by', '--tail', '--since', '--template', '-L', '--label-columns', '-k', '--kustomize', '--chunk-size', '--subresource'];
+const KUBECTL_UNKNOWN = ['--kubeconfig', '--kuberc', '--profile-output', '--log-file', '--cache-dir', '--plugin-dir'];
+
+/** `kubectl`: reading the cluster (get, describe, logs, `auth can-i`); anything else changes it. */
+function kubectlFacts(args: readonly WordValue[]): ProgramFacts {
+  const words: WordValue[] = [];
+  const effects: Effect[] = [];
+  let output: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!;
+    const a = w.value;
+    if (w.dynamic) return { effects: [], irreversible: `kubectl ${w.text} is only known when the command runs`, sends: true, downloads: true };
+    const name = a.split('=')[0]!;
+    if (KUBECTL_UNKNOWN.includes(name)) return { effects: [], unknown: `kubectl ${name} points kubectl at a file Airlock does not follow (a kubeconfig can run credential plugins)` };
+    if (a.startsWith('-') && KUBECTL_VALUES.includes(name)) {
+      const value = a.includes('=') ? sliceOf(w, a.indexOf('=') + 1) : args[++i];
+      if ((name === '-f' || name === '--filename' || name === '-k' || name === '--kustomize') && value) effects.push({ op: 'read', word: value, recursive: true });
+      if ((name === '-o' || name === '--output') && value) output = value.value;
+      continue;
+    }
+    if (name === '--raw' && words[0]?.value !== 'config') {
+      // `kubectl get --raw /api/v1/namespaces/x/secrets` prints what the API returns.
+      const value = a.includes('=') ? sliceOf(w, a.indexOf('=') + 1) : args[++i];
+      if (!value || value.dynamic || /secret/i.test(value.value)) return { effects, unknown: 'kubectl --raw reads an API path that may hold secrets' };
+      continue;
+    }
+    if (/^-o./.test(a)) output = a.slice(2);
+    if (a.startsWith('-')) continue;
+    words.push(w);
+  }
+  const [sub, action] = words.map((w) => w.value);
+  const changes: ProgramFacts = { effects, irreversible: `kubectl ${sub ?? ''} changes a Kubernetes cluster`, sends: true, downloads: true };
+  if (sub === undefined || args.every((w) => VERSION_ONLY.test(w.value))) return { effects, readonly: true };
+  const read: ProgramFacts = { effects, readonly: true, downloads: true };
+  if (['get', 'describe', 'logs', 'version', 'explain', 'api-resources', 'api-versions', 'top', 'events', 'diff', 'wait'].includes(sub)) {
+    // The values of secrets, printed: a credential in the agent's hands.
+    const secrets = sub === 'get' && words.slice(1).some((w) => /(^|,)secrets?(\.[^,/]*)?(\/|,|$)/i.test(w.value)) && output !== undefined && !/^(name|wide)$/.test(output);
+    if (secrets) return { effects, unknown: 'kubectl get secrets with an output format prints their values' };
+    return read;
+  }
+  if (sub === 'auth') return action === undefined || action === 'can-i' || action === 'whoami' ? read : changes;
+  if (sub === 'cluster-info') return action === undefined ? read : changes;
+  if (sub === 'config') {
+    if (['get-contexts', 'get-clusters', 'get-users', 'current-context'].includes(action ?? '')) return read;
+    if (action === 'view' && !args.some((w) => /^--(raw|flatten)(=|$)/.test(w.value))) return read;
+    if (action === 'view') return { effects, unknown: 'kubectl config view --raw prints credentials' };
+  }
+  return changes;
+}
+
+/** The part of a word after `offset`, as a word. */
+function sliceOf(w: WordValue, offset: number): WordValue {
+  return { ...w, text: w.text.slice(offset), value: w.value.slice(offset) };
+}
+
+/** `terraform`: reading configuration and state; formatting writes files; anything else changes infrastructure. */
+function terraformFacts(args: readonly WordValue[]): ProgramFacts {
+  let rest = args;
+  let base: WordValue | undefined;
+  while (rest[0] && /^-(chdir=|version$|help$|v$)/.test(rest[0].value)) {
+    if (rest[0].value.startsWith('-chdir=')) base = sliceOf(rest[0], '-chdir='.length);
+    else return { effects: [], readonly: true };
+    rest = rest.slice(1);
+  }
+  const at = (effects: Effect[]): Effect[] => (base ? effects.map((e) => ({ ...e, base })) : effects);
+  const [sub, action] = rest.map((w) => w.value);
+  const changes = (what = 'terraform changes infrastructure'): ProgramFacts => ({ effects: [], irreversible: what, sends: true, downloads: true });
+  if (sub === undefined) return { effects: [], readonly: true };
+  if (rest[0]?.dynamic) return changes(`the terraform command ${rest[0].text} is only known when the command runs`);
+  const opts = rest.slice(1).filter((w) => w.value.startsWith('-'));
+  const ops = rest.slice(1).filter((w) => !w.value.startsWith('-'));
+  switch (sub) {
+    case 'version':
+    case 'help':
+    case 'graph':
+      return { effects: [], readonly: true };
+    case 'validate':
+    case 'show':
+      // Both load the provider plugins of .terraform/, programs Airlock cannot read.
+      return { effects: [], runsCode: `terraform ${sub} runs provider plugins` };
+    case 'output':
+      return { effects: [], readonly: true, downloads: true };
+    case 'fmt': {
+      // It rewrites the .tf files of the folders named (default the current one), below them with -recursive;
+      // it never writes other files, so the folder itself stands for what it writes.
+      if (opts.some((w) => /^-(check|write=false)$/.test(w.value))) return { effects: [], readonly: true };
+      if (ops.some((w) => w.value === '-')) return { effects: [], readonly: true };
+      const dirs = ops.length > 0 ? ops.map((word): Effect => ({ op: 'write', word })) : [{ op: 'write' as const, literal: '.' }];
+      return { effects: at(dirs) };
+    }
+    case 'providers':
+      if (action === undefined) return { effects: [], readonly: true };
+      if (action === 'mirror') return { effects: at(ops.slice(1).map((word): Effect => ({ op: 'write', word, recursive: true }))), downloads: true, ...(ops.length < 2 ? { unknown: 'terraform providers mirror needs a folder' } : {}) };
+      if (action === 'lock') return { effects: at([{ op: 'write', literal: '.terraform.lock.hcl' }]), downloads: true };
+      if (action === 'schema') return { effects: [], runsCode: 'terraform providers schema runs provider plugins' };
+      return changes();
+    case 'state':
+      return ['list', 'show', 'pull'].includes(action ?? '') ? { effects: [], readonly: true, downloads: true } : changes('terraform state changes the recorded infrastructure');
+    case 'workspace':
+      return ['list', 'show'].includes(action ?? '') ? { effects: [], readonly: true, downloads: true } : changes(`terraform workspace ${action ?? ''} changes which state terraform uses, or deletes one`);
+    case 'plan':
+    case 'init': {
+      const out: Effect[] = [];
+      rest.forEach((w, i) => {
+        if (/^--?out=/.test(w.value)) out.push({ op: 'write', word: sliceOf(w, w.value.indexOf('=') + 1) });
+        else if (/^--?out$/.test(w.value) && rest[i + 1]) out.push({ op: 'write', word: rest[i + 1]! });
+      });
+      return { effects: at([{ op: 'write', literal: '.terraform', recursive: true }, ...out]), downloads: true, runsCode: `terraform ${sub} runs provider plugins` };
+    }
+    default:
+      return changes();
+  }
+}
+
 function subcommandRead(name: string, args: readonly WordValue[]): ProgramFacts {
   const first = args.find((w) => !w.value.startsWith('-') || (READ_SUBCOMMANDS[name] ?? []).includes(w.value))?.value;
   const reads = READ_SUBCOMMANDS[name] ?? [];
-  if (args.length === 0 && (name === 'ifconfig' || name === 'ip' || name === 'docker' || name === 'brew' || name === 'systemctl')) return { effects: [], readonly: true };
+  if (args.length === 0 && (name === 'ifconfig' || name === 'docker' || name === 'brew' || name === 'systemctl')) return { effects: [], readonly: true };
   if (args.every((w) => VERSION_ONLY.test(w.value))) return { effects: [], readonly: true };
   if (first && reads.includes(first)) {
     if (name === 'docker' && (first === 'image' || first === 'context' || first === 'system') && !['ls', 'list', 'inspect', 'history', 'df', 'info', 'show'].includes(args[1]?.value ?? '')) {
       return { effects: [], irreversible: `docker ${first} ${args[1]?.value ?? ''} changes containers or images` };
     }
-    if (name === 'terraform' && first === 'state' && !['list', 'show', 'pull'].includes(args[1]?.value ?? '')) return { effects: [], irreversible: 'terraform state changes the recorded infrastructure' };
-    if (name === 'sysctl' && args.some((w) => w.value === '-w' || w.value.includes('='))) return { effects: [], irreversible: 'sysctl -w changes the kernel' };
-    return { effects: [], readonly: true, ...(['docker', 'podman', 'kubectl', 'terraform'].includes(name) ? { downloads: true } : {}) };
+    return { effects: [], readonly: true, ...(['docker', 'podman'].includes(name) ? { downloads: true } : {}) };
   }
-  if (name === 'terraform' && (first === 'plan' || first === 'init')) return { effects: [{ op: 'write', literal: '.terraform', recursive: true }], downloads: true, runsCode: `terraform ${first} runs provider plugins` };
   if (name === 'crontab' && args.length === 0) return { effects: [], unknown: 'crontab reads a new table from its input' };
   const what: Record<string, string> = {
     systemctl: 'systemctl changes system services',
@@ -426,16 +651,12 @@ function subcommandRead(name: string, args: readonly WordValue[]): ProgramFacts 
     crontab: 'crontab changes scheduled commands',
     timedatectl: 'timedatectl changes the system clock',
     hostnamectl: 'hostnamectl renames this machine',
-    sysctl: 'sysctl changes the kernel',
-    ip: 'ip changes the network configuration',
     ifconfig: 'ifconfig changes the network configuration',
     docker: 'docker runs containers and changes images, outside what Airlock can roll back',
     podman: 'podman runs containers and changes images, outside what Airlock can roll back',
-    kubectl: 'kubectl changes a Kubernetes cluster',
-    terraform: 'terraform changes infrastructure',
     brew: 'brew installs software outside the workspace',
   };
-  return { effects: [], irreversible: what[name] ?? `${name} changes the system`, ...(['docker', 'podman', 'kubectl', 'terraform', 'brew'].includes(name) ? { sends: true, downloads: true } : {}) };
+  return { effects: [], irreversible: what[name] ?? `${name} changes the system`, ...(['docker', 'podman', 'brew'].includes(name) ? { sends: true, downloads: true } : {}) };
 }
 
 const KILL_READ = /^(-l|-L|--list|--table|-0)$/;
@@ -499,6 +720,10 @@ export function programFacts(name: string, args: readonly WordValue[]): ProgramF
     return { effects: [], irreversible: IRREVERSIBLE[name]! };
   }
   if (name === 'gh') return ghFacts(args);
+  if (name === 'ip') return ipFacts(args);
+  if (name === 'sysctl') return sysctlFacts(args);
+  if (name === 'kubectl') return kubectlFacts(args);
+  if (name === 'terraform') return terraformFacts(args);
   if (name in READ_SUBCOMMANDS) return subcommandRead(name, args);
   if (name in IRREVERSIBLE || /^mkfs(\..+)?$/.test(name)) return { effects: [], irreversible: IRREVERSIBLE[name] ?? `${name} formats a disk` };
   if (name in LINTERS) return simpleFacts(name, LINTERS[name]!, args);
