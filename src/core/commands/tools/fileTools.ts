@@ -117,24 +117,6 @@ function backupOf(e: Effect, suffix: WordValue | string): Effect[] {
   return [{ op: 'write', word: suffixed(e.word, suffix) }];
 }
 
-/**
- * Backups a copy to `dest` makes of the files it replaces (`rsync -b`): DEST+SUFFIX (`~` by default) for a
- * file, and every file below a folder; with a backup folder, that folder (relative to the destination
- * folder when it is relative: both the destination and its parent are counted, as `dest` may be a file).
- */
-export function backupEffects(dest: WordValue, suffix: WordValue | undefined, backupDir?: WordValue): Effect[] {
-  const out: Effect[] = [{ op: 'write', word: dest, recursive: true }];
-  if (!backupDir) {
-    out.push({ op: 'write', word: suffixed(dest, suffix ?? '~') });
-    return out;
-  }
-  if (backupDir.value.startsWith('/')) return [...out, { op: 'write', word: backupDir, recursive: true }];
-  const [parent] = splitPath(dest.value.replace(/\/+$/, ''));
-  const parentWord: WordValue = { ...dest, value: parent || '.', text: splitPath(dest.text.replace(/\/+$/, ''))[0] || '.' };
-  out.push({ op: 'write', word: backupDir, recursive: true, base: dest }, { op: 'write', word: backupDir, recursive: true, base: parentWord });
-  return out;
-}
-
 const RM = table({
   flags: 'dfiIrRvPWx',
   longFlags: 'dir force recursive verbose one-file-system no-preserve-root',
