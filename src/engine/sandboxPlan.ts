@@ -4,10 +4,11 @@
  * and says so, and what passed only because it would be contained (code at trust level 2, a rule that
  * demands the sandbox) asks a person: a command never runs unsandboxed silently.
  */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cannotRewrite, rewriteCommandInput } from '../agents/rewriteCommand';
 import type { AgentEvent } from '../agents/types';
-import type { CompiledPolicy } from '../core/policy/evaluate';
+import { deniesReading, type CompiledPolicy } from '../core/policy/evaluate';
 import type { Decision, TrustLevel } from '../core/policy/types';
 import { sandboxAvailability, type SandboxAvailability } from '../core/sandbox/backends';
 import { buildProfile } from '../core/sandbox/profile';
@@ -39,6 +40,24 @@ function availabilityFor(env: SandboxEnv | undefined): SandboxAvailability {
   if (!env) return { available: false, reason: 'this Airlock process cannot start sandboxed commands', fix: '' };
   // The probe is cached in Airlock's data too: a hook process would otherwise start bubblewrap every time.
   return env.availability ? env.availability() : sandboxAvailability(process.platform, process.env, env.dataRoot);
+}
+
+/** At most this many of the workspace's own secret files are hidden by name (the profile travels in the command line). */
+const MAX_HIDDEN_SECRETS = 32;
+
+/**
+ * The files at the top of the workspace that a `deny` read rule keeps from agents (`.env`, `.env.local`,
+ * `key.pem` under the recommended policy's rules): hidden in the sandbox too, so that a program it runs
+ * cannot read them for the agent. One folder listing; secrets deeper down are not found this way (README).
+ */
+function secretsAtTop(policy: CompiledPolicy, workspace: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(workspace);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => deniesReading(policy, name)).slice(0, MAX_HIDDEN_SECRETS).map((name) => join(workspace, name));
 }
 
 /**
@@ -83,7 +102,8 @@ export function planSandbox(policy: CompiledPolicy, workspace: string, env: Sand
   let updatedInput: Record<string, unknown> | undefined;
   if (env) {
     try {
-      const profile = buildProfile(policy.sandbox, { workspace, home: env.home, dataRoot: env.dataRoot });
+      const built = buildProfile(policy.sandbox, { workspace, home: env.home, dataRoot: env.dataRoot });
+      const profile = { ...built, hide: [...new Set([...built.hide, ...secretsAtTop(policy, workspace)])] };
       updatedInput = rewriteCommandInput(event, sandboxedCommand(event.action.command, profile, env.runner));
     } catch (e) {
       if (!(e instanceof RewriteError)) throw e;

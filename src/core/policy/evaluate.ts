@@ -572,6 +572,17 @@ export function readRuleHits(policy: CompiledPolicy, t: PreparedTarget, ctx: Eva
 }
 
 /**
+ * Whether a `deny` read rule (of this policy or the organisation's, for any agent) covers the
+ * workspace-relative path `rel`: the sandbox hides such files from the programs it runs.
+ */
+export function deniesReading(policy: CompiledPolicy, rel: string): boolean {
+  for (const layer of [policy, policy.managed?.policy]) {
+    if (layer?.rules.read.deny.some((r) => r.globs.some((g) => !g.absolute && globTest(g, rel)))) return true;
+  }
+  return false;
+}
+
+/**
  * A search (a recursive read) whose scope holds a file a rule keeps from agents: the search is denied, with
  * the way to narrow it, and the deny does not count as an attempt on that file.
  */

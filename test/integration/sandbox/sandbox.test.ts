@@ -223,7 +223,7 @@ describe('hooks with the sandbox enabled', { skip }, () => {
   const hws = tree.path('hws');
   const env = (extra: Record<string, string> = {}) => ({ HOME: home, AIRLOCK_HOME: tree.path('hdata'), ...extra });
   before(() => {
-    tree.write('hws/.vscode/airlock.json', JSON.stringify({ version: 1, rules: [{ action: 'allow', command: ['echo *', 'node *'] }, { action: 'allow', edit: ['inside.txt'] }, { action: 'allow', command: ['ls *'], sandbox: false }], sandbox: { enabled: true, limits: { timeoutSeconds: 30 } } }));
+    tree.write('hws/.vscode/airlock.json', JSON.stringify({ version: 1, rules: [{ action: 'allow', command: ['echo *', 'node *'] }, { action: 'allow', edit: ['inside.txt'] }, { action: 'allow', command: ['ls *'], sandbox: false }, { action: 'deny', read: ['**/.env', '**/.env.*'] }], sandbox: { enabled: true, limits: { timeoutSeconds: 30 } } }));
     mkdirSync(outside, { recursive: true });
   });
   let n = 0;
@@ -255,6 +255,24 @@ describe('hooks with the sandbox enabled', { skip }, () => {
     assert.match(ran.stderr, /ENOENT|EROFS/);
     assert.equal(readFileSync(join(hws, 'inside.txt'), 'utf8'), 'hi\n');
     await airlockAsync(['hook', 'claude', '--workspace', hws], { cwd: hws, env: env(), input: claude(command, 'PostToolUse', 'toolu_sb_escape') });
+  });
+
+  it('hides the workspace files the policy denies reading from the programs it runs', async () => {
+    tree.write('hws/.env', 'KEY=secret-value\n');
+    tree.write('hws/.env.local', 'LOCAL=secret-local\n');
+    tree.write('hws/notes.txt', 'visible\n');
+    const command = `node -e "for (const f of ['.env', '.env.local', 'notes.txt']) { try { console.log(f, require('fs').readFileSync(f, 'utf8').trim()) } catch (e) { console.log(f, e.code) } }"`;
+    const id = 'toolu_sb_secrets';
+    const r = await airlockAsync(['hook', 'claude', '--workspace', hws], { cwd: hws, env: env(), input: claude(command, 'PreToolUse', id) });
+    const o = out(r.stdout);
+    assert.equal(o.permissionDecision, 'allow', o.permissionDecisionReason);
+    const ran = spawnSync('/bin/bash', ['-c', o.updatedInput!.command], { cwd: hws, env: { ...process.env, HOME: home }, encoding: 'utf8' });
+    await airlockAsync(['hook', 'claude', '--workspace', hws], { cwd: hws, env: env(), input: claude(command, 'PostToolUse', id) });
+    assert.doesNotMatch(ran.stdout, /secret-value|secret-local/, 'no denied file is readable inside the sandbox');
+    assert.match(ran.stdout, /^\.env E[A-Z]+$/m, ran.stdout + ran.stderr);
+    assert.match(ran.stdout, /^\.env\.local E[A-Z]+$/m);
+    assert.match(ran.stdout, /^notes\.txt visible$/m, 'other files stay readable');
+    assert.equal(readFileSync(join(hws, '.env'), 'utf8'), 'KEY=secret-value\n', 'the file itself is untouched');
   });
 
   it('lets a rule run its commands outside the sandbox', async () => {
