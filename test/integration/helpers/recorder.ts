@@ -3,7 +3,7 @@
  * Usage: node --import tsx recorder.ts PLAN.json   (plan: { data, workspace, agent, session, seed, ops })
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { History } from '../../../src/core/history/history';
 
@@ -16,6 +16,9 @@ interface Plan {
   readonly session: string;
   readonly seed: number;
   readonly ops: readonly Op[];
+  /** Written when this process is ready; it then waits for `go` to exist, so that all start together. */
+  readonly ready?: string;
+  readonly go?: string;
 }
 
 const plan = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Plan;
@@ -31,6 +34,10 @@ const pause = (): void => {
 };
 
 async function main(): Promise<void> {
+  if (plan.ready && plan.go) {
+    writeFileSync(plan.ready, '');
+    for (let i = 0; i < 3000 && !existsSync(plan.go); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+  }
   for (const op of plan.ops) {
     pause();
     if ('command' in op) {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { History } from '../../../src/core/history/history';
@@ -62,10 +62,16 @@ describe('several processes recording at once', () => {
 
       const plans = Array.from({ length: AGENTS }, (_, i) => {
         const file = tree.path(`plan-${round}-${i}.json`);
-        writeFileSync(file, JSON.stringify({ data, workspace: ws, agent: i % 2 ? 'claude' : 'cursor', session: `r${round}-s${i}`, seed: round * 100 + i, ops: planFor(i, round) }));
+        writeFileSync(file, JSON.stringify({ data, workspace: ws, agent: i % 2 ? 'claude' : 'cursor', session: `r${round}-s${i}`, seed: round * 100 + i, ops: planFor(i, round), ready: tree.path(`ready-${round}-${i}`), go: tree.path(`go-${round}`) }));
         return file;
       });
-      await Promise.all(plans.map(run));
+      // Every recorder starts its session only when all of them are up (a process start takes a varying
+      // time on a loaded machine), so that the sessions really run at once.
+      const running = Promise.all(plans.map(run));
+      running.catch(() => undefined); // awaited below; a recorder that fails early must not go unhandled meanwhile
+      for (let t = 0; t < 600 && !plans.every((_, i) => existsSync(tree.path(`ready-${round}-${i}`))); t++) await new Promise((r) => setTimeout(r, 50));
+      writeFileSync(tree.path(`go-${round}`), '');
+      await running;
       const afterAll = snapshotTree(ws);
       const sessions = h.sessions();
       assert.equal(sessions.length, AGENTS);
