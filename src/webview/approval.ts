@@ -66,11 +66,6 @@ function shownEl(tag: keyof HTMLElementTagNameMap, cls: string | undefined, valu
   return e;
 }
 
-/** The text of a Shown value, without its marks (to compare two reasons). */
-function plainText(value: Shown): string {
-  return value.runs.map((r) => ('text' in r ? r.text : '')).join('');
-}
-
 /**
  * A reason or note: prose in which Airlock's own messages quote commands and paths in backticks. Each
  * quoted span is drawn as code (its text set as text, never as markup), the backticks themselves not.
@@ -302,7 +297,7 @@ function renderPart(p: CommandPartView, requestReason: string): HTMLElement {
   if (p.count) li.append(el('span', 'count', ` ×${p.count}`));
   const why = el('div', 'part-why', p.kind === 'command' ? '' : `${p.kind}: `);
   // The reason the whole request gives is said once, above the parts, not again under each of them.
-  if (plainText(p.reason) !== requestReason) appendProse(why, p.reason);
+  if (plainOf(p.reason) !== requestReason) appendProse(why, p.reason);
   const via = p.via.runs.map((r) => ('text' in r ? r.text : '')).join('');
   if (via && via !== 'command') why.append(' (via ', shownEl('span', undefined, p.via, { strict: true }), ')');
   li.append(why);
@@ -604,7 +599,7 @@ function render(): void {
     // The parts that need a person come first (the host sorts them), before a command line that may be long.
     if (r.command.parts.length > 0) {
       const list = el('ul', 'parts');
-      for (const p of r.command.parts) list.append(renderPart(p, plainText(r.reason)));
+      for (const p of r.command.parts) list.append(renderPart(p, plainOf(r.reason)));
       box.append(list);
     }
     const pre = el('pre');

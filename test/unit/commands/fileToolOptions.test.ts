@@ -4,14 +4,10 @@
  * gawk's writing options), decided on the engine's path, and the sed script reader on its own.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { loadPolicy, type LoadedPolicy } from '../../../src/core/policy/loadPolicy';
+import { describe, it } from 'node:test';
 import type { TrustLevel } from '../../../src/core/policy/types';
-import { decideEvent, eventFor } from '../../../src/engine/decide';
-import type { SandboxEnv } from '../../../src/engine/sandboxPlan';
+import { useCorpusDecider } from '../helpers/corpusDecider';
 import { scanSedScript } from '../../../src/core/commands/tools/fileTools';
-import { corpusWorkspace, type CorpusPlaces } from '../../fixtures/decisionCases';
-import { tempTree, type TempTree } from '../helpers/fixtures';
 
 const NEVER = [
   // tar: old-style clusters take their values in order; -g writes; --remove-files deletes
@@ -139,32 +135,7 @@ const ORDINARY = [
 ];
 
 describe('file and read-only tool options (engine path)', () => {
-  let tree: TempTree;
-  let policy: LoadedPolicy;
-  let places: CorpusPlaces;
-  const realHome = process.env.HOME;
-  const decide = (command: string, trust: TrustLevel): string => {
-    const sandbox: SandboxEnv = {
-      runner: { node: '/usr/bin/node', cli: '/opt/airlock/dist/cli.js' },
-      home: places.home,
-      dataRoot: places.data,
-      availability: () => ({ available: true, backend: 'bubblewrap', detail: 'test' }),
-    };
-    const event = eventFor('claude', { category: 'command', command, cwd: places.ws }, places.ws);
-    const { decision } = decideEvent({ workspace: places.ws, policy, trust, sandbox }, event);
-    return `${decision.action}: ${decision.reason}`;
-  };
-
-  before(() => {
-    tree = tempTree();
-    places = corpusWorkspace(tree);
-    process.env.HOME = places.home;
-    policy = loadPolicy({ workspace: places.ws, home: places.home, dataRoot: places.data, installDir: places.ext });
-  });
-  after(() => {
-    process.env.HOME = realHome;
-    tree.cleanup();
-  });
+  const decide = useCorpusDecider();
 
   for (const cmd of NEVER) {
     it(`never allows ${JSON.stringify(cmd)}`, () => {

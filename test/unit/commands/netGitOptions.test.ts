@@ -4,13 +4,9 @@
  * Decided on the engine path against the corpus's workspace and the recommended policy.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { loadPolicy, type LoadedPolicy } from '../../../src/core/policy/loadPolicy';
+import { describe, it } from 'node:test';
 import type { TrustLevel } from '../../../src/core/policy/types';
-import { decideEvent, eventFor } from '../../../src/engine/decide';
-import type { SandboxEnv } from '../../../src/engine/sandboxPlan';
-import { corpusWorkspace, fillCase, type CorpusPlaces } from '../../fixtures/decisionCases';
-import { tempTree, type TempTree } from '../helpers/fixtures';
+import { useCorpusDecider } from '../helpers/corpusDecider';
 
 const NEVER = [
   // git configuration on the command line: keys are case-insensitive; pager.*, format.*, file-naming keys
@@ -135,32 +131,7 @@ const ALLOWED: [TrustLevel, string][] = [
 ];
 
 describe('git and network tools: spellings that must not pass, and ordinary commands that must', () => {
-  let tree: TempTree;
-  let policy: LoadedPolicy;
-  let places: CorpusPlaces;
-  const realHome = process.env.HOME;
-  const decide = (command: string, trust: TrustLevel): string => {
-    const sandbox: SandboxEnv = {
-      runner: { node: '/usr/bin/node', cli: '/opt/airlock/dist/cli.js' },
-      home: places.home,
-      dataRoot: places.data,
-      availability: () => ({ available: true, backend: 'bubblewrap', detail: 'test' }),
-    };
-    const event = eventFor('claude', { category: 'command', command: fillCase(command, places), cwd: places.ws }, places.ws);
-    const { decision } = decideEvent({ workspace: places.ws, policy, trust, sandbox }, event);
-    return `${decision.action}: ${decision.reason}`;
-  };
-
-  before(() => {
-    tree = tempTree();
-    places = corpusWorkspace(tree);
-    process.env.HOME = places.home;
-    policy = loadPolicy({ workspace: places.ws, home: places.home, dataRoot: places.data, installDir: places.ext });
-  });
-  after(() => {
-    process.env.HOME = realHome;
-    tree.cleanup();
-  });
+  const decide = useCorpusDecider();
 
   for (const cmd of NEVER) {
     it(`never allows ${JSON.stringify(cmd)}`, () => {

@@ -104,7 +104,7 @@ function copyLike(name: string, args: readonly WordValue[], table_: typeof CP, s
 }
 
 /** A word with `suffix` (a word, or fixed text) appended, keeping what is only known at run time. */
-function suffixed(w: WordValue, suffix: WordValue | string): WordValue {
+export function suffixed(w: WordValue, suffix: WordValue | string): WordValue {
   if (typeof suffix === 'string') return affixed(w.value.endsWith('/') ? { ...w, value: w.value.replace(/\/+$/, ''), text: w.text.replace(/\/+$/, '') } : w, '', suffix);
   const dynamic = w.dynamic ?? suffix.dynamic;
   return { ...w, value: `${w.value.replace(/\/+$/, '')}${suffix.value}`, text: `${w.text.replace(/\/+$/, '')}${suffix.text}`, glob: w.glob || suffix.glob, ...(dynamic ? { dynamic } : {}) };

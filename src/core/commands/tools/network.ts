@@ -5,6 +5,7 @@
 import type { CommandFacts, Effect } from '../facts';
 import { has, optional, parseOptions, sliceWord, table, valued, valueOf, type ParsedArgs } from '../options';
 import type { WordValue } from '../words';
+import { suffixed } from './fileTools';
 
 const D = 'data' as const;
 const R = 'read' as const;
@@ -432,7 +433,7 @@ function rsyncFacts(args: readonly WordValue[]): CommandFacts {
     const suffix = valueOf(p, '--suffix');
     if (suffix && (suffix.dynamic || suffix.value.includes('/'))) note(`rsync --suffix ${suffix.text} names backups Airlock does not follow`);
     const suf = suffix?.value ?? (has(p, '--backup-dir') ? '' : '~');
-    if (suf && !localDest.dynamic) effects.push({ op: 'write', word: { ...localDest, text: `${localDest.text}${suf}`, value: `${localDest.value.replace(/\/+$/, '')}${suf}` } });
+    if (suf && !localDest.dynamic) effects.push({ op: 'write', word: suffixed(localDest, suf) });
   }
   for (const o of p.options) {
     if ((o.name === '-e' || o.name === '--rsh') && o.value) note(unsafeRemoteShell(o.value, 'rsync'));
