@@ -201,10 +201,10 @@ function unchanged(prev: IndexEntry | undefined, st: Stats, since: number): bool
 /** Scans the workspace against `previous`, saving new content through `writer`. */
 export async function scanWorkspace(root: string, previous: WorkspaceIndex | undefined, writer: PackWriter, options: ScanOptions): Promise<ScanResult> {
   const started = Date.now();
-  const prevFiles = previous?.files ?? {};
+  const prevFiles: Readonly<Record<string, IndexEntry>> = previous?.files ?? Object.create(null);
   const since = previous?.time ?? 0;
   const dirs: string[] = [];
-  const files: Record<string, IndexEntry> = {};
+  const files: Record<string, IndexEntry> = Object.create(null) as Record<string, IndexEntry>; // paths may be "__proto__"
   const dirty: { rel: string; st: Stats }[] = [];
   walk(root, options, dirs, (rel, st) => {
     const prev = prevFiles[rel];
@@ -314,7 +314,7 @@ export function serializeIndex(index: WorkspaceIndex): string {
 export function parseIndex(text: string): WorkspaceIndex | undefined {
   const raw = JSON.parse(text) as { version?: number; time?: number; dirs?: string[]; files?: Tuple[] };
   if (raw.version !== 2 || typeof raw.time !== 'number' || !Array.isArray(raw.files)) return undefined;
-  const files: Record<string, IndexEntry> = {};
+  const files: Record<string, IndexEntry> = Object.create(null) as Record<string, IndexEntry>; // paths may be "__proto__"
   for (const [p, t, s, m, c, i, mode, hu, l] of raw.files) {
     const hash = typeof hu === 'string' && !hu.startsWith('!') ? hu : undefined;
     const u = typeof hu === 'string' && hu.startsWith('!') ? (hu.slice(1) as Unsaved) : undefined;

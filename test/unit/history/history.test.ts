@@ -107,6 +107,21 @@ describe('shadow history', () => {
     assert.equal(h.isIgnored('src/b.ts'), false);
   });
 
+  it('records and rolls back files named like built-in object properties (__proto__, constructor)', async () => {
+    const { ws, h } = setup({ 'keep.txt': 'k' });
+    await h.checkpoint();
+    await command(h, ws, 'echo p > __proto__ && echo c > constructor && mkdir -p __proto__dir && echo q > hasOwnProperty');
+    const cp = await h.checkpoint();
+    assert.equal(cp.files, 4);
+    const end = h.records(h.sessions()[0]!.id).records.find((r) => r.t === 'end');
+    assert.deepEqual(end && end.t === 'end' ? end.files.map((f) => f.path) : [], ['__proto__', 'constructor', 'hasOwnProperty']);
+    // Read back from disk by another process, then undone.
+    const other = new History(h.dir.slice(0, -'/history'.length), ws);
+    await command(other, ws, 'echo changed > __proto__');
+    rollbackSession(other, other.sessions()[0]!.id);
+    assert.deepEqual(readdirSync(ws).sort(), ['keep.txt']);
+  });
+
   it('always records edits by tools, even of ignored files', async () => {
     const { ws, h } = setup({ 'dist/out.js': 'built' });
     await h.checkpoint();
