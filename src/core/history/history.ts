@@ -12,10 +12,10 @@
  * `locks/`.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { writeFileAtomic } from '../storage/atomicFile';
+import { fsyncDir, writeFileAtomic } from '../storage/atomicFile';
 import { realPath } from '../storage/realPath';
 import { captureState, sameState, type FileState } from './fileState';
 import { appendRecord, readJournal, type ActionKind, type FileChange, type JournalRecord } from './journal';
@@ -105,6 +105,8 @@ export class History {
   /** The workspace lock while this object holds it (rollback, undo and recovery nest inside one another). */
   private held: { lock: Lock; depth: number } | undefined;
   private cachedIndex: { stamp: string; index: WorkspaceIndex } | undefined;
+  /** Snapshots of the commands this object began, so that ending them need not read them back. */
+  private readonly openSnapshots = new Map<string, WorkspaceIndex>();
 
   readonly workspace: string;
 
@@ -182,9 +184,13 @@ export class History {
     return index;
   }
 
-  private writeIndex(index: WorkspaceIndex): void {
+  /**
+   * Writes the index file (atomically). It is a cache: a power cut that loses it costs one full re-read,
+   * so it is flushed to disk only when it also serves as a command's snapshot (`durable`).
+   */
+  private writeIndex(index: WorkspaceIndex, durable: boolean): void {
     const file = join(this.dir, 'index.json');
-    writeFileAtomic(file, serializeIndex(index));
+    writeFileAtomic(file, serializeIndex(index), { fsync: durable });
     try {
       const st = statSync(file);
       this.cachedIndex = { stamp: `${st.mtimeMs}:${st.size}:${st.ino}`, index };
@@ -198,8 +204,12 @@ export class History {
     return Math.max(0, this.options.maxTotalSize - this.objects.diskUsage());
   }
 
-  /** Scans the workspace under the workspace lock, saving new content; returns the scan and the new index. */
-  private async scan(): Promise<{ index: WorkspaceIndex; changes: readonly Change[]; files: number; unsaved: readonly string[]; first: boolean }> {
+  /**
+   * Scans the workspace under the workspace lock, saving new content; returns the scan and the new index.
+   * With `snapshot`, also keeps the new index under that name (a command's snapshot): the index file is
+   * written whole and never changed afterwards, so a hard link to it is the snapshot, at no cost.
+   */
+  private async scan(snapshot?: string): Promise<{ index: WorkspaceIndex; changes: readonly Change[]; files: number; unsaved: readonly string[]; first: boolean }> {
     const lock = await acquireLockAsync(this.lockFile, { what: 'a checkpoint', timeoutMs: 120_000 });
     const writer = this.storeLock.writer();
     try {
@@ -208,10 +218,12 @@ export class History {
       try {
         const result = await scanWorkspace(this.workspace, previous, pack, { ...this.options, maxNewBytes: this.quotaLeft() });
         pack.commit();
-        // Nothing changed and nothing was re-read: the index on disk is still exact.
-        if (!previous || result.changes.length > 0 || result.read > 0 || result.files !== Object.keys(previous.files).length || (result.index.dirs ?? []).join('\n') !== (previous.dirs ?? []).join('\n')) {
-          this.writeIndex(result.index);
+        // Nothing changed and nothing was re-read: the index on disk is still exact (a snapshot needs the
+        // scan's own time, so it is written anyway).
+        if (snapshot || !previous || result.changes.length > 0 || result.read > 0 || result.files !== Object.keys(previous.files).length || (result.index.dirs ?? []).join('\n') !== (previous.dirs ?? []).join('\n')) {
+          this.writeIndex(result.index, snapshot !== undefined);
         }
+        if (snapshot) this.keepSnapshot(snapshot, result.index);
         return { index: result.index, changes: result.changes, files: result.files, unsaved: result.unsaved, first: previous === undefined };
       } catch (e) {
         pack.abort();
@@ -221,6 +233,22 @@ export class History {
       writer.release();
       lock.release();
     }
+  }
+
+  /** Keeps `index` (just written as the index file, under the workspace lock) as snapshot `name`. */
+  private keepSnapshot(name: string, index: WorkspaceIndex): void {
+    const file = join(this.dir, 'snapshots', `${name}.json`);
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    try {
+      linkSync(join(this.dir, 'index.json'), file);
+      fsyncDir(dirname(file));
+    } catch {
+      // No hard links here (or the index file could not be written): write it out.
+      writeFileAtomic(file, serializeIndex(index));
+    }
+    this.openSnapshots.set(name, index);
+    // Commands that never ended (their agent went away) are read back from disk if they ever end.
+    if (this.openSnapshots.size > 16) this.openSnapshots.delete(this.openSnapshots.keys().next().value!);
   }
 
   /** Records the current state of the workspace (incremental). */
@@ -374,9 +402,8 @@ export class History {
     const sessionId = this.session(ref);
     const id = newId('a');
     await this.takeCommandSlot(id);
-    const { index } = await this.scan();
     const snapshot = id;
-    writeFileAtomic(join(this.dir, 'snapshots', `${snapshot}.json`), serializeIndex({ ...index, dirs: this.listDirs(index) }));
+    await this.scan(snapshot);
     this.append(sessionId, {
       t: 'begin',
       id,
@@ -396,7 +423,8 @@ export class History {
   async endCommand(ref: SessionRef, actionId: string, ok = true): Promise<readonly FileChange[]> {
     const sessionId = this.session(ref);
     const snapshotFile = join(this.dir, 'snapshots', `${actionId}.json`);
-    const before = readIndexFile(snapshotFile);
+    const before = this.openSnapshots.get(actionId) ?? readIndexFile(snapshotFile);
+    this.openSnapshots.delete(actionId);
     const { index } = await this.scan();
     const files: FileChange[] = [];
     let newDirs: string[] = [];

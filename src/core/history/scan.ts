@@ -4,6 +4,7 @@
  * and reads only what changed. Ignore rules use `.gitignore` semantics through the `ignore` package.
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Dirent, type Stats } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { hashOf, type PackWriter } from './objectStore';
@@ -68,6 +69,12 @@ export interface WorkspaceIndex {
   readonly files: Readonly<Record<string, IndexEntry>>;
   /** Every folder the scan walked (not ignored), so empty folders are seen to come and go. */
   readonly dirs?: readonly string[];
+  /**
+   * The ignore rules the scan found, as a hash per folder that has them (`''`: the root's, with the
+   * built-in and configured patterns). Where every rule above a folder is unchanged, a path the last scan
+   * kept is known to be kept again, and the next scan skips testing it.
+   */
+  readonly ignores?: Readonly<Record<string, string>>;
 }
 
 /** What a scan may keep. */
@@ -125,17 +132,30 @@ function ignored(layers: readonly IgnoreLayer[], rel: string, isDir: boolean): b
   return result;
 }
 
-/** The ignore rules in force at the workspace root. */
-export function rootIgnore(root: string, options: Pick<ScanOptions, 'ignore' | 'useGitignore'>): IgnoreLayer[] {
-  const layers: IgnoreLayer[] = [{ base: '', ig: ignore().add([...DEFAULT_IGNORES, ...options.ignore]) }];
+function rulesHash(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+}
+
+/** The ignore rules in force at the workspace root, and a hash of them. */
+function rootRules(root: string, options: Pick<ScanOptions, 'ignore' | 'useGitignore'>): { layers: IgnoreLayer[]; hash: string } {
+  const patterns = [...DEFAULT_IGNORES, ...options.ignore];
+  const layers: IgnoreLayer[] = [{ base: '', ig: ignore().add(patterns) }];
+  let text = `${JSON.stringify(patterns)}\n${options.useGitignore ? 'gitignore' : 'no-gitignore'}\n`;
   if (options.useGitignore) {
     try {
-      layers.push({ base: '', ig: ignore().add(readFileSync(join(root, '.gitignore'), 'utf8')) });
+      const own = readFileSync(join(root, '.gitignore'), 'utf8');
+      layers.push({ base: '', ig: ignore().add(own) });
+      text += own;
     } catch {
       // no .gitignore
     }
   }
-  return layers;
+  return { layers, hash: rulesHash(text) };
+}
+
+/** The ignore rules in force at the workspace root. */
+export function rootIgnore(root: string, options: Pick<ScanOptions, 'ignore' | 'useGitignore'>): IgnoreLayer[] {
+  return rootRules(root, options).layers;
 }
 
 /** True when the path (workspace-relative, `/` separators) is excluded from scans. */
@@ -148,14 +168,25 @@ export function isIgnored(root: string, rel: string, options: Pick<ScanOptions, 
   return ignored(layers, rel, false);
 }
 
+/** What the last scan kept, so that paths it kept under unchanged rules need no ignore test. */
+interface Known {
+  readonly files: Readonly<Record<string, IndexEntry>>;
+  readonly dirs: ReadonlySet<string>;
+  readonly ignores: Readonly<Record<string, string>> | undefined;
+}
+
 /**
  * Walks the workspace synchronously: for 20,000 files, 20,000 lstat calls on the main thread cost less
  * than handing each to the thread pool. Only files whose stat changed are read afterwards (in parallel).
+ * Records the hash of every set of ignore rules it meets in `ignores`.
  */
-function walk(root: string, options: ScanOptions, dirs: string[], visit: (rel: string, st: Stats) => void): void {
-  const stack: { rel: string; layers: IgnoreLayer[] }[] = [{ rel: '', layers: rootIgnore(root, options) }];
+function walk(root: string, options: ScanOptions, known: Known, dirs: string[], ignores: Record<string, string>, visit: (rel: string, st: Stats) => void): void {
+  const top = rootRules(root, options);
+  ignores[''] = top.hash;
+  // `same`: every rule in force in this folder is the one the last scan applied here.
+  const stack: { rel: string; layers: IgnoreLayer[]; same: boolean }[] = [{ rel: '', layers: top.layers, same: known.ignores?.[''] === top.hash }];
   while (stack.length > 0) {
-    const { rel, layers } = stack.pop()!;
+    const { rel, layers, same: sameAbove } = stack.pop()!;
     let entries: Dirent[];
     try {
       entries = readdirSync(rel ? join(root, rel) : root, { withFileTypes: true });
@@ -163,19 +194,25 @@ function walk(root: string, options: ScanOptions, dirs: string[], visit: (rel: s
       continue;
     }
     let here = layers;
+    let same = sameAbove;
     if (rel && options.useGitignore && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
       try {
-        here = [...layers, { base: rel, ig: ignore().add(readFileSync(join(root, rel, '.gitignore'), 'utf8')) }];
+        const text = readFileSync(join(root, rel, '.gitignore'), 'utf8');
+        here = [...layers, { base: rel, ig: ignore().add(text) }];
+        ignores[rel] = rulesHash(text);
+        same = same && known.ignores?.[rel] === ignores[rel];
       } catch {
         // unreadable .gitignore: keep the outer rules
+        same = false;
       }
-    }
+    } else if (rel && known.ignores && rel in known.ignores) same = false; // its .gitignore went away
     for (const e of entries) {
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       const isDir = e.isDirectory();
-      if (ignored(here, childRel, isDir)) continue;
+      const keptBefore = same && (isDir ? known.dirs.has(childRel) : Object.hasOwn(known.files, childRel));
+      if (!keptBefore && ignored(here, childRel, isDir)) continue;
       if (isDir) {
-        stack.push({ rel: childRel, layers: here });
+        stack.push({ rel: childRel, layers: here, same });
         dirs.push(childRel);
       } else if (e.isFile() || e.isSymbolicLink()) {
         let st: Stats;
@@ -204,9 +241,11 @@ export async function scanWorkspace(root: string, previous: WorkspaceIndex | und
   const prevFiles: Readonly<Record<string, IndexEntry>> = previous?.files ?? Object.create(null);
   const since = previous?.time ?? 0;
   const dirs: string[] = [];
+  const ignores: Record<string, string> = Object.create(null) as Record<string, string>;
   const files: Record<string, IndexEntry> = Object.create(null) as Record<string, IndexEntry>; // paths may be "__proto__"
   const dirty: { rel: string; st: Stats }[] = [];
-  walk(root, options, dirs, (rel, st) => {
+  const known: Known = { files: prevFiles, dirs: new Set(previous?.dirs ?? []), ignores: previous?.dirs ? previous.ignores : undefined };
+  walk(root, options, known, dirs, ignores, (rel, st) => {
     const prev = prevFiles[rel];
     if (unchanged(prev, st, since)) files[rel] = prev!;
     else dirty.push({ rel, st });
@@ -298,7 +337,7 @@ export async function scanWorkspace(root: string, previous: WorkspaceIndex | und
     if (!(rel in files)) changes.push({ path: rel, before: entryState(prevFiles[rel]), after: { type: 'missing' } });
   }
   changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { index: { version: 1, time: started, files, dirs: dirs.sort() }, changes, files: Object.keys(files).length, read, bytesRead, unsaved };
+  return { index: { version: 1, time: started, files, dirs: dirs.sort(), ignores }, changes, files: Object.keys(files).length, read, bytesRead, unsaved };
 }
 
 type Tuple = [string, 'f' | 'l', number, number, number, number, number, string | 0, string | 0];
@@ -307,12 +346,12 @@ type Tuple = [string, 'f' | 'l', number, number, number, number, number, string 
 export function serializeIndex(index: WorkspaceIndex): string {
   const tuples: Tuple[] = [];
   for (const [p, e] of Object.entries(index.files)) tuples.push([p, e.t, e.s, e.m, e.c, e.i, e.mode, e.h ?? (e.u ? `!${e.u}` : 0), e.l ?? 0]);
-  return JSON.stringify({ version: 2, time: index.time, dirs: index.dirs ?? [], files: tuples });
+  return JSON.stringify({ version: 2, time: index.time, dirs: index.dirs ?? [], ...(index.ignores ? { ignores: index.ignores } : {}), files: tuples });
 }
 
 /** Reads what {@link serializeIndex} wrote; undefined for anything else (a fresh scan is then taken). */
 export function parseIndex(text: string): WorkspaceIndex | undefined {
-  const raw = JSON.parse(text) as { version?: number; time?: number; dirs?: string[]; files?: Tuple[] };
+  const raw = JSON.parse(text) as { version?: number; time?: number; dirs?: string[]; ignores?: unknown; files?: Tuple[] };
   if (raw.version !== 2 || typeof raw.time !== 'number' || !Array.isArray(raw.files)) return undefined;
   const files: Record<string, IndexEntry> = Object.create(null) as Record<string, IndexEntry>; // paths may be "__proto__"
   for (const [p, t, s, m, c, i, mode, hu, l] of raw.files) {
@@ -320,5 +359,6 @@ export function parseIndex(text: string): WorkspaceIndex | undefined {
     const u = typeof hu === 'string' && hu.startsWith('!') ? (hu.slice(1) as Unsaved) : undefined;
     files[p] = { t, s, m, c, i, mode, ...(hash ? { h: hash } : {}), ...(u ? { u } : {}), ...(l ? { l } : {}) };
   }
-  return { version: 1, time: raw.time, files, ...(raw.dirs ? { dirs: raw.dirs } : {}) };
+  const ignores = raw.ignores && typeof raw.ignores === 'object' && !Array.isArray(raw.ignores) && Object.values(raw.ignores).every((h) => typeof h === 'string') ? (Object.assign(Object.create(null), raw.ignores) as Record<string, string>) : undefined;
+  return { version: 1, time: raw.time, files, ...(raw.dirs ? { dirs: raw.dirs } : {}), ...(ignores ? { ignores } : {}) };
 }

@@ -122,6 +122,21 @@ describe('shadow history', () => {
     assert.deepEqual(readdirSync(ws).sort(), ['keep.txt']);
   });
 
+  it("keeps a command's snapshot as a link to the index it just wrote, which another process can end", async () => {
+    const { ws, h } = setup({ 'a.txt': 'a', 'b.txt': 'b' });
+    await h.checkpoint();
+    const id = await h.beginCommand(ref, { command: 'edit' });
+    const snap = statSync(join(h.dir, 'snapshots', `${id}.json`));
+    assert.equal(snap.ino, statSync(join(h.dir, 'index.json')).ino);
+    writeFileSync(join(ws, 'a.txt'), 'changed');
+    writeFileSync(join(ws, 'c.txt'), 'new');
+    await h.checkpoint(); // a checkpoint meanwhile replaces the index file, not the snapshot
+    const other = new History(h.dir.slice(0, -'/history'.length), ws);
+    const files = await other.endCommand(ref, id);
+    assert.deepEqual(files.map((f) => `${f.path}:${f.before?.type}>${f.after?.type}`), ['a.txt:file>file', 'c.txt:missing>file']);
+    assert.equal(existsSync(join(h.dir, 'snapshots', `${id}.json`)), false);
+  });
+
   it('always records edits by tools, even of ignored files', async () => {
     const { ws, h } = setup({ 'dist/out.js': 'built' });
     await h.checkpoint();
