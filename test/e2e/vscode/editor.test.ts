@@ -5,7 +5,7 @@
  * clicks and keys are scripted. Screenshots go to .test-artifacts/vscode/.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -200,6 +200,24 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     const rec = auditRecords().find((x) => x.type === 'decision' && x.target === 'src/app.ts');
     assert.equal(rec?.decidedBy, 'person');
     assert.equal(rec?.action, 'allow');
+  }));
+
+  it('runs an allowed command in the sandbox with the installed extension\'s own files', onFailureShot('runs-an-allowed-command-in-the-sandbox', async () => {
+    const req = ask('Bash', { command: 'node -e "console.log(6 * 7)"', description: 'compute' });
+    const p = panel();
+    await p.locator('h1', { hasText: 'wants to run' }).waitFor({ timeout: 30_000 });
+    await p.locator('#allow-once').click();
+    const r = await req.answer;
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { hookSpecificOutput?: { permissionDecision?: string; updatedInput?: { command?: string } } };
+    assert.equal(out.hookSpecificOutput?.permissionDecision, 'allow');
+    const rewritten = out.hookSpecificOutput?.updatedInput?.command ?? '';
+    assert.match(rewritten, new RegExp(`${dirs.extensions.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/airlock-dev\\.airlock-[^/]+/dist/cli\\.js'? sandbox `), rewritten);
+    // Claude Code runs what the hook gave back: the installed CLI starts the sandbox from the VSIX's files.
+    const run = spawnSync('/bin/sh', ['-c', rewritten], { cwd: ws, encoding: 'utf8', env: { ...process.env, AIRLOCK_HOME: data } });
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.equal(run.stdout.trim(), '42');
+    assert.equal((await req.post()).code, 0);
   }));
 
   it('denies from the keyboard, and nothing changes', onFailureShot('denies-from-the-keyboard-and-nothing-changes', async () => {
