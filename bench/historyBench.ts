@@ -1,17 +1,22 @@
 /**
- * Shadow history on a generated tree of 20,000 files (about 200 MB, text and binary, some duplicates),
- * against git on an identical copy (`git add -A && git commit -q`, the mechanism of the shadow-git
- * checkpoints other agents use) and against reading every byte once, all in the same run.
+ * Shadow history on generated trees of 2,000 and 20,000 files (about 10 KB a file: text and binary, some
+ * duplicates), against git on an identical copy (`git add -A && git commit -q`, the mechanism of the
+ * shadow-git checkpoints other agents use) and against reading every byte once, all in the same run.
+ * Then what an agent pays per command on that tree: the hook's before and after calls, through the gate
+ * and without one, against a bare `node -e 0` pair. `AIRLOCK_BENCH_FILES=20000` runs one size.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceDataDir } from '../src/core/dataDir';
 import { History } from '../src/core/history/history';
-import { figure, goal, n, section } from './report';
+import { loadPolicy } from '../src/core/policy/loadPolicy';
+import { GateRuntime } from '../src/gate/gateRuntime';
+import { figure, goal, n, percentile, section } from './report';
 
-const FILES = Number(process.env.AIRLOCK_BENCH_FILES ?? 20_000);
+const SIZES = (process.env.AIRLOCK_BENCH_FILES ?? '2000,20000').split(',').map(Number);
+const HOOK_RUNS = 7;
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 
 function mulberry32(seed: number): () => number {
@@ -27,7 +32,7 @@ function mulberry32(seed: number): () => number {
 
 const WORDS = 'const let function return import export from class extends interface type async await if else for while switch case break continue new this null undefined true false value result error config options request response handler'.split(' ');
 
-function generate(root: string): number {
+function generate(root: string, FILES: number): number {
   const random = mulberry32(20261126);
   let total = 0;
   const dupes: Buffer[] = [];
@@ -106,13 +111,75 @@ function change(root: string, count: number, seed: number): string[] {
   return changed;
 }
 
+/** One line of the summary table. */
+interface Row {
+  readonly figure: string;
+  readonly airlock: number;
+  readonly baseline: number;
+  readonly baselineName: string;
+  readonly goal: number;
+  readonly unit: 'ms' | 'MB';
+}
+
+const ROWS: { files: number; rows: Row[] }[] = [];
+
+function spawnTimed(args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, out }));
+    child.stdin.end(input);
+  });
+}
+
+/**
+ * An agent's command on this tree: `airlock hook claude` before it (a checkpoint) and after it (another,
+ * and the attribution), timed together, against two bare `node -e 0` start-ups, interleaved.
+ */
+async function hookPerCommand(ws: string, env: Record<string, string>, label: string): Promise<{ hook: number; bare: number }> {
+  const fullEnv = { PATH: process.env.PATH ?? '', ...env };
+  const payload = (event: string, i: number): string =>
+    JSON.stringify({ session_id: `bench-${label}`, transcript_path: '/t', cwd: ws, permission_mode: 'default', hook_event_name: event, tool_name: 'Bash', tool_input: { command: `touch bench-${label}-${i}.txt` }, tool_use_id: `toolu_${label}_${i}`, ...(event === 'PostToolUse' ? { tool_response: { stdout: '', stderr: '', interrupted: false } } : {}) });
+  const hook: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < HOOK_RUNS; i++) {
+    const b1 = await spawnTimed(['-e', '0'], '', fullEnv);
+    const b2 = await spawnTimed(['-e', '0'], '', fullEnv);
+    bare.push(b1.ms + b2.ms);
+    const pre = await spawnTimed([CLI, 'hook', 'claude', '--workspace', ws], payload('PreToolUse', i), fullEnv);
+    if (!pre.out.includes('"allow"')) throw new Error(`the hook (${label}) did not allow the command: ${pre.out}`);
+    writeFileSync(join(ws, `bench-${label}-${i}.txt`), '');
+    const post = await spawnTimed([CLI, 'hook', 'claude', '--workspace', ws], payload('PostToolUse', i), fullEnv);
+    hook.push(pre.ms + post.ms);
+  }
+  hook.sort((a, b) => a - b);
+  bare.sort((a, b) => a - b);
+  return { hook: percentile(hook, 50), bare: percentile(bare, 50) };
+}
+
 export async function runHistoryBench(): Promise<void> {
+  for (const files of SIZES) await runOne(files);
+  section('history: summary (each figure next to its baseline from the same run)');
+  process.stdout.write('  | files | figure | Airlock | baseline | ratio | goal |\n  | --- | --- | --- | --- | --- | --- |\n');
+  for (const { files, rows } of ROWS) {
+    for (const r of rows) {
+      const ratio = r.airlock / r.baseline;
+      const v = (x: number): string => (r.unit === 'MB' ? `${n(x, 1)} MB` : `${n(x)} ms`);
+      process.stdout.write(`  | ${n(files)} | ${r.figure} | ${v(r.airlock)} | ${v(r.baseline)} (${r.baselineName}) | ${n(ratio, 2)}x | <= ${n(r.goal, 2)}x ${ratio <= r.goal ? 'MET' : 'NOT MET'} |\n`);
+    }
+  }
+}
+
+async function runOne(FILES: number): Promise<void> {
   section(`history: ${n(FILES)} files, checkpoint and rollback against git on an identical copy`);
   const tmp = realpathSync(mkdtempSync(join(tmpdir(), 'airlock-bench-history-')));
   try {
     const ws = join(tmp, 'ws');
     const gitTree = join(tmp, 'git');
-    const bytes = generate(ws);
+    const bytes = generate(ws, FILES);
     const env = { AIRLOCK_HOME: join(tmp, 'data'), HOME: join(tmp, 'home') };
     figure('tree', `${n(bytes / 1024 / 1024, 1)} MB`, `${n(FILES)} files`);
 
@@ -179,6 +246,27 @@ export async function runHistoryBench(): Promise<void> {
     const t0 = process.hrtime.bigint();
     const warm = await h.checkpoint();
     const warmMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    // A command in the gate: the checkpoint before it and the one after it, with its attribution.
+    const pairRuns: number[] = [];
+    const gitPairRuns: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const t1 = process.hrtime.bigint();
+      const cmd = await h.beginCommand({ agent: 'claude', agentSessionId: 'pair' }, { command: 'edit ten files' });
+      change(ws, 10, 10 + round);
+      await h.endCommand({ agent: 'claude', agentSessionId: 'pair' }, cmd);
+      pairRuns.push(Number(process.hrtime.bigint() - t1) / 1e6);
+      gitPairRuns.push(
+        time(() => {
+          git(['add', '-A'], gitTree);
+          git(['commit', '-q', '--allow-empty', '-m', `before ${round}`], gitTree);
+          change(gitTree, 10, 10 + round);
+          git(['add', '-A'], gitTree);
+          git(['commit', '-q', '-m', `after ${round}`], gitTree);
+        }).ms,
+      );
+    }
+    const pairMs = Math.min(...pairRuns);
+    const gitPairMs = Math.min(...gitPairRuns);
 
     // A session that touched 1,000 files through one command, then its rollback (a real CLI process).
     const ref = { agent: 'claude', agentSessionId: 'bench' };
@@ -195,6 +283,8 @@ export async function runHistoryBench(): Promise<void> {
     figure('airlock checkpoint: after 10 files changed', `${n(incMs)} ms`, `(${n(incMs / gitInc.ms, 2)}x git; ${inc.changed} changed; runs: ${incRuns.map((x) => n(x)).join(', ')})`);
     figure('git add -A && commit: 10 more files changed', `${n(gitInc2.ms)} ms`);
     figure('airlock checkpoint in the running gate (warm)', `${n(warmMs)} ms`, `(${n(warmMs / gitInc2.ms, 2)}x git; ${warm.changed} changed)`);
+    figure('git: commit before and after 10 files changed', `${n(gitPairMs)} ms`, `(runs: ${gitPairRuns.map((x) => n(x)).join(', ')})`);
+    figure('airlock: a command in the gate (both checkpoints)', `${n(pairMs)} ms`, `(${n(pairMs / gitPairMs, 2)}x git; runs: ${pairRuns.map((x) => n(x)).join(', ')})`);
     figure('airlock rollback of a 1,000-file session', `${n(rollback.ms)} ms`, `(${rollback.value.restored.length} restored of ${recorded.length} recorded)`);
     figure('.git on disk, loose objects (as committed)', `${n(gitLooseSize / 1024 / 1024, 1)} MB`);
     figure('airlock history, same history (as recorded)', `${n(storeSize / 1024 / 1024, 1)} MB`, `(${n(storeSize / gitLooseSize, 2)}x loose .git)`);
@@ -206,7 +296,46 @@ export async function runHistoryBench(): Promise<void> {
     goal("incremental checkpoint no slower than git's incremental add and commit (gate, warm)", warmMs <= gitInc2.ms);
     goal("store no larger than git's .git for the same history (loose, as committed)", storeSize <= gitLooseSize);
     goal("store no larger than git's .git for the same history (both packed: git gc, airlock gc --repack)", storeRepacked <= gitSize);
-    process.stdout.write('  note: Airlock fsyncs every pack and index it writes; git does not fsync loose objects by default.\n');
+    process.stdout.write('  note: Airlock fsyncs every pack and snapshot it writes; git does not fsync loose objects by default.\n');
+
+    // What an agent pays per command on this tree, through the hook: with the gate running, and alone.
+    mkdirSync(join(ws, '.vscode'), { recursive: true });
+    writeFileSync(join(ws, '.vscode', 'airlock.json'), JSON.stringify({ version: 1, rules: [{ action: 'allow', command: ['touch bench-*'] }, { action: 'allow', edit: ['bench-*'] }] }));
+    const runtime = new GateRuntime({
+      workspace: ws,
+      dataRoot: env.AIRLOCK_HOME,
+      policy: (() => {
+        const p = loadPolicy({ workspace: ws, home: env.HOME, dataRoot: env.AIRLOCK_HOME });
+        return () => p;
+      })(),
+      asker: { ask: async () => ({ action: 'deny', by: 'person' }) },
+      log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+      approvalTimeoutMs: 10_000,
+    });
+    await runtime.start();
+    let viaGate: { hook: number; bare: number };
+    try {
+      viaGate = await hookPerCommand(ws, env, 'gate');
+    } finally {
+      await runtime.stop();
+    }
+    const alone = await hookPerCommand(ws, env, 'alone');
+    figure('node -e 0, twice (baseline)', `${n(viaGate.bare)} ms`);
+    figure('hook before and after a command, via the gate', `${n(viaGate.hook)} ms`, `(+${n(viaGate.hook - viaGate.bare)} ms over the baseline, ${n(viaGate.hook / viaGate.bare, 2)}x)`);
+    figure('hook before and after a command, no gate', `${n(alone.hook)} ms`, `(+${n(alone.hook - alone.bare)} ms over the baseline, ${n(alone.hook / alone.bare, 2)}x)`);
+
+    ROWS.push({
+      files: FILES,
+      rows: [
+        { figure: 'first checkpoint (CLI)', airlock: first.ms, baseline: gitFirst.ms, baselineName: 'git add+commit', goal: 1, unit: 'ms' },
+        { figure: 'checkpoint after 10 files changed (CLI)', airlock: incMs, baseline: gitInc.ms, baselineName: 'git add+commit', goal: 1, unit: 'ms' },
+        { figure: 'the same in the running gate', airlock: warmMs, baseline: gitInc2.ms, baselineName: 'git add+commit', goal: 0.1, unit: 'ms' },
+        { figure: 'a command in the gate (checkpoint before and after)', airlock: pairMs, baseline: gitPairMs, baselineName: 'two git commits', goal: 0.2, unit: 'ms' },
+        { figure: 'store size, as recorded', airlock: storeSize / 1024 / 1024, baseline: gitLooseSize / 1024 / 1024, baselineName: '.git, loose', goal: 1, unit: 'MB' },
+        { figure: 'hook pair per command, via the gate', airlock: viaGate.hook, baseline: viaGate.bare, baselineName: 'node -e 0 twice', goal: 1.25, unit: 'ms' },
+        { figure: 'hook pair per command, no gate', airlock: alone.hook, baseline: alone.bare, baselineName: 'node -e 0 twice', goal: 1.25, unit: 'ms' },
+      ],
+    });
     statSync(ws);
   } finally {
     rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
