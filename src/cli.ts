@@ -2,8 +2,11 @@
  * The `airlock` executable (dist/cli.js). Dispatches before loading anything heavy: `airlock hook` runs
  * on every agent tool call and loads only the lean hook client (dist/hook.js); `airlock sandbox` runs
  * every sandboxed command and loads only the launcher (dist/sandbox.js); everything else loads the full
- * command line (dist/main.js).
+ * command line (dist/main.js), with a V8 code cache (shared/bundleLoader.ts).
  */
+import { join } from 'node:path';
+import { loadBundle } from './shared/bundleLoader';
+
 const args = process.argv.slice(2);
 // A reader that stops early (`airlock install claude | head -1`) closes the pipe: stop quietly, with no
 // stack trace, as other command-line tools do.
@@ -20,7 +23,7 @@ const run: Entry =
           const s = require('./sandbox.js') as { sandboxCli: Entry; bridgeCli: Entry; cleanupCli: Entry };
           return a[0] === 'sandbox' ? s.sandboxCli(a.slice(1)) : a[0] === 'sandbox-bridge' ? s.bridgeCli(a.slice(1)) : s.cleanupCli(a.slice(1));
         }
-      : (require('./main.js') as { main: Entry }).main;
+      : loadBundle(join(__dirname, 'main.js'), () => require('./main.js') as { main: Entry }).main;
 run(args).then(
   (code) => {
     process.exitCode = code;

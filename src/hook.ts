@@ -11,6 +11,7 @@ import type { ADAPTERS as AdapterTable } from './agents/detect';
 import { isDialect, type Dialect, type HookAnswer } from './agents/types';
 import { airlockHome, workspaceDataDir } from './core/dataDir';
 import { callGate, isServerMessage } from './gate/gateClient';
+import { loadBundle } from './shared/bundleLoader';
 import type { hookCheck as HookCheck, offlineHook as OfflineHook } from './engine/offline';
 import type { canaryNonce as CanaryNonce } from './agents/hookHealth';
 
@@ -86,7 +87,8 @@ function engineModule(): { offlineHook: typeof OfflineHook; hookCheck: typeof Ho
   // itself. The path is computed so that the bundler does not pull the engine into dist/hook.js.
   const target = process.env.AIRLOCK_HOOK_BUNDLE === '1' ? './main.js' : './engine/offline';
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
-  return require(target) as { offlineHook: typeof OfflineHook; hookCheck: typeof HookCheck };
+  const load = (): { offlineHook: typeof OfflineHook; hookCheck: typeof HookCheck } => require(target) as { offlineHook: typeof OfflineHook; hookCheck: typeof HookCheck };
+  return process.env.AIRLOCK_HOOK_BUNDLE === '1' ? loadBundle(join(__dirname, 'main.js'), load) : load();
 }
 
 function engine(): typeof OfflineHook {
