@@ -117,7 +117,8 @@ interface Row {
   readonly airlock: number;
   readonly baseline: number;
   readonly baselineName: string;
-  readonly goal: number;
+  /** The most `airlock / baseline` may be; none for figures that only inform. */
+  readonly goal?: number;
   readonly unit: 'ms' | 'MB';
 }
 
@@ -168,7 +169,8 @@ export async function runHistoryBench(): Promise<void> {
     for (const r of rows) {
       const ratio = r.airlock / r.baseline;
       const v = (x: number): string => (r.unit === 'MB' ? `${n(x, 1)} MB` : `${n(x)} ms`);
-      process.stdout.write(`  | ${n(files)} | ${r.figure} | ${v(r.airlock)} | ${v(r.baseline)} (${r.baselineName}) | ${n(ratio, 2)}x | <= ${n(r.goal, 2)}x ${ratio <= r.goal ? 'MET' : 'NOT MET'} |\n`);
+      const target = r.goal === undefined ? '(a figure, no goal)' : `<= ${n(r.goal, 2)}x ${ratio <= r.goal ? 'MET' : 'NOT MET'}`;
+      process.stdout.write(`  | ${n(files)} | ${r.figure} | ${v(r.airlock)} | ${v(r.baseline)} (${r.baselineName}) | ${n(ratio, 2)}x | ${target} |\n`);
     }
   }
 }
@@ -330,10 +332,10 @@ async function runOne(FILES: number): Promise<void> {
         { figure: 'first checkpoint (CLI)', airlock: first.ms, baseline: gitFirst.ms, baselineName: 'git add+commit', goal: 1, unit: 'ms' },
         { figure: 'checkpoint after 10 files changed (CLI)', airlock: incMs, baseline: gitInc.ms, baselineName: 'git add+commit', goal: 1, unit: 'ms' },
         { figure: 'the same in the running gate', airlock: warmMs, baseline: gitInc2.ms, baselineName: 'git add+commit', goal: 0.1, unit: 'ms' },
-        { figure: 'a command in the gate (checkpoint before and after)', airlock: pairMs, baseline: gitPairMs, baselineName: 'two git commits', goal: 0.2, unit: 'ms' },
+        { figure: 'a command in the gate (checkpoint before and after)', airlock: pairMs, baseline: gitPairMs, baselineName: 'two git commits', goal: 0.1, unit: 'ms' },
         { figure: 'store size, as recorded', airlock: storeSize / 1024 / 1024, baseline: gitLooseSize / 1024 / 1024, baselineName: '.git, loose', goal: 1, unit: 'MB' },
-        { figure: 'hook pair per command, via the gate', airlock: viaGate.hook, baseline: viaGate.bare, baselineName: 'node -e 0 twice', goal: 1.25, unit: 'ms' },
-        { figure: 'hook pair per command, no gate', airlock: alone.hook, baseline: alone.bare, baselineName: 'node -e 0 twice', goal: 1.25, unit: 'ms' },
+        { figure: 'hook before and after a command, via the gate', airlock: viaGate.hook, baseline: viaGate.bare, baselineName: 'node -e 0 twice', unit: 'ms' },
+        { figure: 'hook before and after a command, no gate', airlock: alone.hook, baseline: alone.bare, baselineName: 'node -e 0 twice', unit: 'ms' },
       ],
     });
     statSync(ws);
