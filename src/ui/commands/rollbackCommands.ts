@@ -55,7 +55,6 @@ async function pickSession(folders: FolderList): Promise<{ host: GateHost; sessi
   return picked?.host && picked.session ? { host: picked.host, session: picked.session } : undefined;
 }
 
-/** Shows every file the rollback could change in VS Code's multi-file diff: now → after the rollback. */
 /** Closes the preview tab `previewChanges` opened (its "after rollback" side is stale once the rollback ran). */
 async function closePreview(title: string | undefined): Promise<void> {
   if (!title) return;
@@ -63,12 +62,16 @@ async function closePreview(title: string | undefined): Promise<void> {
   if (tabs.length > 0) await vscode.window.tabGroups.close(tabs, true);
 }
 
-/** Opens a multi-file diff of what the rollback would do; returns its tab's title. */
+/**
+ * Opens a multi-file diff of what the rollback would do (each file now, and after the rollback); returns
+ * its tab's title. Both sides carry the file's own path: VS Code marks an entry as renamed when they
+ * differ.
+ */
 async function previewChanges(host: GateHost, session: SessionSummary, plan: RollbackPlan, conflicts: number): Promise<string | undefined> {
   const key = host.folder.uri.toString();
   const resources = plan.steps.map((s) => {
     const file = vscode.Uri.joinPath(host.folder.uri, s.path);
-    return [file, s.action === 'recreate' ? historyUri(key, s.path, { type: 'missing' }, 'now') : file, historyUri(key, s.path, s.target, 'after rollback')] as const;
+    return [file, s.action === 'recreate' ? historyUri(key, file.path, { type: 'missing' }, 'now') : file, historyUri(key, file.path, s.target, 'after rollback')] as const;
   });
   if (resources.length > 0) {
     const title = `Roll back ${agentName(session.agent)} · ${shortTime(session.started)} (preview${conflicts ? `; ${plural(conflicts, 'file')} changed since, shown as overwriting them would leave them` : ''})`;

@@ -331,6 +331,14 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 20_000 });
     assert.match(await dialog.innerText(), /2 files go back to what they held before the session/);
+    // The preview lists each file once, as changed in place: not as renamed ("R", the old name struck out).
+    const entries = page.locator('.multiDiffEntry .file-path');
+    await entries.first().waitFor({ timeout: 20_000 });
+    const status = page.locator('.multiDiffEntry .file-path .status');
+    const statuses: string[] = [];
+    for (let i = 0; i < (await status.count()); i++) statuses.push(`${await status.nth(i).getAttribute('class')}|${await status.nth(i).innerText()}`);
+    assert.ok(statuses.length >= 2, JSON.stringify(statuses));
+    assert.ok(statuses.every((x) => !/\brenamed\b/.test(x.split('|')[0]!) && x.split('|')[1] !== 'R'), JSON.stringify(statuses));
     await shot('rollback-confirm.png');
     await dialog.locator('.monaco-button', { hasText: /^Roll Back$/ }).click();
     await page.locator('.notification-toast', { hasText: 'Rolled back' }).waitFor({ timeout: 30_000 });
