@@ -96,7 +96,7 @@ Try it:
   - Open a terminal in that VS Code and run:  node ../../scripts/demoAgent.mjs
     It sends the requests Claude Code would send (an edit, then commands) through the real hook:
     approve or deny them in the popup, then roll the session back with "Airlock: Roll Back Agent Session…".
-  - The walkthrough "Get Started with Airlock" is on the Welcome page (Help > Welcome).
+  - The walkthrough "Get Started with Airlock" opens the first time; later, the Welcome page (Help > Welcome) lists it.
   - Or run \`claude\` there (Claude Code, if installed and signed in) and ask it to edit src/cart.js.
 
 Desktop VS Code: code --install-extension ${vsix}

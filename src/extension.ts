@@ -61,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): AirlockTestApi | und
       own(vscode.commands.registerCommand(id, make({ log, folders, approvals, audit, refresh })));
     }
     refresh();
+    if (context.extensionMode !== vscode.ExtensionMode.Test) showWalkthroughOnce(context);
     log.info(`[extension] Airlock ${String(context.extension.packageJSON.version)} active; data in ${dataRoot}`);
     return context.extensionMode === vscode.ExtensionMode.Test ? testApi({ folders, queue, sessions }) : undefined;
   } catch (e) {
@@ -68,6 +69,21 @@ export function activate(context: vscode.ExtensionContext): AirlockTestApi | und
     void vscode.window.showErrorMessage(`Airlock could not start: ${(e as Error).message}. Approvals cannot be shown, so hooks decide alone and deny what needs you; see "Airlock: Show Log".`);
     throw e;
   }
+}
+
+/**
+ * The first time Airlock runs in this editor, its walkthrough opens, as VS Code does for an extension
+ * installed from the Extensions view (installed from a VSIX or the command line, it does not). Not for
+ * people who open no editor at start-up (`workbench.startupEditor: none`) or turned walkthroughs off
+ * (`workbench.welcomePage.walkthroughs.openOnInstall`; a remote extension host may not see that one).
+ */
+function showWalkthroughOnce(context: vscode.ExtensionContext): void {
+  const shown = 'airlock.walkthroughShown';
+  if (context.globalState.get<boolean>(shown)) return;
+  const workbench = vscode.workspace.getConfiguration('workbench');
+  if (workbench.get<string>('startupEditor') === 'none' || !workbench.get<boolean>('welcomePage.walkthroughs.openOnInstall', true)) return;
+  void context.globalState.update(shown, true);
+  void vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#airlock.gettingStarted`, false);
 }
 
 /** Nothing to do: everything is in `context.subscriptions`. */

@@ -63,6 +63,8 @@ export function makeRunDirs(settings: Record<string, unknown> = {}): RunDirs {
 export function writeUserSettings(dirs: RunDirs, settings: Record<string, unknown>): void {
   const base = {
     'workbench.startupEditor': 'none',
+    // Airlock opens its walkthrough the first time it runs; the tests start from a plain editor.
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
     'workbench.tips.enabled': false,
     'workbench.enableExperiments': false,
     'security.workspace.trust.enabled': false,

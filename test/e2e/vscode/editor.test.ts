@@ -227,16 +227,23 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     await p.locator('h1', { hasText: 'wants to edit README.md' }).waitFor({ timeout: 30_000 });
     let answered = false;
     void req.answer.then(() => (answered = true));
-    // Typing meant for the editor does not reach the popup, which did not take the keyboard.
+    // Typing meant elsewhere does not reach the popup, which did not take the keyboard: here, a
+    // terminal, where command-line agents run.
+    await runCommand(page, 'Terminal: Create New Terminal');
+    const terminal = page.locator('.terminal-wrapper').first();
+    await terminal.waitFor({ timeout: 20_000 });
+    await terminal.click();
     await page.keyboard.type('as');
     await sleep(1200);
     assert.equal(answered, false, 'keys typed elsewhere answered nothing');
     // The popup does not take the keyboard by itself (keys typed elsewhere must not answer it): the
-    // person moves there with "Airlock: Show Pending Approvals" (Ctrl+Alt+A while something waits).
+    // person moves there with "Airlock: Show Pending Approvals" (Ctrl+Alt+A while something waits),
+    // from a terminal too (the terminal would otherwise keep the keys for its shell).
     await page.keyboard.press('Control+Alt+A');
     await sleep(900); // keys are ignored for a moment after a request appears
     await page.keyboard.press('d');
     const r = await req.answer;
+    await runCommand(page, 'Terminal: Kill All Terminals');
     assert.equal(decision(r.stdout).decision, 'deny');
     assert.match(decision(r.stdout).reason ?? '', /a person denied it/);
     assert.equal(readFileSync(file, 'utf8'), '# Demo\n');
