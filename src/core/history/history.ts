@@ -243,7 +243,7 @@ export class History {
       linkSync(join(this.dir, 'index.json'), file);
       fsyncDir(dirname(file));
     } catch {
-      // No hard links here (or the index file could not be written): write it out.
+      // No hard links on this file system: write it out.
       writeFileAtomic(file, serializeIndex(index));
     }
     this.openSnapshots.set(name, index);
@@ -423,8 +423,11 @@ export class History {
   async endCommand(ref: SessionRef, actionId: string, ok = true): Promise<readonly FileChange[]> {
     const sessionId = this.session(ref);
     const snapshotFile = join(this.dir, 'snapshots', `${actionId}.json`);
-    const before = this.openSnapshots.get(actionId) ?? readIndexFile(snapshotFile);
+    // The copy in memory stands for the file only while the file exists: garbage collection removes the
+    // snapshots of commands that never ended (and stops keeping their content) after a day.
+    const kept = this.openSnapshots.get(actionId);
     this.openSnapshots.delete(actionId);
+    const before = kept && existsSync(snapshotFile) ? kept : readIndexFile(snapshotFile);
     const { index } = await this.scan();
     const files: FileChange[] = [];
     let newDirs: string[] = [];

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import type { SessionSummary } from '../../core/history/history';
 import { rollbackForPerson, undoForPerson, type Accountability } from '../../engine/personActions';
@@ -70,7 +71,8 @@ async function closePreview(title: string | undefined): Promise<void> {
 async function previewChanges(host: GateHost, session: SessionSummary, plan: RollbackPlan, conflicts: number): Promise<string | undefined> {
   const key = host.folder.uri.toString();
   const resources = plan.steps.map((s) => {
-    const file = vscode.Uri.joinPath(host.folder.uri, s.path);
+    // Paths outside the workspace are recorded absolute.
+    const file = isAbsolute(s.path) ? vscode.Uri.file(s.path) : vscode.Uri.joinPath(host.folder.uri, s.path);
     return [file, s.action === 'recreate' ? historyUri(key, file.path, { type: 'missing' }, 'now') : file, historyUri(key, file.path, s.target, 'after rollback')] as const;
   });
   if (resources.length > 0) {

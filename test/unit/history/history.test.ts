@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -135,6 +135,18 @@ describe('shadow history', () => {
     const files = await other.endCommand(ref, id);
     assert.deepEqual(files.map((f) => `${f.path}:${f.before?.type}>${f.after?.type}`), ['a.txt:file>file', 'c.txt:missing>file']);
     assert.equal(existsSync(join(h.dir, 'snapshots', `${id}.json`)), false);
+  });
+
+  it('does not end a command from its snapshot in memory once garbage collection removed the file', async () => {
+    const { ws, h } = setup({ 'a.txt': 'a' });
+    await h.checkpoint();
+    const id = await h.beginCommand(ref, { command: 'edit' });
+    writeFileSync(join(ws, 'a.txt'), 'changed');
+    rmSync(join(h.dir, 'snapshots', `${id}.json`)); // what gc does to the snapshot of a command older than a day
+    const files = await h.endCommand(ref, id);
+    assert.deepEqual(files, []);
+    const end = h.records(h.sessions()[0]!.id).records.find((r) => r.t === 'end' && r.id === id);
+    assert.equal(end && end.t === 'end' ? end.ok : undefined, false);
   });
 
   it('always records edits by tools, even of ignored files', async () => {
