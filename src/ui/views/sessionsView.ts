@@ -1,4 +1,4 @@
-import { basename, dirname } from 'node:path';
+import { basename, dirname, isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import type { FileState } from '../../core/history/fileState';
 import type { SessionSummary } from '../../core/history/history';
@@ -106,7 +106,7 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
         const item = new vscode.TreeItem(label(basename(f.path)));
         const dir = dirname(f.path);
         item.description = `${change(f.before, f.after)}${dir === '.' ? '' : ` · ${label(dir)}`}`;
-        item.resourceUri = vscode.Uri.joinPath(node.host.folder.uri, f.path);
+        item.resourceUri = isAbsolute(f.path) ? vscode.Uri.file(f.path) : vscode.Uri.joinPath(node.host.folder.uri, f.path); // outside the workspace: recorded absolute
         item.tooltip = `${label(f.path)}: ${stateWord(f.before)} before, ${stateWord(f.after)} after`;
         item.command = { command: OPEN_SESSION_FILE, title: 'Open Diff', arguments: [node] };
         item.contextValue = 'airlockSessionFile';
