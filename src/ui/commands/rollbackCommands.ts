@@ -1,9 +1,8 @@
-import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import type { SessionSummary } from '../../core/history/history';
 import { rollbackForPerson, undoForPerson, type Accountability } from '../../engine/personActions';
 import { NothingToUndoError, previewRollback, rollbackRecords, type RollbackPlan, type RollbackReport } from '../../core/history/rollback';
-import { historyUri } from '../views/historyContentProvider';
+import { historyUri, journalFileUri } from '../views/historyContentProvider';
 import type { Logger } from '../../core/logger';
 import type { GateHost } from '../folders/gateHost';
 import type { FolderList } from '../folders/workspaceFolders';
@@ -71,8 +70,7 @@ async function closePreview(title: string | undefined): Promise<void> {
 async function previewChanges(host: GateHost, session: SessionSummary, plan: RollbackPlan, conflicts: number): Promise<string | undefined> {
   const key = host.folder.uri.toString();
   const resources = plan.steps.map((s) => {
-    // Paths outside the workspace are recorded absolute.
-    const file = isAbsolute(s.path) ? vscode.Uri.file(s.path) : vscode.Uri.joinPath(host.folder.uri, s.path);
+    const file = journalFileUri(host.folder.uri, s.path);
     return [file, s.action === 'recreate' ? historyUri(key, file.path, { type: 'missing' }, 'now') : file, historyUri(key, file.path, s.target, 'after rollback')] as const;
   });
   if (resources.length > 0) {

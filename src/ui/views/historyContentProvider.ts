@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import type { FileState } from '../../core/history/fileState';
 import type { History } from '../../core/history/history';
@@ -5,6 +6,11 @@ import { isBinary, stateContent } from '../../core/history/inspect';
 
 /** The scheme of a file's content kept in the shadow history. */
 export const HISTORY_SCHEME = 'airlock-history';
+
+/** The file a journal path names: workspace-relative, or absolute for a file outside the workspace. */
+export function journalFileUri(folder: vscode.Uri, path: string): vscode.Uri {
+  return isAbsolute(path) ? vscode.Uri.file(path) : vscode.Uri.joinPath(folder, path);
+}
 
 /** The URI of a recorded state of `path` in a folder's history. */
 export function historyUri(folderKey: string, path: string, state: FileState | undefined, label: string): vscode.Uri {

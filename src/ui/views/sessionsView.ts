@@ -1,10 +1,10 @@
-import { basename, dirname, isAbsolute } from 'node:path';
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { FileState } from '../../core/history/fileState';
 import type { SessionSummary } from '../../core/history/history';
 import { sessionActions, type SessionAction } from '../../core/history/inspect';
 import { Disposable } from '../../shared/lifecycle';
-import { historyUri } from './historyContentProvider';
+import { historyUri, journalFileUri } from './historyContentProvider';
 import type { GateHost } from '../folders/gateHost';
 import { visible } from '../../shared/shown';
 import { agentName, label, said, shortTime } from '../labels';
@@ -106,7 +106,7 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
         const item = new vscode.TreeItem(label(basename(f.path)));
         const dir = dirname(f.path);
         item.description = `${change(f.before, f.after)}${dir === '.' ? '' : ` · ${label(dir)}`}`;
-        item.resourceUri = isAbsolute(f.path) ? vscode.Uri.file(f.path) : vscode.Uri.joinPath(node.host.folder.uri, f.path); // outside the workspace: recorded absolute
+        item.resourceUri = journalFileUri(node.host.folder.uri, f.path);
         item.tooltip = `${label(f.path)}: ${stateWord(f.before)} before, ${stateWord(f.after)} after`;
         item.command = { command: OPEN_SESSION_FILE, title: 'Open Diff', arguments: [node] };
         item.contextValue = 'airlockSessionFile';
