@@ -5,14 +5,13 @@
  * Then what an agent pays per command on that tree: the hook's before and after calls, through the gate
  * and without one, against a bare `node -e 0` pair. `AIRLOCK_BENCH_FILES=20000` runs one size.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceDataDir } from '../src/core/dataDir';
 import { History } from '../src/core/history/history';
-import { loadPolicy } from '../src/core/policy/loadPolicy';
-import { GateRuntime } from '../src/gate/gateRuntime';
+import { startGate, timeSpawn } from './gate';
 import { figure, goal, n, percentile, section } from './report';
 
 const SIZES = (process.env.AIRLOCK_BENCH_FILES ?? '2000,20000').split(',').map(Number);
@@ -124,17 +123,6 @@ interface Row {
 
 const ROWS: { files: number; rows: Row[] }[] = [];
 
-function spawnTimed(args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', () => resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, out }));
-    child.stdin.end(input);
-  });
-}
 
 /**
  * An agent's command on this tree: `airlock hook claude` before it (a checkpoint) and after it (another,
@@ -147,13 +135,13 @@ async function hookPerCommand(ws: string, env: Record<string, string>, label: st
   const hook: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < HOOK_RUNS; i++) {
-    const b1 = await spawnTimed(['-e', '0'], '', fullEnv);
-    const b2 = await spawnTimed(['-e', '0'], '', fullEnv);
+    const b1 = await timeSpawn(['-e', '0'], '', fullEnv);
+    const b2 = await timeSpawn(['-e', '0'], '', fullEnv);
     bare.push(b1.ms + b2.ms);
-    const pre = await spawnTimed([CLI, 'hook', 'claude', '--workspace', ws], payload('PreToolUse', i), fullEnv);
+    const pre = await timeSpawn([CLI, 'hook', 'claude', '--workspace', ws], payload('PreToolUse', i), fullEnv);
     if (!pre.out.includes('"allow"')) throw new Error(`the hook (${label}) did not allow the command: ${pre.out}`);
     writeFileSync(join(ws, `bench-${label}-${i}.txt`), '');
-    const post = await spawnTimed([CLI, 'hook', 'claude', '--workspace', ws], payload('PostToolUse', i), fullEnv);
+    const post = await timeSpawn([CLI, 'hook', 'claude', '--workspace', ws], payload('PostToolUse', i), fullEnv);
     hook.push(pre.ms + post.ms);
   }
   hook.sort((a, b) => a - b);
@@ -303,18 +291,7 @@ async function runOne(FILES: number): Promise<void> {
     // What an agent pays per command on this tree, through the hook: with the gate running, and alone.
     mkdirSync(join(ws, '.vscode'), { recursive: true });
     writeFileSync(join(ws, '.vscode', 'airlock.json'), JSON.stringify({ version: 1, rules: [{ action: 'allow', command: ['touch bench-*'] }, { action: 'allow', edit: ['bench-*'] }] }));
-    const runtime = new GateRuntime({
-      workspace: ws,
-      dataRoot: env.AIRLOCK_HOME,
-      policy: (() => {
-        const p = loadPolicy({ workspace: ws, home: env.HOME, dataRoot: env.AIRLOCK_HOME });
-        return () => p;
-      })(),
-      asker: { ask: async () => ({ action: 'deny', by: 'person' }) },
-      log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
-      approvalTimeoutMs: 10_000,
-    });
-    await runtime.start();
+    const runtime = await startGate(ws, env, 'deny');
     let viaGate: { hook: number; bare: number };
     try {
       viaGate = await hookPerCommand(ws, env, 'gate');

@@ -3,29 +3,16 @@
  * gate, decide, answer. Against a bare `node -e 0` start-up measured in the same run, interleaved so
  * that machine noise hits both alike.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installedHooks, installHooks } from '../src/core/install/hookConfigs';
-import { loadPolicy } from '../src/core/policy/loadPolicy';
-import { GateRuntime } from '../src/gate/gateRuntime';
+import { startGate, timeSpawn } from './gate';
 import { figure, goal, n, percentile, section } from './report';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 const RUNS = Number(process.env.AIRLOCK_BENCH_HOOK_RUNS ?? 60);
 
-function timeSpawn(args: string[], input: string, env: NodeJS.ProcessEnv, bin = process.execPath): Promise<{ ms: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', () => resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, out }));
-    child.stdin.end(input);
-  });
-}
 
 export async function runHookBench(): Promise<void> {
   section('hook round trip: spawn, connect to the gate, decide, answer');
@@ -35,18 +22,7 @@ export async function runHookBench(): Promise<void> {
   mkdirSync(join(ws, 'src'));
   writeFileSync(join(ws, 'src', 'a.ts'), 'export const a = 1;\n');
   const env = { PATH: process.env.PATH ?? '', HOME: join(tmp, 'home'), AIRLOCK_HOME: join(tmp, 'data') };
-  const runtime = new GateRuntime({
-    workspace: ws,
-    dataRoot: env.AIRLOCK_HOME,
-    policy: (() => {
-      const p = loadPolicy({ workspace: ws, home: env.HOME, dataRoot: env.AIRLOCK_HOME });
-      return () => p;
-    })(),
-    asker: { ask: async () => ({ action: 'allow', by: 'person' }) },
-    log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
-    approvalTimeoutMs: 10_000,
-  });
-  await runtime.start();
+  const runtime = await startGate(ws, env, 'allow');
   try {
     const payload = (i: number): string =>
       JSON.stringify({ session_id: 'bench', transcript_path: '/t', cwd: ws, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Read', tool_input: { file_path: join(ws, 'src', 'a.ts') }, tool_use_id: `toolu_${i}` });
