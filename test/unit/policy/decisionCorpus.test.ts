@@ -8,36 +8,22 @@
  * and the sandbox, read tools, and the ordinary commands that must keep passing.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { ToolAction } from '../../../src/agents/types';
 import { parseEvent } from '../../../src/agents/detect';
-import type { LoadedPolicy } from '../../../src/core/policy/loadPolicy';
-import { loadPolicy } from '../../../src/core/policy/loadPolicy';
-import { CASES, corpusWorkspace, fillCase, type Case, type CorpusPlaces } from '../../fixtures/decisionCases';
+import { CASES, fillCase, type Case } from '../../fixtures/decisionCases';
 import { decideEvent, eventFor } from '../../../src/engine/decide';
-import type { SandboxEnv } from '../../../src/engine/sandboxPlan';
-import { tempTree, type TempTree } from '../helpers/fixtures';
+import { corpusSandbox, useCorpusWorkspace } from '../helpers/corpusDecider';
 
 const trustOf = (c: Case): string => `level ${c.trust}${c.noSandbox ? ', no sandbox' : ''}`;
 
 describe('decision corpus (engine path, recommended policy)', () => {
-  let tree: TempTree;
-  let policy: LoadedPolicy;
-  let places: CorpusPlaces;
-  const realHome = process.env.HOME;
+  const corpus = useCorpusWorkspace();
 
   before(() => {
-    tree = tempTree();
-    places = corpusWorkspace(tree);
-    // Agents expand `~` to the home folder of the user they run as: here, the fixture's.
-    process.env.HOME = places.home;
-    policy = loadPolicy({ workspace: places.ws, home: places.home, dataRoot: places.data, installDir: places.ext });
+    const { policy } = corpus();
     assert.equal(policy.state, 'file');
     assert.deepEqual(policy.problems, []);
-  });
-  after(() => {
-    process.env.HOME = realHome;
-    tree.cleanup();
   });
 
   it(`holds at least 250 cases (${CASES.length})`, () => {
@@ -46,13 +32,9 @@ describe('decision corpus (engine path, recommended policy)', () => {
 
   for (const c of CASES) {
     it(`${c.expect}s ${JSON.stringify(c.input.slice(0, 90))} at ${trustOf(c)}: ${c.why}`, () => {
-      const { ws, home, data } = places;
-      const sandbox: SandboxEnv = {
-        runner: { node: '/usr/bin/node', cli: '/opt/airlock/dist/cli.js' },
-        home,
-        dataRoot: data,
-        availability: () => (c.noSandbox ? { available: false, reason: 'bubblewrap is not installed', fix: 'install it' } : { available: true, backend: 'bubblewrap', detail: 'test' }),
-      };
+      const { places, policy } = corpus();
+      const { ws, home } = places;
+      const sandbox = corpusSandbox(places, !c.noSandbox);
       const input = fillCase(c.input, places);
       let event;
       if (input.startsWith('T ')) {
