@@ -30,7 +30,7 @@ for (const d of [dirs.userData, join(dirs.userData, 'User'), dirs.extensions, di
 writeFileSync(dirs.config, 'auth: none\ncert: false\n');
 const settings = join(dirs.userData, 'User', 'settings.json');
 if (!existsSync(settings)) {
-  writeFileSync(settings, `${JSON.stringify({ 'workbench.startupEditor': 'welcomePage', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'git.openRepositoryInParentFolders': 'never' }, null, 2)}\n`);
+  writeFileSync(settings, `${JSON.stringify({ 'workbench.startupEditor': 'readme', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'git.openRepositoryInParentFolders': 'never' }, null, 2)}\n`);
 }
 if (!existsSync(dirs.workspace)) cpSync(join(root, 'demo', 'workspace'), dirs.workspace, { recursive: true });
 
