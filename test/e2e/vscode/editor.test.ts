@@ -243,6 +243,8 @@ describe('Airlock in a real VS Code', { skip, timeout: 600_000 }, () => {
     await sleep(900); // keys are ignored for a moment after a request appears
     await page.keyboard.press('d');
     const r = await req.answer;
+    // The popup has the keyboard now, and a webview keeps F1: back to the terminal to close it.
+    await terminal.click();
     await runCommand(page, 'Terminal: Kill All Terminals');
     assert.equal(decision(r.stdout).decision, 'deny');
     assert.match(decision(r.stdout).reason ?? '', /a person denied it/);
